@@ -1,0 +1,38 @@
+"""Options and helpers shared by the CLI command modules."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_RUN_FAILED = 3
+
+DEFAULT_MODEL_DIR = Path("models/demo_region")
+DEFAULT_DB_URL = "sqlite:///var/pks.db"
+
+ModelOpt = Annotated[
+    Path, typer.Option("--model", "-m", help="Model instance folder (model.yaml, scenarios.yaml).")
+]
+ScenarioOpt = Annotated[str, typer.Option("--scenario", "-s", help="Scenario name.")]
+DbOpt = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="PKS_DATABASE_URL",
+        help="Database URL (SQLAlchemy): sqlite:///path.db or postgresql+psycopg://...",
+    ),
+]
+LangOpt = Annotated[
+    str, typer.Option("--lang", envvar="PKS_LANG", help="Message language: sv or en.")
+]
+
+
+def default_db_url() -> str:
+    """Database URL from ``PKS_DATABASE_URL`` or the embedded SQLite default."""
+    return os.environ.get("PKS_DATABASE_URL", DEFAULT_DB_URL)

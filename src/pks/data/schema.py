@@ -1,0 +1,117 @@
+"""Declared table schemas: one CSV per table in ``pks/data/schema/``.
+
+Each schema row gives a column's dtype, unit, allowed range or values, whether it is
+required and part of the key, and which table column it references. The schemas drive
+validation (:mod:`pks.data.checks`), the Excel template and the generated data-model
+reference in ``docs/data-model.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+Dtype = Literal["str", "int", "float", "bool", "week", "date"]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a table schema."""
+
+    name: str
+    dtype: Dtype
+    unit: str
+    min: float | None
+    max: float | None
+    required: bool
+    key: bool
+    references: tuple[str, str] | None
+    """``(table, column)`` the value must exist in, or ``None``."""
+    allowed: tuple[str, ...] | None
+    description: str
+    description_sv: str
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """Schema of one tidy table."""
+
+    name: str
+    group: str
+    required: bool
+    description: str
+    description_sv: str
+    columns: tuple[ColumnSpec, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """All column names in declared order."""
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Columns forming the primary key."""
+        return tuple(c.name for c in self.columns if c.key)
+
+    def column(self, name: str) -> ColumnSpec:
+        """Return the spec of column ``name``."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def _opt_float(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+def _read_columns(table: str) -> tuple[ColumnSpec, ...]:
+    path = resources.files("pks.data").joinpath("schema", f"{table}.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    cols = []
+    for r in rows:
+        ref = r["references"].strip()
+        allowed = r["allowed"].strip()
+        cols.append(
+            ColumnSpec(
+                name=r["column"],
+                dtype=r["dtype"],  # type: ignore[arg-type]
+                unit=r["unit"],
+                min=_opt_float(r["min"]),
+                max=_opt_float(r["max"]),
+                required=r["required"] == "yes",
+                key=r["key"] == "yes",
+                references=tuple(ref.split(".", 1)) if ref else None,  # type: ignore[arg-type]
+                allowed=tuple(allowed.split("|")) if allowed else None,
+                description=r["description"],
+                description_sv=r["description_sv"],
+            )
+        )
+    return tuple(cols)
+
+
+@cache
+def load_schemas() -> dict[str, TableSchema]:
+    """Read every table schema shipped with the package, in declared order."""
+    path = resources.files("pks.data").joinpath("schema", "_tables.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        tables = list(csv.DictReader(fh))
+    return {
+        t["table"]: TableSchema(
+            name=t["table"],
+            group=t["group"],
+            required=t["required"] == "yes",
+            description=t["description"],
+            description_sv=t["description_sv"],
+            columns=_read_columns(t["table"]),
+        )
+        for t in tables
+    }
+
+
+SCHEMAS: dict[str, TableSchema] = load_schemas()
+TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
