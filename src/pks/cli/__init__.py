@@ -7,7 +7,8 @@ error, nothing written).
 Each area registers its commands from its own module: ``data_cmds`` (validate, load,
 export, info, template, docs), ``forecast_cmds`` (forecast, need, backtest), ``plan_cmds``
 (plan, plans, adopt), ``simulate_cmds`` (simulate), ``dashboard_cmds`` (dashboard) and
-``demo_cmds`` (demo: the README's main job).
+``demo_cmds`` (demo: the README's main job) and ``dev_cmds`` (developer tools such as
+regenerating the demo region).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ app = typer.Typer(
 )
 
 for _module in ("data_cmds", "forecast_cmds", "plan_cmds", "simulate_cmds",
-                "dashboard_cmds", "demo_cmds"):
+                "dashboard_cmds", "demo_cmds", "dev_cmds"):
     try:
         importlib.import_module(f"pks.cli.{_module}").register(app)
     except ModuleNotFoundError as exc:  # an area not built yet

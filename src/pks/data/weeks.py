@@ -2,11 +2,11 @@
 
 Examples
 --------
->>> is_valid_week("2026-W53"), is_valid_week("2020-W53")
+>>> is_valid_week("2027-W53"), is_valid_week("2026-W53")
 (False, True)
 >>> week_range("2025-W52", "2026-W02")
 ['2025-W52', '2026-W01', '2026-W02']
->>> add_weeks("2026-W52", 1)
+>>> add_weeks("2026-W53", 1)
 '2027-W01'
 """
 
