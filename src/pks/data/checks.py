@@ -78,12 +78,16 @@ class Issue:
             where.append(t("data.where.row", lang, row=self.row))
         if self.column:
             where.append(t("data.where.column", lang, column=self.column))
+        return f"{', '.join(where)}: {self.text(lang)}"
+
+    def text(self, lang: Language = "sv") -> str:
+        """What is wrong and what was expected, without the location."""
         key = f"data.issue.{self.code}" + (f".{self.hint}" if self.hint else "")
         text = t(key, lang, value=self.value, expected=self.expected)
         if text == key:  # no catalogue entry: generic text
             text = t("data.issue.generic", lang, code=self.code, value=self.value,
                      expected=self.expected)
-        return f"{', '.join(where)}: {text}"
+        return text
 
 
 class ValidationFailed(Exception):
