@@ -201,7 +201,10 @@ def forecast_demand(
         Scenario: ``data.budget_year``, ``data.plan_years``, ``data.county``,
         ``data.population_scenario`` and the ``forecast`` section.
     use_demography
-        False gives the history-only forecast (population held at the base year).
+        False gives the history-only forecast: use rates estimated from the history
+        (standardised to the base-year population when ``standardise_history``), with
+        the population held at the base year. The scenario ``no_change`` must
+        reproduce it exactly.
 
     Returns
     -------
@@ -245,7 +248,7 @@ def forecast_demand(
         hist_years = sorted({week_year(w) for w in hist_weeks})
         county = _unit_county(data, unit, cfg.data.county)
         prof = profiles.get((unit, ct))
-        if use_demography and prof is not None and len(prof):
+        if prof is not None and len(prof) and (use_demography or fc.standardise_history):
             yrs = tuple(sorted(set(hist_years) | set(years_fc) | {base_year}))
             try:
                 key = (county, yrs)
@@ -259,6 +262,8 @@ def forecast_demand(
                 continue
             d_hist = idx.sum(axis=1).reindex([week_year(w) for w in hist_weeks]).to_numpy() \
                 if fc.standardise_history else np.ones(len(hist_weeks))
+            if not use_demography:  # population frozen at the base year
+                idx = flat_index(years_fc, {s: float(idx.loc[base_year, s]) for s in SEXES})
         else:
             shares = (
                 {s: float(prof.loc[prof["sex"] == s, "share_pu"].sum()) for s in SEXES}
