@@ -1,19 +1,139 @@
-"""Optimiser settings: ``build`` (formulation switches, penalties) and ``solve`` sections."""
+"""Optimiser settings: ``build`` (formulation switches, penalties) and ``solve`` sections.
+
+Penalty scale (all in SEK, so the objective is one currency)
+-----------------------------------------------------------
+The objective is *real cost* (staff, overtime, agency, variable cost per case, purchased
+care, fixed costs, minus revenue) plus *priced slack*. The penalties are ordered so the
+model buys care whenever it can and breaks a budget frame only when care would otherwise
+be lost:
+
+* one case-week over the medically acceptable wait of class ``k`` costs
+  ``max_wait_penalty_sek[k]`` (400 000 / 200 000 / 100 000 / 50 000 SEK for classes 1–4):
+  far above the dearest way to produce a case (agency hours at 2–3 × an own hour, about
+  1 000–1 500 SEK per hour × 5–30 h per case, or purchased care at its contract price), so
+  capacity always goes to the most urgent class first and is bought if it exists;
+* an acute case not produced in its week costs ``acute_unmet_penalty_sek`` (1 000 000);
+* one case-week over the care-guarantee queue size costs ``guarantee_penalty_sek``
+  (50 000): more than any production route per case, so the guarantee is met when
+  capacity exists, but less than the medical max-wait penalties;
+* a krona of net cost over a frame costs ``frame_overrun_penalty_pu`` (1.0) *extra*
+  krona on top of the krona itself. Trade-off: the model overruns a frame to avoid a
+  guarantee breach only when producing the case costs less than
+  ``guarantee_penalty_sek / (1 + frame_overrun_penalty_pu)`` = 25 000 SEK per
+  case-week avoided; it never overruns to save money;
+* a krona of agency cost over the agency-share target costs
+  ``agency_share_penalty_pu`` (0.5) extra kronor;
+* a case-week on the list costs ``holding_cost_sek`` by class (4 / 3 / 2 / 1 SEK): tiny,
+  it only orders the service by urgency when capacity is short and keeps the list at
+  (not below) the guarantee size, the target queue of Fong et al. (2022);
+* a case of week-to-week change of production costs ``levelling_penalty_sek`` (50).
+"""
 
 from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
 
 from pks.base import FrozenModel
 
 
 class BuildConfig(FrozenModel):
-    """Formulation switches and penalty prices."""
+    """Formulation switches and penalty prices (SEK)."""
 
     strict: bool = False
     """Strict mode: no slack variables (for tests); the model may then be infeasible."""
+    max_wait_penalty_sek: tuple[float, ...] = (400_000.0, 200_000.0, 100_000.0, 50_000.0)
+    """Penalty per case-week over the medically acceptable wait, by priority class 1..4
+    (must be strictly decreasing: more urgent classes cost more)."""
+    acute_unmet_penalty_sek: float = Field(1_000_000.0, ge=0)
+    """Penalty per acute case not produced in its period."""
+    guarantee_penalty_sek: float = Field(50_000.0, ge=0)
+    """Penalty per case-week of waiting list above the care-guarantee queue size."""
+    holding_cost_sek: tuple[float, ...] = (4.0, 3.0, 2.0, 1.0)
+    """Cost per case-week on the waiting list by priority class 1..4 (orders service)."""
+    frame_overrun_penalty_pu: float = Field(1.0, ge=0)
+    """Extra cost per krona of net cost above a budget frame (the frame gap)."""
+    agency_share_penalty_pu: float = Field(0.5, ge=0)
+    """Extra cost per krona of agency cost above the agency-share target."""
+    agency_share_max_pu: float | None = None
+    """Agency cost / own staff cost target; ``None`` = the target set's value (2 %)."""
+    agency_share_path_pu: tuple[float, ...] = ()
+    """Strategic agency reduction path: target share for budget year, plan year 1, ...
+    (empty = the same target every year)."""
+    levelling_penalty_sek: float = Field(50.0, ge=0)
+    """Penalty per case of change in weekly production of a unit and care type."""
+    levelling_max_change_pu: float = Field(0.5, ge=0)
+    """Largest change of production between periods as a share of the mean period demand."""
+    overtime: bool = True
+    """Allow overtime (within the annual limit per FTE)."""
+    overtime_h_per_fte_year_max: float | None = Field(None, ge=0)
+    """Override of the annual overtime limit per FTE (Arbetstidslagen: 200 h); None = data."""
+    overtime_h_per_fte_week_max: float = Field(8.0, ge=0)
+    """Weekly overtime ceiling per FTE."""
+    agency: bool = True
+    """Allow agency staff (hyrpersonal)."""
+    external: bool = True
+    """Allow purchased external care where a price and a weekly maximum exist."""
+    ward_size_occupancy: bool = True
+    """Derive each ward's occupancy ceiling from Erlang-B and its size (capped by the
+    target set's occupancy_max_pu)."""
+    time_grid: Literal["week", "quarter", "year"] | None = None
+    """Period of the model; None = the level's default (strategic year, else week)."""
+    strategic_outlook_years: int = Field(0, ge=0, le=5)
+    """Extra outlook years after the plan years at the strategic level."""
+    operative_weeks: int = Field(6, ge=1, le=12)
+    """Length of the operative window in weeks (4–8 usual)."""
+    transfer_cost_sek_per_h: float = Field(150.0, ge=0)
+    """Cost of moving one staff hour between units of the same area (operative)."""
+    deviation_penalty_sek: float = Field(2_000.0, ge=0)
+    """Operative: penalty per case of deviation from the tactical plan."""
+    handoff_gap_penalty_pu: float = Field(0.5, ge=0)
+    """Tactical: extra cost per krona above the unit budget handed down by strategic."""
+
+    @field_validator("max_wait_penalty_sek")
+    @classmethod
+    def _decreasing(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if any(b >= a for a, b in zip(v, v[1:], strict=False)) or any(x < 0 for x in v):
+            raise ValueError("max_wait_penalty_sek must be non-negative and strictly decreasing "
+                             "by class (class 1 most urgent)")
+        return v
+
+    @field_validator("holding_cost_sek")
+    @classmethod
+    def _holding(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if any(b > a for a, b in zip(v, v[1:], strict=False)) or any(x < 0 for x in v):
+            raise ValueError("holding_cost_sek must be non-negative and non-increasing by class")
+        return v
+
+    @field_validator("agency_share_path_pu")
+    @classmethod
+    def _path(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if any(x < 0 or x > 1 for x in v):
+            raise ValueError("agency_share_path_pu values must lie in [0, 1]")
+        return v
 
 
 class SolveConfig(FrozenModel):
     """Solver settings."""
 
-    time_limit_s: float = 600.0
+    time_limit_s: float = Field(600.0, gt=0)
     """Wall-clock limit for one HiGHS solve."""
+    method: Literal["simplex", "ipm", "choose"] = "choose"
+    """HiGHS method; 'choose' = simplex below ``ipm_threshold_cols`` columns, else IPM."""
+    ipm_threshold_cols: int = Field(200_000, ge=0)
+    """Size at which 'choose' switches to the interior-point method."""
+    primal_feasibility_tolerance: float = Field(1e-7, gt=0)
+    """HiGHS primal feasibility tolerance."""
+    dual_feasibility_tolerance: float = Field(1e-7, gt=0)
+    """HiGHS dual feasibility tolerance."""
+    mip_rel_gap: float = Field(1e-4, ge=0)
+    """Relative gap (for MIP variants; LPs solve to optimality)."""
+    threads: int = Field(1, ge=1)
+    """HiGHS threads."""
+    decompose: bool = False
+    """Solve independent blocks (units coupled only through their frame nodes) separately."""
+    scheduler_address: str | None = None
+    """Dask scheduler address; with ``decompose``, blocks run as Dask tasks there."""
+    duals: bool = True
+    """Extract shadow prices."""

@@ -1,0 +1,125 @@
+"""Budget frames (nettokostnadsramar) per organisation node and year (R-25..R-30)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pks.optimise.config import BuildConfig
+from pks.optimise.constraints.production import year_factor
+from pks.optimise.inputs import ModelInputs
+from pks.optimise.linear import INF, LinearModel, expand
+
+
+def cost_terms(m: LinearModel, inputs: ModelInputs) -> tuple[pd.DataFrame, np.ndarray]:
+    r"""Net cost of each unit and year as linear terms plus a constant.
+
+    Returns ``(terms, const)``: ``terms`` has ``unit_pos, year_pos, var, coef`` (one row
+    per variable, SEK per unit of the variable), ``const`` is (units × years) SEK:
+
+    .. math::
+
+       N_{uy} = \sum_{t \in y} \Big[\sum_{c,k} \big((v-r)\pi^{cons} x + p\,\pi^{cons} e\big)
+       + \sum_s \big(c^{ot} o + c^{ag} g + C \pi^{wage} f\, w_t/52\big)\Big]
+       + (F_u - K_u)\, W_y / 52
+
+    :math:`F` fixed costs (premises, internal rent, equipment), :math:`K` capitation
+    revenue; staff costs uprated by the LPIK hourly-wage index, per-case costs by the
+    consumption index.
+    """
+    T = inputs.grid.n
+    years = inputs.grid.year
+    uy = np.array(sorted(set(years.tolist())))
+    y_of_t = np.searchsorted(uy, years)
+    wk = inputs.grid.length_weeks
+    wf = year_factor(inputs, inputs.wage_factor)
+    cf = year_factor(inputs, inputs.consumption_factor)
+    units = inputs.units
+    upos = {u: i for i, u in enumerate(units["unit_id"])}
+    parts = []
+    uck, uc, st = inputs.uck, inputs.uc, inputs.staff
+    # production
+    x = m.var_blocks["x"]
+    e, t = expand(np.arange(len(uck)), T)
+    net = (uc["variable_cost_sek_per_case"].to_numpy(float)
+           - uc["revenue_sek_per_case"].to_numpy(float))[uck["uc_pos"].to_numpy()]
+    u_of_uck = uck["unit_id"].map(upos).to_numpy()
+    parts.append((u_of_uck[e], y_of_t[t], x.ids(e, t), net[e] * cf[t]))
+    ext = m.var_blocks["ext"]
+    sel = np.asarray(m.meta["ext_uck"], np.int64)
+    if len(sel):
+        ee, et = expand(np.arange(len(sel)), T)
+        price = uc["external_price_sek_per_case"].to_numpy(float)[uck["uc_pos"].to_numpy()[sel]]
+        parts.append((u_of_uck[sel][ee], y_of_t[et], ext.ids(ee, et), price[ee] * cf[et]))
+    u_of_st = st["unit_id"].map(upos).to_numpy()
+    se, stt = expand(np.arange(len(st)), T)
+    hourly = st["hourly_cost_sek"].to_numpy(float)
+    for name, col in (("overtime_h", "overtime_cost_factor_pu"),
+                      ("agency_h", "agency_cost_factor_pu")):
+        b = m.var_blocks[name]
+        parts.append((u_of_st[se], y_of_t[stt], b.ids(se, stt),
+                      (hourly * st[col].to_numpy(float))[se] * wf[stt]))
+    const = np.zeros((len(units), len(uy)))
+    own = st["cost_sek_per_fte_year"].to_numpy(float)[se] * wf[stt] * wk[stt] / 52.0
+    fvar = m.var_blocks.get("fte")
+    if fvar is not None:
+        parts.append((u_of_st[se], y_of_t[stt], fvar.ids(se, stt), own))
+    else:
+        np.add.at(const, (u_of_st[se], y_of_t[stt]), own * st["fte"].to_numpy(float)[se])
+    wy = np.array([wk[years == y].sum() for y in uy])
+    const += ((units["fixed_cost_sek_per_year"].to_numpy(float)
+               - units["capitation_sek_per_year"].to_numpy(float))[:, None]
+              * wy[None, :] / 52.0)
+    terms = pd.DataFrame({
+        "unit_pos": np.concatenate([p[0] for p in parts]),
+        "year_pos": np.concatenate([p[1] for p in parts]),
+        "var": np.concatenate([p[2] for p in parts]),
+        "coef": np.concatenate([np.asarray(p[3], float) for p in parts]),
+    })
+    return terms, const
+
+
+def add_frames(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
+    r"""Net cost of the units under each frame node within the frame, per year.
+
+    .. math::
+       :label: budget_frame
+
+       \sum_{u \in \mathcal U(n)} N_{uy} - \gamma_{ny} \le R_{ny}, \qquad \gamma_{ny} \ge 0
+
+    :math:`R_{ny}` the net-cost frame of node :math:`n` in year :math:`y` (already
+    LPIK-uprated and reduced by the efficiency factor in ``budget_frames``; unit budgets
+    handed down by the strategic level are added as frames of kind ``handoff``);
+    :math:`\gamma` the frame gap, priced at ``frame_overrun_penalty_pu`` per krona
+    (``handoff_gap_penalty_pu`` for hand-off budgets); strict mode drops it.
+    """
+    fr = inputs.frames
+    terms, const = cost_terms(m, inputs)
+    m.meta["cost_terms"] = (terms, const)
+    wk, years = inputs.grid.length_weeks, inputs.grid.year
+    m.offset += float(((inputs.units["fixed_cost_sek_per_year"]
+                        - inputs.units["capitation_sek_per_year"]).sum()) * wk.sum() / 52.0)
+    if fr.empty:
+        return
+    uy = np.array(sorted(set(inputs.grid.year.tolist())))
+    upos = {u: i for i, u in enumerate(inputs.units["unit_id"])}
+    fr = fr.reset_index(drop=True)
+    fr = fr.assign(_row=np.arange(len(fr)), year_pos=np.searchsorted(uy, fr["year"]))
+    fu = inputs.frame_units.assign(unit_pos=inputs.frame_units["unit_id"].map(upos))
+    members = fr[["node_id", "_row", "year_pos"]].merge(fu[["node_id", "unit_pos"]],
+                                                       on="node_id")
+    j = members.merge(terms, on=["unit_pos", "year_pos"])
+    c = np.zeros(len(fr))
+    np.add.at(c, members["_row"].to_numpy(),
+              const[members["unit_pos"].to_numpy(), members["year_pos"].to_numpy()])
+    tl = [(j["_row"].to_numpy(), j["var"].to_numpy(), j["coef"].to_numpy())]
+    keys = fr[["node_id", "year", "kind"]].astype({"year": str})
+    if not cfg.strict:
+        pen = np.where(fr["kind"] == "handoff", cfg.handoff_gap_penalty_pu,
+                       cfg.frame_overrun_penalty_pu)
+        g = m.add_vars("frame_gap_sek", keys, (), cost=pen[:, None],
+                       doc="net cost above the frame")
+        tl.append((np.arange(len(fr)), g.ids(np.arange(len(fr))), -1.0))
+    m.add_cons("c_budget_frame", keys, (), terms=tl, lo=-INF,
+               hi=(fr["frame_sek"].to_numpy(float) - c)[:, None], doc="net-cost frame")
+    m.meta["frame_const"] = c

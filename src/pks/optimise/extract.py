@@ -1,0 +1,197 @@
+"""Result tables (docs/CONTRACTS.md, "Optimiser") from a solution vector and row duals.
+
+Duals are HiGHS row duals: the change of the objective (SEK) per unit increase of the
+row's bound. Meanings:
+
+* ``c_waiting_list_balance``: SEK per extra case of demand — "kostnad för ett fall till";
+* ``c_staff_capacity``: SEK per extra available hour (≤ 0); × the hours one FTE brings
+  gives "värdet av en årsarbetare till" (reported per unit and category);
+* ``c_guarantee``: SEK per case of extra allowed queue; × weekly demand gives the cost of
+  shortening the waiting-time target by one week;
+* ``c_budget_frame``: SEK of objective per krona of extra frame;
+* ``c_beds`` / ``c_theatre``: SEK per extra bed-day / theatre hour.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pks.optimise.inputs import ModelInputs
+from pks.optimise.linear import LinearModel
+
+DUAL_FAMILIES = {
+    "c_waiting_list_balance": "cost_of_one_more_case_sek",
+    "c_staff_capacity": "value_of_one_more_hour_sek",
+    "c_guarantee": "value_of_one_more_queue_case_sek",
+    "c_budget_frame": "value_of_one_more_frame_sek_pu",
+    "c_beds": "value_of_one_more_bed_day_sek",
+    "c_theatre": "value_of_one_more_theatre_hour_sek",
+    "c_max_wait": "value_of_one_more_waiting_case_sek",
+}
+
+
+def _vals(m: LinearModel, name: str, x: np.ndarray, col: str) -> pd.DataFrame | None:
+    b = m.var_blocks.get(name)
+    if b is None or b.size == 0:
+        return None
+    return b.frame(x, col)
+
+
+def _period_cols(df: pd.DataFrame, inputs: ModelInputs) -> pd.DataFrame:
+    yr = dict(zip(inputs.grid.periods, inputs.grid.year.tolist(), strict=True))
+    df = df.rename(columns={"period": "week"})
+    df["year"] = df["week"].map(yr).astype(int)
+    return df
+
+
+def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None
+            ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """All result tables and the dual table for a solved model."""
+    inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
+    tables: dict[str, pd.DataFrame] = {}
+    uck, uc, T = inputs.uck, inputs.uc, inputs.grid.n
+    keys = ["unit_id", "care_type", "priority_class"]
+
+    # plan_production
+    prod = m.var_blocks["x"].frame(x, "production_cases")
+    prod["demand_cases"] = inputs.demand.ravel()
+    for name, col in (("ext", "external_cases"), ("L", "waiting_list_cases"),
+                      ("unmet_acute", "unmet_cases"), ("over_max_wait", "over_max_wait_cases")):
+        v = _vals(m, name, x, col)
+        if v is not None:
+            prod = prod.merge(v, on=[*keys, "period"], how="left")
+        if col not in prod:
+            prod[col] = 0.0
+        prod[col] = prod[col].fillna(0.0)
+    prod["unmet_cases"] = prod["unmet_cases"] + prod.pop("over_max_wait_cases")
+    q = (uc["target_queue_cases"].to_numpy(float)[uck["uc_pos"].to_numpy()]
+         * uck["share_pu"].to_numpy(float))
+    prod["waiting_list_target_cases"] = np.repeat(q, T)
+    prod = _period_cols(prod, inputs)
+    tables["plan_production"] = prod[["unit_id", "care_type", "priority_class", "week", "year",
+                                      "demand_cases", "production_cases", "external_cases",
+                                      "waiting_list_cases", "waiting_list_target_cases",
+                                      "unmet_cases"]]
+
+    # guarantee breaches per unit × care type × period
+    gb = _vals(m, "guarantee_breach", x, "guarantee_breach_cases")
+    if gb is not None:
+        tables["plan_guarantee"] = _period_cols(gb, inputs)
+
+    # plan_staff
+    st = inputs.staff
+    staff = m.var_blocks["overtime_h"].frame(x, "overtime_h")
+    staff["agency_h"] = m.var_blocks["agency_h"].frame(x, "v")["v"].to_numpy()
+    fv = _vals(m, "fte", x, "fte")
+    fte = fv["fte"].to_numpy() if fv is not None else np.repeat(st["fte"].to_numpy(float), T)
+    staff["fte"] = fte
+    staff["available_h"] = fte * inputs.hours_per_fte.ravel()
+    req = np.zeros(len(st) * T)
+    ru = inputs.resource_use
+    xv = x[m.var_blocks["x"].start:m.var_blocks["x"].start + m.var_blocks["x"].size].reshape(
+        len(uck), T)
+    prod_uc = np.zeros((len(uc), T))
+    np.add.at(prod_uc, uck["uc_pos"].to_numpy(), xv)
+    req2 = np.zeros((len(st), T))
+    np.add.at(req2, ru["us_pos"].to_numpy(),
+              prod_uc[ru["uc_pos"].to_numpy()] * ru["staff_h_per_case"].to_numpy(float)[:, None])
+    req = req2.ravel()
+    staff["required_h"] = req
+    tin = np.zeros(len(st) * T)
+    tout = np.zeros(len(st) * T)
+    tb = m.var_blocks.get("transfer_h")
+    if tb is not None and inputs.transfers is not None and tb.size:
+        tv = x[tb.start:tb.start + tb.size].reshape(len(inputs.transfers), T)
+        t2o = np.zeros((len(st), T))
+        t2i = np.zeros((len(st), T))
+        np.add.at(t2o, inputs.transfers["from_pos"].to_numpy(), tv)
+        np.add.at(t2i, inputs.transfers["to_pos"].to_numpy(), tv)
+        tout, tin = t2o.ravel(), t2i.ravel()
+        tr = tb.frame(x, "transfer_h")
+        tables["plan_transfers"] = _period_cols(tr[tr["transfer_h"] > 1e-9], inputs)
+    staff["transfer_in_h"] = tin
+    staff["transfer_out_h"] = tout
+    staff["own_h"] = np.maximum(req - staff["overtime_h"] - staff["agency_h"] - tin, 0.0) + tout
+    staff = _period_cols(staff, inputs)
+    tables["plan_staff"] = staff[["unit_id", "staff_category", "week", "year", "fte",
+                                  "available_h", "own_h", "overtime_h", "agency_h",
+                                  "required_h", "transfer_in_h", "transfer_out_h"]]
+    if fv is not None:
+        f = _period_cols(fv, inputs)
+        tables["plan_fte"] = f.groupby(["unit_id", "staff_category", "year"],
+                                       as_index=False)["fte"].mean()
+
+    # plan_beds
+    units = inputs.units
+    upos = {u: i for i, u in enumerate(units["unit_id"])}
+    u_of_uc = uc["unit_id"].map(upos).to_numpy()
+    bd = np.zeros((len(units), T))
+    np.add.at(bd, u_of_uc, prod_uc * uc["mean_los_days"].to_numpy(float)[:, None])
+    beds = pd.DataFrame({"unit_id": np.repeat(units["unit_id"].to_numpy(), T),
+                         "period": np.tile(np.asarray(inputs.grid.periods, object), len(units)),
+                         "staffed_beds": inputs.staffed_beds.ravel(),
+                         "bed_days_required": bd.ravel(),
+                         "bed_days_available": inputs.bed_days.ravel()})
+    beds = beds[np.repeat(inputs.staffed_beds.max(axis=1) > 0, T) | (beds["bed_days_required"] > 0)]
+    tables["plan_beds"] = _period_cols(beds.reset_index(drop=True), inputs)
+
+    # plan_cost
+    if "cost_terms" in m.meta:
+        terms, const = m.meta["cost_terms"]  # type: ignore[misc]
+        uy = np.array(sorted(set(inputs.grid.year.tolist())))
+        net = const.copy()
+        np.add.at(net, (terms["unit_pos"].to_numpy(), terms["year_pos"].to_numpy()),
+                  terms["coef"].to_numpy() * x[terms["var"].to_numpy()])
+        rows = [pd.DataFrame({"node_id": units["unit_id"].to_numpy(), "year": y,
+                              "kind": "unit", "net_cost_sek": net[:, j]})
+                for j, y in enumerate(uy)]
+        cost = pd.concat(rows, ignore_index=True)
+        fr = inputs.frames
+        if not fr.empty:
+            fu = inputs.frame_units.assign(_u=inputs.frame_units["unit_id"].map(upos))
+            f = fr.reset_index(drop=True).assign(_row=np.arange(len(fr)),
+                                                 _y=np.searchsorted(uy, fr["year"]))
+            mem = f.merge(fu, on="node_id")
+            mem["v"] = net[mem["_u"].to_numpy(), mem["_y"].to_numpy()]
+            f["net_cost_sek"] = mem.groupby("_row")["v"].sum().reindex(f["_row"]).fillna(
+                0.0).to_numpy()
+            gap = _vals(m, "frame_gap_sek", x, "frame_gap_sek")
+            f["frame_gap_sek"] = gap["frame_gap_sek"].to_numpy() if gap is not None else \
+                np.maximum(f["net_cost_sek"] - f["frame_sek"], 0.0)
+            cost = pd.concat([f[["node_id", "year", "kind", "net_cost_sek", "frame_sek",
+                                 "frame_gap_sek"]], cost], ignore_index=True)
+        for col in ("frame_sek", "frame_gap_sek"):
+            if col not in cost:
+                cost[col] = np.nan
+        cost["year"] = cost["year"].astype(int)
+        tables["plan_cost"] = cost[["node_id", "year", "kind", "net_cost_sek", "frame_sek",
+                                    "frame_gap_sek"]]
+
+    duals = dual_table(m, row_dual) if row_dual is not None and len(row_dual) else \
+        pd.DataFrame(columns=["constraint", "index", "dual", "meaning"])
+    tables["plan_duals"] = duals
+    return tables, duals
+
+
+def dual_table(m: LinearModel, y: np.ndarray, tol: float = 1e-9) -> pd.DataFrame:
+    """Non-zero duals of the families in :data:`DUAL_FAMILIES` (long, named by index)."""
+    out = []
+    for name, meaning in DUAL_FAMILIES.items():
+        b = m.con_blocks.get(name)
+        if b is None or b.size == 0:
+            continue
+        v = y[b.start:b.start + b.size]
+        nz = np.flatnonzero(np.abs(v) > tol)
+        if not len(nz):
+            continue
+        e, t = nz // b.n_periods, nz % b.n_periods
+        ent = b.entities.iloc[e].astype(str)
+        idx = ent.agg("|".join, axis=1).to_numpy()
+        if b.periods:
+            idx = idx + "|" + np.asarray(b.periods, object)[t]
+        out.append(pd.DataFrame({"constraint": name, "index": idx, "dual": v[nz],
+                                 "meaning": meaning}))
+    if not out:
+        return pd.DataFrame(columns=["constraint", "index", "dual", "meaning"])
+    return pd.concat(out, ignore_index=True)

@@ -1,0 +1,62 @@
+"""Operative level: the coming 4–8 weeks per unit, from actual lists and actual staffing."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pks.config.schema import ScenarioConfig
+from pks.data.planning_data import PlanningData
+from pks.data.weeks import add_weeks
+from pks.optimise import constraints as c
+from pks.optimise.handoff import OperativeHandoff
+from pks.optimise.inputs import ModelInputs, demand_for, prepare, weekly_grid
+from pks.optimise.levels import build_from_pieces
+from pks.optimise.linear import LinearModel
+
+PIECES = (c.add_production, c.add_waiting_list, c.add_priority, c.add_guarantee,
+          c.add_staff_capacity, c.add_beds, c.add_theatre, c.add_levelling,
+          c.add_working_time, c.add_deviation)
+
+
+def actual_sick_leave(data: PlanningData, as_of_week: str) -> pd.DataFrame | None:
+    """Sick-leave share per unit × category in the latest actuals week ≤ ``as_of_week``."""
+    a = data.actuals_staff
+    if a.empty:
+        return None
+    a = a[a["week"] <= as_of_week]
+    if a.empty:
+        return None
+    last = a[a["week"] == a["week"].max()]
+    st = data.staffing.merge(data.staff_categories, on="staff_category")
+    st["contracted_h_week"] = st["staffing_target_fte"] * st["contracted_h_per_fte_year"] / 52.0
+    j = last.merge(st[["unit_id", "staff_category", "contracted_h_week"]],
+                   on=["unit_id", "staff_category"])
+    j["sick_leave_pu"] = (j["sick_leave_h"] / j["contracted_h_week"].where(
+        j["contracted_h_week"] > 0)).clip(0, 1).fillna(0.0)
+    return j[["unit_id", "staff_category", "sick_leave_pu"]]
+
+
+def operative_inputs(data: PlanningData, cfg: ScenarioConfig,
+                     handoff: OperativeHandoff | None = None,
+                     demand: pd.DataFrame | None = None,
+                     as_of_week: str | None = None) -> ModelInputs:
+    """Inputs of the operative window starting the week after ``as_of_week``."""
+    as_of = as_of_week or cfg.data.as_of_week
+    grid = weekly_grid(add_weeks(as_of, 1), cfg.build.operative_weeks)
+    weeks = list(grid.periods)
+    d = demand if demand is not None else demand_for(data, cfg, weeks)
+    hist = data.demand_history
+    act = data.actuals_production
+    src = pd.concat([hist, act], ignore_index=True) if not act.empty else hist
+    src = src.drop_duplicates(["unit_id", "care_type", "week", "sex"], keep="last")
+    return prepare(data, d, grid, level="operative", budget_year=cfg.data.budget_year,
+                   target_set=cfg.data.target_set, build=cfg.build,
+                   fte=None if handoff is None else handoff.fte,
+                   list_source=src, sick_leave_pu=actual_sick_leave(data, as_of),
+                   plan_target=None if handoff is None else handoff.production,
+                   transfers=True)
+
+
+def build_operative(inputs: ModelInputs, cfg: ScenarioConfig) -> LinearModel:
+    """The operative LP from prepared inputs."""
+    return build_from_pieces(inputs, cfg.build, PIECES, "operative")

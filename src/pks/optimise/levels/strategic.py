@@ -1,0 +1,34 @@
+"""Strategic level: budget year + plan years (+ outlook) by year or quarter, FTE as decision."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pks.config.schema import ScenarioConfig
+from pks.data.planning_data import PlanningData
+from pks.optimise import constraints as c
+from pks.optimise.inputs import ModelInputs, demand_for, prepare, year_grid
+from pks.optimise.levels import build_from_pieces
+from pks.optimise.linear import LinearModel
+
+PIECES = (c.add_production, c.add_waiting_list, c.add_priority, c.add_guarantee,
+          c.add_fte, c.add_staff_capacity, c.add_beds, c.add_theatre, c.add_levelling,
+          c.add_working_time, c.add_frames)
+
+
+def strategic_inputs(data: PlanningData, cfg: ScenarioConfig,
+                     demand: pd.DataFrame | None = None) -> ModelInputs:
+    """Inputs of the strategic model over the budget year, plan years and outlook."""
+    years = [*cfg.data.years,
+             *[cfg.data.years[-1] + i + 1 for i in range(cfg.build.strategic_outlook_years)]]
+    by = cfg.build.time_grid if cfg.build.time_grid in ("year", "quarter") else "year"
+    grid = year_grid(years, by)
+    weeks = [w for ws in grid.weeks for w in ws]
+    d = demand if demand is not None else demand_for(data, cfg, weeks)
+    return prepare(data, d, grid, level="strategic", budget_year=cfg.data.budget_year,
+                   target_set=cfg.data.target_set, build=cfg.build, fte_variable=True)
+
+
+def build_strategic(inputs: ModelInputs, cfg: ScenarioConfig) -> LinearModel:
+    """The strategic LP from prepared inputs."""
+    return build_from_pieces(inputs, cfg.build, PIECES, "strategic")

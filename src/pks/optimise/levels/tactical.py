@@ -1,0 +1,38 @@
+"""Tactical level: the binding production plan of the budget year per unit × care type × week."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pks.config.schema import ScenarioConfig
+from pks.data.planning_data import PlanningData
+from pks.data.weeks import weeks_in_year
+from pks.optimise import constraints as c
+from pks.optimise.handoff import TacticalHandoff
+from pks.optimise.inputs import ModelInputs, demand_for, prepare, weekly_grid, year_grid
+from pks.optimise.levels import build_from_pieces
+from pks.optimise.linear import LinearModel
+
+PIECES = (c.add_production, c.add_waiting_list, c.add_priority, c.add_guarantee,
+          c.add_staff_capacity, c.add_beds, c.add_theatre, c.add_levelling,
+          c.add_working_time, c.add_frames)
+
+
+def tactical_inputs(data: PlanningData, cfg: ScenarioConfig,
+                    demand: pd.DataFrame | None = None,
+                    handoff: TacticalHandoff | None = None) -> ModelInputs:
+    """Inputs of the tactical model: every ISO week of the budget year (or its quarters)."""
+    y = cfg.data.budget_year
+    grid = weekly_grid(f"{y}-W01", weeks_in_year(y)) if cfg.build.time_grid in (None, "week") \
+        else year_grid([y], cfg.build.time_grid)
+    weeks = [w for ws in grid.weeks for w in ws]
+    d = demand if demand is not None else demand_for(data, cfg, weeks)
+    return prepare(data, d, grid, level="tactical", budget_year=y,
+                   target_set=cfg.data.target_set, build=cfg.build,
+                   fte=None if handoff is None else handoff.fte,
+                   unit_budgets=None if handoff is None else handoff.unit_budgets)
+
+
+def build_tactical(inputs: ModelInputs, cfg: ScenarioConfig) -> LinearModel:
+    """The tactical LP from prepared inputs."""
+    return build_from_pieces(inputs, cfg.build, PIECES, "tactical")
