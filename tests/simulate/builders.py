@@ -1,0 +1,142 @@
+"""Hand-built planning data and plans for the simulator tests (no optimiser needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pks.data.planning_data import PlanningData, empty_table
+from pks.data.weeks import add_weeks, week_range
+
+CATS = ("lakare", "sjukskoterska")
+CARE = {
+    # care_type: kind, acute, stage, los, demand/week, planned capacity/week, h per case
+    "first_visit": ("first_visit", False, "first_visit", 0.0, 20.0, 21.5, (1.0, 1.0)),
+    "operation": ("procedure", False, "treatment", 2.0, 8.0, 8.8, (4.0, 6.0)),
+    "acute": ("inpatient_episode", True, "none", 3.0, 5.0, 5.0, (2.0, 10.0)),
+}
+
+
+def small_region(n_units: int = 4, start: str = "2027-W01", n_weeks: int = 26,
+                 beds: float = 10.0, list_fv: int = 40, over_fv: int = 2,
+                 list_op: int = 30, over_op: int = 1) -> tuple[PlanningData, dict[str, pd.DataFrame]]:
+    """A region R with divisions D1, D2 and ``n_units`` units, and a sound plan for it."""
+    units = [f"U{i + 1}" for i in range(n_units)]
+    org = [("R", None, "Region", "region", "political", "regionstyrelse")]
+    org += [("D1", "R", "Div 1", "division", "strategic", "divisionschef"),
+            ("D2", "R", "Div 2", "division", "strategic", "divisionschef")]
+    for i, u in enumerate(units):
+        org.append((u, "D1" if i < (n_units + 1) // 2 else "D2", f"Unit {u}", "unit",
+                    "tactical", "verksamhetschef"))
+    org_nodes = pd.DataFrame(org, columns=["node_id", "parent_id", "name", "node_type",
+                                           "pks_level", "owner_role"]).assign(site="", county="X")
+    ct_rows, pr_rows, ru_rows, ap_rows = [], [], [], []
+    for u in units:
+        for ct, (kind, acute, stage, los, _d, _c, h) in CARE.items():
+            ct_rows.append(dict(unit_id=u, care_type=ct, care_type_kind=kind, acute=acute,
+                                guarantee_stage=stage, mean_los_days=los,
+                                theatre_h_per_case=0.0, drg_weight=1.0,
+                                variable_cost_sek_per_case=0.0, revenue_sek_per_case=0.0,
+                                external_price_sek_per_case=0.0,
+                                external_cases_per_week_max=0.0))
+            shares = [(1, 0.1, 14), (2, 0.3, 30), (3, 0.6, 90)] if not acute else [(1, 1.0, 0)]
+            for pc, sh, mw in shares:
+                pr_rows.append(dict(unit_id=u, care_type=ct, priority_class=pc, share_pu=sh,
+                                    max_wait_days=mw))
+            for k, hh in zip(CATS, h, strict=True):
+                ru_rows.append(dict(unit_id=u, care_type=ct, staff_category=k,
+                                    staff_h_per_case=hh))
+            for sex in ("female", "male"):
+                for ab, sh in (("18-44", 0.2), ("45-64", 0.2), ("65-79", 0.1)):
+                    ap_rows.append(dict(unit_id=u, care_type=ct, sex=sex, age_band=ab,
+                                        share_pu=sh))
+    weeks = week_range(start, add_weeks(start, n_weeks - 1))
+    hist_week = add_weeks(start, -1)
+    hist = []
+    for u in units:
+        for ct, (_k, acute, _s, _l, d, _c, _h) in CARE.items():
+            n, m = ((list_fv, over_fv) if ct == "first_visit" else
+                    (list_op, over_op) if ct == "operation" else (0, 0))
+            for w in week_range(add_weeks(start, -13), hist_week):
+                last = w == hist_week
+                hist.append(dict(unit_id=u, care_type=ct, week=w, sex="female",
+                                 referrals_cases=d, production_cases=d,
+                                 waiting_list_cases=n if last else n,
+                                 waiting_over_guarantee_cases=m if last else m))
+    staff_categories = pd.DataFrame({"staff_category": list(CATS), "name_sv": ["Läkare", "Ssk"],
+                                     "name_en": ["Doctor", "Nurse"],
+                                     "contracted_h_per_fte_year": [1700.0, 1700.0]})
+    plan_prod, plan_staff, plan_beds, staffing, avail, cap = [], [], [], [], [], []
+    for u in units:
+        req = {k: 0.0 for k in CATS}
+        for ct, (_k, acute, _s, _l, d, c, h) in CARE.items():
+            for w in weeks:
+                plan_prod.append(dict(unit_id=u, care_type=ct, priority_class=1, week=w,
+                                      demand_cases=d, production_cases=c, external_cases=0.0,
+                                      waiting_list_cases=0.0,
+                                      waiting_list_target_cases=(0.0 if acute else 60.0),
+                                      unmet_cases=0.0))
+            for k, hh in zip(CATS, h, strict=True):
+                req[k] += c * hh
+        for k in CATS:
+            fte = req[k] * 1.15 * 52 / 1700 / 0.88
+            staffing.append(dict(unit_id=u, staff_category=k, staffing_target_fte=fte,
+                                 cost_sek_per_fte_year=700000.0, overtime_cost_factor_pu=1.5,
+                                 overtime_h_per_fte_year_max=200.0, agency_cost_factor_pu=2.0,
+                                 agency_h_per_week_max=0.0, recruitment_fte_per_year_max=5.0,
+                                 attrition_pu_per_year=0.05))
+            for w in weeks:
+                avail.append(dict(unit_id=u, staff_category=k, week=w, vacation_pu=0.0,
+                                  sick_leave_pu=0.06, training_pu=0.06))
+                plan_staff.append(dict(unit_id=u, staff_category=k, week=w,
+                                       available_h=fte * 1700 / 52 * 0.88,
+                                       own_h=req[k], overtime_h=0.0, agency_h=0.0,
+                                       required_h=req[k]))
+        for w in weeks:
+            plan_beds.append(dict(unit_id=u, week=w, staffed_beds=beds, bed_days_required=0.0,
+                                  bed_days_available=7 * beds))
+            cap.append(dict(unit_id=u, week=w, staffed_beds=beds, theatre_h_per_week=0.0))
+    targets = pd.DataFrame([dict(target_set="vardgaranti_0_3_90_90", version=1,
+                                 valid_from="2020-01-01", contact_days=0, assessment_days=3,
+                                 first_visit_days=90, treatment_days=90,
+                                 within_guarantee_share_pu=0.9, occupancy_max_pu=0.9,
+                                 overflow_probability_max_pu=0.1,
+                                 overtime_h_per_fte_year_max=50.0,
+                                 agency_cost_share_max_pu=0.02, utilisation_min_pu=0.6,
+                                 utilisation_max_pu=1.0)])
+    data = PlanningData(
+        org_nodes=org_nodes, care_types=pd.DataFrame(ct_rows),
+        care_type_priorities=pd.DataFrame(pr_rows), staff_categories=staff_categories,
+        resource_use=pd.DataFrame(ru_rows), staffing=pd.DataFrame(staffing),
+        staff_availability=pd.DataFrame(avail), unit_capacity=pd.DataFrame(cap),
+        unit_finance=empty_table("unit_finance"), demand_history=pd.DataFrame(hist),
+        demand_age_profile=pd.DataFrame(ap_rows), population=empty_table("population"),
+        budget_frames=empty_table("budget_frames"), cost_indices=empty_table("cost_indices"),
+        targets=targets,
+    )
+    plan = {"plan_production": pd.DataFrame(plan_prod), "plan_staff": pd.DataFrame(plan_staff),
+            "plan_beds": pd.DataFrame(plan_beds)}
+    return data, plan
+
+
+def forecast_for(plan_production: pd.DataFrame, rel_sd: float = 0.05) -> pd.DataFrame:
+    """A forecast_demand frame around the plan's demand with given relative level sd."""
+    f = plan_production.groupby(["unit_id", "care_type", "week"], as_index=False)[
+        "demand_cases"].sum()
+    m = f["demand_cases"].to_numpy()
+    sd = np.sqrt(m + (rel_sd * m) ** 2)
+    f["sex"] = "female"
+    f["demand_cases_lo80"] = m - 1.2816 * sd
+    f["demand_cases_hi80"] = m + 1.2816 * sd
+    f["demand_cases_lo95"] = m - 1.96 * sd
+    f["demand_cases_hi95"] = m + 1.96 * sd
+    return f
+
+
+def cut_capacity(plan: dict[str, pd.DataFrame], units: list[str], care_type: str,
+                 factor: float) -> dict[str, pd.DataFrame]:
+    """An under-staffed variant: production of ``care_type`` in ``units`` scaled by ``factor``."""
+    pp = plan["plan_production"].copy()
+    m = pp["unit_id"].isin(units) & (pp["care_type"] == care_type)
+    pp.loc[m, "production_cases"] *= factor
+    return {**plan, "plan_production": pp}
