@@ -109,7 +109,11 @@ def tiny_demand(data: PlanningData) -> pd.DataFrame:
 
 
 def tiny_cfg(**build: object) -> ScenarioConfig:
-    """Scenario config for tiny instances (target set 't', budget year 2026)."""
+    """Scenario config for tiny instances (target set 't', budget year 2026).
+
+    Holding costs 4 / 3 / 2 / 1 SEK per case-week keep the test arithmetic small.
+    """
+    build = {"holding_cost_sek": (4.0, 3.0, 2.0, 1.0), **build}
     b = BuildConfig(**build)
     return ScenarioConfig.model_validate({"data": {"target_set": "t", "budget_year": 2026},
                                           "build": b.model_dump()})

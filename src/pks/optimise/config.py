@@ -23,9 +23,11 @@ be lost:
   case-week avoided; it never overruns to save money;
 * a krona of agency cost over the agency-share target costs
   ``agency_share_penalty_pu`` (0.5) extra kronor;
-* a case-week on the list costs ``holding_cost_sek`` by class (4 / 3 / 2 / 1 SEK): tiny,
-  it only orders the service by urgency when capacity is short and keeps the list at
-  (not below) the guarantee size, the target queue of Fong et al. (2022);
+* a case-week on the list costs ``holding_cost_sek`` by class (40 / 30 / 20 / 10 SEK):
+  small against overtime or agency per case, so extra hours are not bought to push a
+  list below its guarantee size (the target queue of Fong et al. 2022), but enough that
+  own staff, already paid for, produce cases whose net variable cost is below a few
+  weeks of waiting, and it orders the service by urgency when capacity is short;
 * a case of week-to-week change of production costs ``levelling_penalty_sek`` (50).
 """
 
@@ -50,7 +52,7 @@ class BuildConfig(FrozenModel):
     """Penalty per acute case not produced in its period."""
     guarantee_penalty_sek: float = Field(50_000.0, ge=0)
     """Penalty per case-week of waiting list above the care-guarantee queue size."""
-    holding_cost_sek: tuple[float, ...] = (4.0, 3.0, 2.0, 1.0)
+    holding_cost_sek: tuple[float, ...] = (40.0, 30.0, 20.0, 10.0)
     """Cost per case-week on the waiting list by priority class 1..4 (orders service)."""
     frame_overrun_penalty_pu: float = Field(1.0, ge=0)
     """Extra cost per krona of net cost above a budget frame (the frame gap)."""
