@@ -140,3 +140,40 @@ def cut_capacity(plan: dict[str, pd.DataFrame], units: list[str], care_type: str
     m = pp["unit_id"].isin(units) & (pp["care_type"] == care_type)
     pp.loc[m, "production_cases"] *= factor
     return {**plan, "plan_production": pp}
+
+
+def line_params(cfg, *, n_weeks: int, demand: float, capacity: float = 0.0,
+                acute: bool = False, los: float = 0.0, beds: float = 0.0,
+                guarantee: float = 90.0, class_shares=(1.0, 0.0, 0.0, 0.0),
+                initial_ages=None, h_per_case: float = 0.0, available_h: float = 0.0,
+                sick_plan: float = 0.0, contracted_h: float = 0.0):
+    """SimParams of a single unit with a single line (theory checks), built directly."""
+    from pks.simulate.params import SimParams
+
+    w = n_weeks
+    weeks = tuple(f"w{i:04d}" for i in range(w))
+    inpatient = los > 0
+    has_staff = h_per_case > 0
+    req = np.full((1, 1, w), capacity * h_per_case if has_staff else 0.0)
+    return SimParams(
+        weeks=weeks, units=("U",), line_unit=("U",), line_care_type=("ct",),
+        line_unit_idx=np.array([0]), acute=np.array([acute]), inpatient=np.array([inpatient]),
+        guarantee_days=np.array([np.nan if acute else guarantee]),
+        demand_mean=np.full((1, w), float(demand)), demand_sigma_level=np.zeros(1),
+        demand_sigma_week=np.zeros(1), capacity_plan=np.full((1, w), float(capacity)),
+        class_shares=np.array([class_shares], dtype=float),
+        class_max_wait_days=np.full((1, 4), np.nan), demo_shares=np.full((1, 10), 0.1),
+        mean_los=np.array([float(los)]),
+        initial_ages=(np.zeros(0) if initial_ages is None else np.asarray(initial_ages),),
+        list_target=np.array([np.nan]), staff_categories=("k",),
+        h_per_case=np.array([[h_per_case]]), staff_available=np.full((1, 1, w), available_h),
+        staff_overtime=np.zeros((1, 1, w)), staff_agency=np.zeros((1, 1, w)),
+        staff_required=req, staff_contracted=np.full((1, 1, w), contracted_h),
+        sick_plan=np.full((1, 1, w), sick_plan), fte=np.ones((1, 1)),
+        beds=np.full((1, w), float(beds)), has_beds=np.array([inpatient]),
+        targets={"first_visit_days": guarantee, "treatment_days": guarantee,
+                 "within_guarantee_share_pu": 0.9, "occupancy_max_pu": 0.9,
+                 "overflow_probability_max_pu": 0.05, "overtime_h_per_fte_year_max": 50.0,
+                 "utilisation_min_pu": 0.0, "utilisation_max_pu": 1.0},
+        cfg=cfg,
+    )

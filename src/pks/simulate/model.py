@@ -41,7 +41,7 @@ from scipy import stats
 
 from pks.simulate.matching import fifo_match, ranges
 from pks.simulate.params import SimParams
-from pks.simulate.streams import stream
+from pks.simulate.streams import counter_uniform, stream
 
 N_CLASSES = 4
 
@@ -201,20 +201,23 @@ class _State:
         else:
             cand = np.ceil(cap_plan + 8 * np.sqrt(cap_plan) + 10).astype(np.int64)
         cand[p.acute] = 0
-        u_time, u_keep, u_week = [], [], np.zeros((n_l, n_w))
+        # Slot r of line l in week w draws its uniforms from a counter-based generator keyed
+        # by (line stream key, week, r, purpose): common random numbers survive any change
+        # of capacity in other weeks or lines.
+        u_week = np.zeros((n_l, n_w))
+        keys = np.zeros(n_l, dtype=np.uint64)
         for ln in range(n_l):
             if p.acute[ln]:
                 continue
             gs = stream(cfg.seed, rep, p.line_unit[ln], p.line_care_type[ln], kind="slots")
             u_week[ln] = gs.random(n_w)
-            m = int(cand[ln].sum())
-            u_time.append(gs.random(m))
-            u_keep.append(gs.random(m))
-        ut = np.concatenate(u_time) if u_time else np.zeros(0)
-        uk = np.concatenate(u_keep) if u_keep else np.zeros(0)
+            keys[ln] = gs.integers(0, 2**63, dtype=np.uint64)
         flat = cand.ravel()
         lw = np.repeat(np.arange(n_l * n_w), flat)
         rank = np.arange(len(lw)) - np.repeat(np.cumsum(flat) - flat, flat)
+        lkey = keys[lw // n_w]
+        ut = counter_uniform(0, lkey, lw % n_w, rank, np.zeros(1, dtype=np.int64))
+        uk = counter_uniform(0, lkey, lw % n_w, rank, np.ones(1, dtype=np.int64))
         if cfg.capacity_noise == "binomial":
             base = np.floor(cap_real + 1e-9).ravel()
             frac = (cap_real.ravel() - base)
@@ -236,6 +239,10 @@ class _State:
         self.slot_t = st[o]
         self.soff = np.concatenate([[0], np.cumsum(n_kept)])
         # ---- beds ---------------------------------------------------------------
+        self._served_inpatient: dict[int, list[np.ndarray]] = {}
+        self._acute_inpatient_lines = np.flatnonzero(p.acute & p.inpatient)
+        self._adm_week = -1
+        self._adm: tuple[list[float], list[float], list[int]] = ([], [], [0])
         n_u = len(p.units)
         self.census = np.zeros((n_u, 7 * n_w), dtype=np.int64)
         self.admissions = np.zeros((n_u, n_w), dtype=np.int64)
@@ -279,30 +286,39 @@ class _State:
                 sel = pidx[ranges(lstart, served)]
                 self.service[sel] = stt[used]
                 self.head[c, l0:l1] += served
+                inp = sel[p.inpatient[self.line[sel]]]
+                if len(inp):
+                    self._served_inpatient.setdefault(w, []).append(inp)
                 keep = ~used
                 sseg, stt = sseg[keep], stt[keep]
         self.head_hist[:, l0:l1, w + 1] = self.head[:, l0:l1]
 
-    def week_admissions(self, u: int, w: int) -> tuple[np.ndarray, np.ndarray]:
-        """Admission times and lengths of stay of unit ``u`` in week ``w``, in time order."""
-        p = self.p
-        lines = np.flatnonzero((p.line_unit_idx == u) & p.inpatient)
-        parts = []
-        for c in range(N_CLASSES):
-            el = lines[~p.acute[lines]]
-            a = self.head_hist[c, el, w]
-            b = self.head_hist[c, el, w + 1]
-            parts.append(ranges(self.pstart[c, el] + a, b - a))
-            ac = lines[p.acute[lines]]
-            lo = self.tail_all[c, ac, w - 1] if w > 0 else np.zeros(len(ac), dtype=np.int64)
-            hi = self.tail_all[c, ac, w]
-            parts.append(ranges(self.pstart[c, ac] + lo, hi - lo))
-        idx = np.concatenate(parts)
-        t = self.service[idx]
-        ok = t >= 0  # acute arrivals at week 0 include none before the start
-        idx, t = idx[ok], t[ok]
-        o = np.argsort(t, kind="stable")
-        return t[o], self.los[idx[o]]
+    def week_admissions(self, u: int, w: int) -> tuple[list[float], list[float]]:
+        """Admission times and discharge times of unit ``u`` in week ``w``, in time order.
+
+        Elective inpatients are admitted at their treatment time (known once the week's
+        list process has run), acute inpatients at arrival. All units' admissions of a week
+        are sorted in one pass the first time a bed process asks for the week.
+        """
+        if self._adm_week != w:
+            p = self.p
+            parts = self._served_inpatient.pop(w, [])
+            ac = self._acute_inpatient_lines
+            for c in range(N_CLASSES):
+                lo = self.tail_all[c, ac, w - 1] if w > 0 else np.zeros(len(ac), dtype=np.int64)
+                hi = self.tail_all[c, ac, w]
+                parts.append(ranges(self.pstart[c, ac] + lo, hi - lo))
+            idx = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            t = self.service[idx]
+            unit = p.line_unit_idx[self.line[idx]]
+            o = np.lexsort((t, unit))
+            t, idx, unit = t[o], idx[o], unit[o]
+            n = np.bincount(unit, minlength=len(p.units))
+            self._adm = (t.tolist(), (t + self.los[idx]).tolist(),
+                         np.concatenate([[0], np.cumsum(n)]).tolist())
+            self._adm_week = w
+        t_l, d_l, off = self._adm
+        return t_l[off[u]:off[u + 1]], d_l[off[u]:off[u + 1]]
 
     def initial_beds(self, u: int) -> list[float]:
         """Discharge times of the patients in the ward at the start (stationary start)."""
@@ -318,6 +334,14 @@ class _State:
         u0 = g.random()
         if a <= 0:
             return []
+        fixed_los = p.cfg.los_distribution == "fixed" or p.cfg.los_cv <= 0
+        if p.cfg.demand_noise == "fixed" and fixed_los:
+            # deterministic start: the steady state of evenly spaced admissions
+            n = int(round(a))
+            q = (np.arange(n) + 0.5) / max(n, 1)
+            which = np.minimum(np.searchsorted(np.cumsum(load) / a, q, side="right"),
+                               len(lines) - 1)
+            return sorted((q * p.mean_los[lines][which]).tolist())
         if p.cfg.overflow_policy == "transfer":
             c = int(math.floor(p.beds[u, 0] + 1e-9))
             pmf = stats.poisson.pmf(np.arange(c + 1), a)
@@ -351,8 +375,7 @@ def _bed_process(env: simpy.Environment, st: _State, u: int) -> Generator[Any]:
     pop, push = heapq.heappop, heapq.heappush
     census = st.census[u]
     for w in range(p.n_weeks):
-        times, los = st.week_admissions(u, w)
-        tl, dl = times.tolist(), (times + los).tolist()
+        tl, dl = st.week_admissions(u, w)
         n, i = len(tl), 0
         beds = float(p.beds[u, w])
         full = tr = 0
@@ -400,7 +423,7 @@ def run_replication(p: SimParams, rep: int) -> ReplicationOutput:
         env.process(_list_process(env, st, l0, l1))
     for u in np.flatnonzero(p.has_beds):
         env.process(_bed_process(env, st, int(u)))
-    env.run(until=7 * p.n_weeks)
+    env.run(until=7 * p.n_weeks + 0.5)  # let the last day's bookkeeping run
     return _collect(st)
 
 
