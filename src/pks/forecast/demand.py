@@ -33,6 +33,7 @@ import pandas as pd
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_range, week_year, weeks_of_year
+from pks.forecast._threads import single_blas_thread
 from pks.forecast.calendar import working_days_weeks
 from pks.forecast.demography import (
     PopulationError,
@@ -188,6 +189,14 @@ def _weekly_totals(hist: pd.DataFrame) -> Mapping[tuple[str, str], pd.Series]:
 
 
 def forecast_demand(
+    data: PlanningData, cfg: ScenarioConfig, use_demography: bool = True
+) -> ForecastResult:
+    """Forecast weekly demand (see :func:`_forecast_demand`), with one BLAS thread."""
+    with single_blas_thread():
+        return _forecast_demand(data, cfg, use_demography)
+
+
+def _forecast_demand(
     data: PlanningData, cfg: ScenarioConfig, use_demography: bool = True
 ) -> ForecastResult:
     """Forecast weekly demand for every unit × care type × sex over the budget and plan years.
