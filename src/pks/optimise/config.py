@@ -28,6 +28,9 @@ be lost:
   list below its guarantee size (the target queue of Fong et al. 2022), but enough that
   own staff, already paid for, produce cases whose net variable cost is below a few
   weeks of waiting, and it orders the service by urgency when capacity is short;
+* a bed-day above the ward's Erlang occupancy ceiling (överbeläggning, up to full
+  occupancy of the staffed beds) costs ``bed_overflow_penalty_sek`` (10 000): below an
+  acute case's penalty, above the cost of the care itself;
 * a case of week-to-week change of production costs ``levelling_penalty_sek`` (50).
 """
 
@@ -63,6 +66,8 @@ class BuildConfig(FrozenModel):
     agency_share_path_pu: tuple[float, ...] = ()
     """Strategic agency reduction path: target share for budget year, plan year 1, ...
     (empty = the same target every year)."""
+    bed_overflow_penalty_sek: float = Field(10_000.0, ge=0)
+    """Penalty per bed-day above the ward's occupancy ceiling (up to full occupancy)."""
     levelling_penalty_sek: float = Field(50.0, ge=0)
     """Penalty per case of change in weekly production of a unit and care type."""
     levelling_max_change_pu: float = Field(0.5, ge=0)

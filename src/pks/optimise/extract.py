@@ -133,6 +133,12 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None
                          "staffed_beds": inputs.staffed_beds.ravel(),
                          "bed_days_required": bd.ravel(),
                          "bed_days_available": inputs.bed_days.ravel()})
+    ov = _vals(m, "bed_overflow_days", x, "bed_overflow_days")
+    beds["bed_overflow_days"] = 0.0
+    if ov is not None:
+        beds = beds.merge(ov.rename(columns={"bed_overflow_days": "_o"}),
+                          on=["unit_id", "period"], how="left")
+        beds["bed_overflow_days"] = beds.pop("_o").fillna(0.0)
     beds = beds[np.repeat(inputs.staffed_beds.max(axis=1) > 0, T) | (beds["bed_days_required"] > 0)]
     tables["plan_beds"] = _period_cols(beds.reset_index(drop=True), inputs)
 
@@ -187,9 +193,12 @@ def dual_table(m: LinearModel, y: np.ndarray, tol: float = 1e-9) -> pd.DataFrame
             continue
         e, t = nz // b.n_periods, nz % b.n_periods
         ent = b.entities.iloc[e].astype(str)
-        idx = ent.agg("|".join, axis=1).to_numpy()
+        cols = [ent[c].to_numpy(object) for c in ent.columns]
         if b.periods:
-            idx = idx + "|" + np.asarray(b.periods, object)[t]
+            cols.append(np.asarray(b.periods, object)[t])
+        idx = cols[0]
+        for c in cols[1:]:
+            idx = idx + "|" + c
         out.append(pd.DataFrame({"constraint": name, "index": idx, "dual": v[nz],
                                  "meaning": meaning}))
     if not out:

@@ -218,13 +218,13 @@ def demand_from_history(data: PlanningData, weeks: Sequence[str]) -> pd.DataFram
 def demand_for(data: PlanningData, scenario: object, weeks: Sequence[str]) -> pd.DataFrame:
     """Demand per unit × care type × week: the forecaster's if available, else seasonal mean."""
     try:
-        from pks.forecast import forecast_demand  # type: ignore[attr-defined]
+        from pks.forecast.demand import forecast_demand
     except ImportError:
         log.warning("pks.forecast.forecast_demand not available; using the seasonal mean "
                     "of demand_history as demand")
         return demand_from_history(data, weeks)
-    fc = forecast_demand(data, scenario)
-    table = fc.tables["forecast_demand"] if hasattr(fc, "tables") else fc.forecast_demand
+    fc = forecast_demand(data, scenario)  # type: ignore[arg-type]
+    table = fc.forecast_demand
     d = table.groupby([*UC, "week"], as_index=False)["demand_cases"].sum()
     d = d[d["week"].isin(set(weeks))]
     missing = set(weeks) - set(d["week"])

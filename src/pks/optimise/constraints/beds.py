@@ -21,13 +21,23 @@ def add_beds(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     :math:`\rho_u` the occupancy ceiling: the Erlang-B occupancy a ward of this size can
     sustain at the target set's overflow probability, capped by its maximum occupancy
     (de Bruin et al. 2010) — small wards get lower ceilings than a flat 85 %.
+
+    Bed-days above the ceiling, up to full occupancy of the staffed beds, are allowed as
+    priced overcrowding (överbeläggning) :math:`\beta_{ut} \le 7 (1-\rho_u) \sum_w B_{uw}`
+    at ``bed_overflow_penalty_sek`` per bed-day — a ward runs over its ceiling rather than
+    refuse acute patients (strict mode drops it).
     """
+    over = None
+    if not cfg.strict:
+        over = (inputs.staffed_beds * inputs.grid.length_weeks[None, :] * 7.0
+                - inputs.bed_days).clip(min=0.0)
     _add_physical(m, inputs, "mean_los_days", inputs.bed_days, "c_beds",
-                  "bed-days within staffed beds")
+                  "bed-days within staffed beds", over, cfg.bed_overflow_penalty_sek)
 
 
 def _add_physical(m: LinearModel, inputs: ModelInputs, col: str, cap: np.ndarray,
-                  name: str, doc: str) -> None:
+                  name: str, doc: str, over_ub: np.ndarray | None = None,
+                  over_cost: float = 0.0) -> None:
     T = inputs.grid.n
     uc, uck = inputs.uc, inputs.uck
     use = uc[col].to_numpy(float)
@@ -44,5 +54,11 @@ def _add_physical(m: LinearModel, inputs: ModelInputs, col: str, cap: np.ndarray
     e, t = expand(sel, T)
     x = m.var_blocks["x"]
     rows = row_of[unit_pos[ucp[e]]] * T + t
-    m.add_cons(name, inputs.units.iloc[users][["unit_id"]], inputs.grid.periods,
-               terms=[(rows, x.ids(e, t), use[ucp[e]])], hi=cap[users], doc=doc)
+    keys = inputs.units.iloc[users][["unit_id"]]
+    terms = [(rows, x.ids(e, t), use[ucp[e]])]
+    if over_ub is not None:
+        ov = m.add_vars("bed_overflow_days", keys, inputs.grid.periods, ub=over_ub[users],
+                        cost=over_cost, doc="bed-days above the occupancy ceiling")
+        oe, ot = expand(np.arange(len(users)), T)
+        terms.append((oe * T + ot, ov.ids(oe, ot), -1.0))
+    m.add_cons(name, keys, inputs.grid.periods, terms=terms, hi=cap[users], doc=doc)
