@@ -33,7 +33,6 @@ from pks.data.generate_profiles import (
     AGE_PROFILES,
     GENERIC_PROFILE,
     PROFILES,
-    STAFF,
     CareTypeProfile,
 )
 from pks.data.planning_data import PlanningData
@@ -48,21 +47,25 @@ WEEKS_PER_YEAR = 52.18
 # daytime staff; ward nurses and assistant nurses work shift schedules (38.25 h/week average
 # full time in the collective agreement for shift work) ≈ 1 910 h. Vacation, sick leave and
 # training are NOT deducted here: they are the weekly shares in ``staff_availability``.
+# Order: alphabetical by id (the key order of every staff table); the profiles give hours
+# as (läkare, sjuksköterska, undersköterska, övriga) and are permuted by PROFILE_TO_STAFF.
 STAFF_CATEGORIES = (
     ("lakare", "Läkare", "Physicians", 2000.0),
+    ("ovriga", "Övriga", "Other staff", 2000.0),
     ("sjukskoterska", "Sjuksköterska", "Registered nurses", 1910.0),
     ("underskoterska", "Undersköterska", "Assistant nurses", 1910.0),
-    ("ovriga", "Övriga", "Other staff", 2000.0),
 )
+STAFF = tuple(c[0] for c in STAFF_CATEGORIES)
+PROFILE_TO_STAFF = [0, 3, 1, 2]
 CONTRACTED_H = np.array([c[3] for c in STAFF_CATEGORIES])
 # Full annual cost per FTE incl. PO (social charges ≈ 42–47 %), 2026 prices.
-COST_PER_FTE = np.array([1_450_000.0, 760_000.0, 600_000.0, 650_000.0])
-OVERTIME_FACTOR = np.array([1.8, 1.7, 1.6, 1.5])
-AGENCY_FACTOR = np.array([2.4, 2.0, 1.8, 1.6])
-ATTRITION = np.array([0.06, 0.09, 0.08, 0.07])
+COST_PER_FTE = np.array([1_450_000.0, 650_000.0, 760_000.0, 600_000.0])
+OVERTIME_FACTOR = np.array([1.8, 1.5, 1.7, 1.6])
+AGENCY_FACTOR = np.array([2.4, 1.6, 2.0, 1.8])
+ATTRITION = np.array([0.06, 0.07, 0.09, 0.08])
 # Sick leave by category (annual mean) and training share outside holiday weeks.
-SICK_BASE = np.array([0.030, 0.060, 0.075, 0.050])
-TRAINING_BASE = np.array([0.040, 0.030, 0.025, 0.030])
+SICK_BASE = np.array([0.030, 0.050, 0.060, 0.075])
+TRAINING_BASE = np.array([0.040, 0.030, 0.030, 0.025])
 VACATION_SCALE = np.array([0.92, 1.0, 1.0, 1.0])
 UTILISATION_TARGET = 0.90
 
@@ -252,7 +255,7 @@ def demo_spec() -> RegionSpec:
                                   "child_psychiatry", "primary_care")
         extra: dict[str, object] = {"kpp_exception": site in malm and somatic}
         if site in malm:
-            extra["agency_base_pu"] = 0.10
+            extra["agency_base_pu"] = 0.06
         extra.update(kw)
         units.append(UnitSpec(uid, parent, name, profile, size, site, staffing,
                               **extra))  # type: ignore[arg-type]
@@ -314,7 +317,7 @@ def demo_spec() -> RegionSpec:
     add(bfm, "Gällivare", "Röntgen Gällivare sjukhus", "radiology", 0.5, 1.0, code="GAL-RTG")
     add(bfm, "Sunderby", "Klinisk fysiologi Sunderby sjukhus", "clinical_physiology", 1.2, 0.96,
         code="SUN-KFY")
-    pc = {"funding_mode": "capitation", "agency_base_pu": 0.12}
+    pc = {"funding_mode": "capitation", "agency_base_pu": 0.10}
     add(plb, "Sunderby", "Hälsocentralen Hertsön (Luleå)", "primary_care", 0.9, 1.0,
         code="HER", capitation_pu=1.01, **pc)
     add(plb, "Sunderby", "Hälsocentralen Örnäset (Luleå)", "primary_care", 0.8, 0.99,
@@ -330,14 +333,14 @@ def demo_spec() -> RegionSpec:
     add(pos, "Kalix", "Hälsocentralen Haparanda", "primary_care", 0.5, 0.97, code="HAP",
         capitation_pu=0.98, **pc)
     add(pmt, "Gällivare", "Hälsocentralen Gällivare", "primary_care", 0.7, 0.96, code="GAL",
-        capitation_pu=0.97, **{**pc, "agency_base_pu": 0.18})
+        capitation_pu=0.97, **{**pc, "agency_base_pu": 0.14})
     add(pmt, "Kiruna", "Hälsocentralen Kiruna", "primary_care", 0.8, 0.97, code="KIR",
-        capitation_pu=0.98, **{**pc, "agency_base_pu": 0.18})
+        capitation_pu=0.98, **{**pc, "agency_base_pu": 0.14})
     add(pmt, "Gällivare", "Hälsocentralen Pajala", "primary_care", 0.25, 0.95, code="PAJ",
         capitation_pu=0.96, actuals_missing_weeks=("2026-W21", "2026-W22", "2026-W46"),
-        **{**pc, "agency_base_pu": 0.25})
+        **{**pc, "agency_base_pu": 0.18})
     add(pmt, "Gällivare", "Hälsocentralen Jokkmokk", "primary_care", 0.25, 0.96, code="JOK",
-        capitation_pu=0.97, **{**pc, "agency_base_pu": 0.25})
+        capitation_pu=0.97, **{**pc, "agency_base_pu": 0.18})
     add(rgm, "Sunderby", "Habiliteringen Norrbotten", "habilitation", 1.5, 0.97, code="HAB")
     add(rgm, "Sunderby", "Digitala vårdmottagningen", "digital_clinic", 1.0, 1.05, code="DIG")
     frames = (
@@ -463,6 +466,11 @@ class _Lines:
     age_share: np.ndarray  # (line, sex, band)
 
 
+def _sorted_units(spec: RegionSpec) -> tuple[UnitSpec, ...]:
+    """Units in node-id order (the key order of every per-unit table)."""
+    return tuple(sorted(spec.units, key=lambda u: u.node_id))
+
+
 def _profile_of(u: UnitSpec) -> tuple[CareTypeProfile, ...]:
     prof = GENERIC_PROFILE if u.profile == "generic" else PROFILES[u.profile]
     return prof[: u.n_care_types] if u.n_care_types else prof
@@ -470,8 +478,8 @@ def _profile_of(u: UnitSpec) -> tuple[CareTypeProfile, ...]:
 
 def _lines(spec: RegionSpec, rng: np.random.Generator) -> _Lines:
     unit_idx, profs = [], []
-    for i, u in enumerate(spec.units):
-        for p in _profile_of(u):
+    for i, u in enumerate(_sorted_units(spec)):
+        for p in sorted(_profile_of(u), key=lambda q: q.care_type):
             unit_idx.append(i)
             profs.append(p)
     n = len(profs)
@@ -481,7 +489,8 @@ def _lines(spec: RegionSpec, rng: np.random.Generator) -> _Lines:
         f, m = AGE_PROFILES[p.age]
         a = np.array([f, m], dtype=float) * rng.uniform(0.85, 1.15, size=(2, len(AGE_BANDS)))
         age[k] = a / a.sum()
-    size = np.array([spec.units[i].size for i in unit_idx])
+    sorted_units = _sorted_units(spec)
+    size = np.array([sorted_units[i].size for i in unit_idx])
     return _Lines(
         unit_idx=np.array(unit_idx, dtype=int),
         profiles=tuple(profs),
@@ -490,7 +499,8 @@ def _lines(spec: RegionSpec, rng: np.random.Generator) -> _Lines:
         * jitter[:, 0],
         los=np.round(np.array([p.los_days for p in profs]) * jitter[:, 1], 1),
         theatre_h=np.round(np.array([p.theatre_h for p in profs]) * jitter[:, 2], 2),
-        hours=np.round(np.array([p.hours for p in profs]) * jitter[:, 3:4], 2),
+        hours=np.round(np.array([p.hours for p in profs])[:, PROFILE_TO_STAFF]
+                       * jitter[:, 3:4], 2),
         acute=np.array([p.acute for p in profs], dtype=bool),
         age_share=age,
     )
@@ -520,7 +530,7 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
     PlanningData with all required tables and the actuals of the budget year up to
     ``spec.as_of_week``.
     """
-    units = spec.units
+    units = _sorted_units(spec)
     nu = len(units)
     lines = _lines(spec, _rng(seed, "structure"))
     nl = len(lines.unit_idx)
@@ -637,16 +647,21 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
     n_hist = len(spec.history_weeks)
 
     def series_frame(cols: slice, weeks: list[str]) -> pd.DataFrame:
+        """Rows in key order (unit, care type, week, sex) from the (line × sex, week) arrays."""
         k = len(weeks)
+
+        def flat(a: np.ndarray) -> np.ndarray:
+            return a[:, cols].reshape(nl, 2, k).transpose(0, 2, 1).reshape(-1)
+
         return pd.DataFrame({
             "unit_id": np.repeat(np.array([units[i].node_id for i in unit_of_line]), 2 * k),
             "care_type": np.repeat(lines.care_type, 2 * k),
-            "week": np.tile(np.array(weeks), nl * 2),
-            "sex": np.tile(np.repeat(np.array(SEXES), k), nl),
-            "referrals_cases": sim.referrals[:, cols].reshape(-1),
-            "production_cases": sim.production[:, cols].reshape(-1),
-            "waiting_list_cases": sim.waiting[:, cols].reshape(-1),
-            "waiting_over_guarantee_cases": sim.over_guarantee[:, cols].reshape(-1),
+            "week": np.tile(np.repeat(np.array(weeks), 2), nl),
+            "sex": np.tile(np.array(SEXES), nl * k),
+            "referrals_cases": flat(sim.referrals),
+            "production_cases": flat(sim.production),
+            "waiting_list_cases": flat(sim.waiting),
+            "waiting_over_guarantee_cases": flat(sim.over_guarantee),
         })
 
     demand_history = series_frame(slice(n_burn, n_burn + n_hist), spec.history_weeks)
@@ -665,7 +680,7 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
     cost_fte = np.round(COST_PER_FTE[None, :] * np.where(malm, 1.04, 1.0)[:, None]
                         * ru.uniform(0.97, 1.03, size=(nu, 4)), -3)
     weekly_req = req_h / WEEKS_PER_YEAR
-    agency_max = np.round(weekly_req * np.array([0.25, 0.12, 0.10, 0.08])[None, :], 0)
+    agency_max = np.round(weekly_req * np.array([0.25, 0.08, 0.12, 0.10])[None, :], 0)
     recruit = np.round(np.maximum(0.5, fte_target * 0.15), 1)
     attrition = np.round(ATTRITION[None, :] + np.where(malm, 0.02, 0.0)[:, None]
                          + ru.uniform(-0.01, 0.01, size=(nu, 4)), 3)
@@ -694,6 +709,9 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
     cap_rev = np.where(capitation, np.round((staff_cost_full + var_total + fixed - rev_total)
                                             * cap_pu, -3), 0.0)
     cost_demand_met = staff_cost_full + var_total + fixed - rev_total - cap_rev
+    # a capitation unit's surplus is its own (result unit, R-33); only a deficit is framed
+    # (the appropriation for extra missions in sparsely populated areas, [001:171-175])
+    cost_framed = np.where(capitation, np.maximum(cost_demand_met, 0.0), cost_demand_met)
     staff_share = staff_cost_full / np.maximum(staff_cost_full + var_total + fixed, 1.0)
 
     # ---------------------------------------------------------------- assemble tables
@@ -778,7 +796,7 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
         "share_pu": lines_age.reshape(-1),
     })
     cost_indices = pd.DataFrame(list(spec.lpik), columns=["year", "cost_type", "uprating_pu"])
-    budget_frames = _budget_frames(spec, uid, cost_demand_met, staff_share, cost_indices)
+    budget_frames = _budget_frames(spec, uid, cost_framed, staff_share, cost_indices)
     targets = _targets(spec)
 
     # ---------------------------------------------------------------- actuals
@@ -879,7 +897,7 @@ def _budget_frames(spec: RegionSpec, uid: np.ndarray, cost: np.ndarray, staff_sh
                 if f.frame_sek is not None:
                     up = idx[(year, "lpik_total")]
                 frame = frame * (1.0 + up) * (1.0 - f.efficiency_pu)
-            rows.append((f.node_id, year, round(frame, -3), f.efficiency_pu))
+            rows.append((f.node_id, year, max(round(frame, -3), 0.0), f.efficiency_pu))
     return pd.DataFrame(rows, columns=["node_id", "year", "frame_sek", "efficiency_pu"])
 
 
@@ -935,13 +953,13 @@ def _actuals(spec: RegionSpec, rng: np.random.Generator, uid: np.ndarray, weeks:
     worked = contracted_w * at_work
     sick_h = contracted_w * sick_act
     shortfall = np.maximum(req - worked * 0.95, 0.0)
-    agency_base = np.array([u.agency_base_pu for u in spec.units])
-    base_share = np.stack([agency_base, agency_base * 0.15, agency_base * 0.08,
-                           agency_base * 0.05], axis=1)
+    agency_base = np.array([u.agency_base_pu for u in _sorted_units(spec)])
+    base_share = np.stack([agency_base, agency_base * 0.03, agency_base * 0.07,
+                           agency_base * 0.04], axis=1)
     overtime_cap = fte_act[:, :, None] * 200.0 / WEEKS_PER_YEAR * 2.0
-    overtime = np.minimum(0.015 * worked + 0.6 * shortfall, overtime_cap)
-    agency = base_share[:, :, None] * worked + np.maximum(0.015 * worked + shortfall - overtime,
-                                                          0.0) * 0.8
+    overtime = np.minimum(0.03 * worked + 0.6 * shortfall, overtime_cap)
+    rest = np.maximum(0.03 * worked + shortfall - overtime, 0.0)
+    agency = base_share[:, :, None] * worked + rest * np.array([0.8, 0.05, 0.12, 0.08])[None, :, None]
     agency = agency * rng.lognormal(0.0, 0.1, size=(nu, 4, nw))
     actuals_staff = pd.DataFrame({
         "unit_id": np.repeat(uid, 4 * nw),
@@ -955,6 +973,14 @@ def _actuals(spec: RegionSpec, rng: np.random.Generator, uid: np.ndarray, weeks:
     # beds: occupied bed-days ≈ admissions × LOS (Little's law), daily variation ~ Poisson
     bed_days = np.zeros((nu, nw))
     np.add.at(bed_days, lines.unit_idx, prod_line * lines.los[:, None])
+    # a stay spans weeks: smooth admissions with weight 7 / (LOS + 7) on the current week
+    occ_line = np.empty_like(prod_line)
+    alpha = np.minimum(1.0, 7.0 / (lines.los + 7.0))[:, None]
+    state = prod_line[:, :1].copy()
+    for w in range(nw):
+        state = alpha * prod_line[:, w:w + 1] + (1.0 - alpha) * state
+        occ_line[:, w:w + 1] = state
+    np.add.at(bed_days := np.zeros((nu, nw)), lines.unit_idx, occ_line * lines.los[:, None])
     occ = bed_days / 7.0
     beds = beds_w[:, idx]
     sd = np.sqrt(np.maximum(occ, 1e-9)) * 1.2
@@ -991,6 +1017,11 @@ FLOAT_DECIMALS: dict[str, int] = {
     "cost_sek_per_fte_year": 0,
 }
 DEFAULT_DECIMALS = 4
+# Tables built in key order by construction (units, care types, staff categories, weeks and
+# sexes all enumerate in sorted order), so the costly sort is skipped; tests check the order.
+_PRESORTED = frozenset({"org_nodes", "demand_history", "actuals_production", "staff_availability",
+                        "unit_capacity", "actuals_staff", "actuals_unit", "resource_use",
+                        "staffing", "demand_age_profile", "care_types", "care_type_priorities"})
 
 
 def _finish(name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -1010,6 +1041,6 @@ def _finish(name: str, df: pd.DataFrame) -> pd.DataFrame:
             out[c.name] = col.astype(bool)
         else:
             out[c.name] = col.astype(object).where(col.notna(), None)
-    if name != "org_nodes":
+    if name not in _PRESORTED:
         out = out.sort_values(list(schema.key), kind="mergesort")
     return out.reset_index(drop=True)

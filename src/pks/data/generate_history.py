@@ -27,8 +27,8 @@ class SimResult:
 
 def simulate(ref_mean: np.ndarray, cap_mean: np.ndarray, acute: np.ndarray,
              buffer_cases: np.ndarray, initial_list: np.ndarray, guarantee_weeks: np.ndarray,
-             rng: np.random.Generator, dispersion: float = 40.0,
-             cap_noise_sd: float = 0.05, max_age_weeks: int = 156) -> SimResult:
+             rng: np.random.Generator, dispersion: float = 120.0,
+             cap_noise_sd: float = 0.05, max_age_weeks: int = 60) -> SimResult:
     """Simulate every series over the weeks of ``ref_mean``.
 
     Parameters
@@ -37,8 +37,8 @@ def simulate(ref_mean: np.ndarray, cap_mean: np.ndarray, acute: np.ndarray,
     cap_mean : expected production capacity per series and week (cases).
     acute : bool per series; acute series produce what arrives and keep no list.
     buffer_cases : booking buffer per series: production never takes the list below it.
-    initial_list : waiting list per series before the first week (spread evenly over
-        the ages ``0 .. initial_weeks``, see ``initial_list`` construction below).
+    initial_list : waiting list per series before the first week, spread evenly over the
+        most recent ``initial_list / ref_mean[:, 0]`` weeks of arrivals.
     guarantee_weeks : per series, waits longer than this many weeks count as over the
         guarantee (0 = no guarantee: never counted).
     rng : random generator.
@@ -50,40 +50,45 @@ def simulate(ref_mean: np.ndarray, cap_mean: np.ndarray, acute: np.ndarray,
     lam = rng.gamma(dispersion, np.maximum(ref_mean, 1e-9) / dispersion)
     referrals = rng.poisson(lam).astype(float)
     cap = np.floor(cap_mean * rng.lognormal(0.0, cap_noise_sd, size=(n, t)) + 0.5)
-    production = np.zeros((n, t))
+    production = referrals.copy()  # acute series: production = referrals, no list
     waiting = np.zeros((n, t))
     over = np.zeros((n, t))
+    el = np.flatnonzero(~acute)
+    m = len(el)
+    if m == 0:
+        return SimResult(referrals, production, waiting, over)
+    ref_e = referrals[el]
+    cap_e = cap[el]
+    buf_e = buffer_cases[el]
     ages = max_age_weeks + 1
-    cohorts = np.zeros((n, ages))
-    init_weeks = np.maximum(1, np.ceil(initial_list / np.maximum(ref_mean[:, 0], 1e-9))).astype(int)
-    init_weeks = np.minimum(init_weeks, max_age_weeks)
-    for i in range(n):
-        if acute[i] or initial_list[i] <= 0:
-            continue
-        k = init_weeks[i]
-        per = np.floor(initial_list[i] / k)
-        cohorts[i, :k] = per
-        cohorts[i, 0] += initial_list[i] - per * k
-    age_idx = np.arange(ages)
-    over_mask = (age_idx[None, :] >= guarantee_weeks[:, None]) & (guarantee_weeks[:, None] > 0)
-    elective = ~acute
+    cohorts = np.zeros((m, ages))
+    init = initial_list[el]
+    init_weeks = np.ceil(init / np.maximum(ref_mean[el, 0], 1e-9))
+    init_weeks = np.clip(init_weeks, 1, max_age_weeks).astype(int)
+    per = np.floor(init / init_weeks)
+    cohorts[np.arange(ages)[None, :] < init_weeks[:, None]] = np.repeat(per, init_weeks)
+    cohorts[:, 0] += init - per * init_weeks
+    g = guarantee_weeks[el]
+    over_mask = (np.arange(ages)[None, :] >= g[:, None]) & (g[:, None] > 0)
+    prod_e = np.zeros((m, t))
+    wait_e = np.zeros((m, t))
+    over_e = np.zeros((m, t))
+    zeros = np.zeros((m, 1))
     for w in range(t):
         # age the cohorts by one week (the oldest bucket accumulates)
         cohorts[:, -1] += cohorts[:, -2]
         cohorts[:, 1:-1] = cohorts[:, :-2]
-        cohorts[:, 0] = referrals[:, w]
+        cohorts[:, 0] = ref_e[:, w]
         total = cohorts.sum(axis=1)
-        prod = np.where(elective, np.minimum(cap[:, w], np.maximum(total - buffer_cases, 0.0)),
-                        referrals[:, w])
-        prod = np.maximum(prod, 0.0)
+        prod = np.minimum(cap_e[:, w], np.maximum(total - buf_e, 0.0))
         # remove prod cases from the oldest cohorts first (FIFO)
-        rev = cohorts[:, ::-1]
-        cum = np.cumsum(rev, axis=1)
+        cum = np.cumsum(cohorts[:, ::-1], axis=1)
         remaining = np.maximum(cum - prod[:, None], 0.0)
-        new_rev = np.diff(np.concatenate([np.zeros((n, 1)), remaining], axis=1), axis=1)
-        cohorts = new_rev[:, ::-1].copy()
-        cohorts[acute] = 0.0
-        production[:, w] = prod
-        waiting[:, w] = np.where(elective, cohorts.sum(axis=1), 0.0)
-        over[:, w] = np.where(elective, (cohorts * over_mask).sum(axis=1), 0.0)
+        cohorts = np.diff(np.concatenate([zeros, remaining], axis=1), axis=1)[:, ::-1].copy()
+        prod_e[:, w] = prod
+        wait_e[:, w] = total - prod
+        over_e[:, w] = (cohorts * over_mask).sum(axis=1)
+    production[el] = prod_e
+    waiting[el] = wait_e
+    over[el] = over_e
     return SimResult(referrals, production, np.round(waiting), np.round(over))
