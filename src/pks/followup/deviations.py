@@ -255,3 +255,26 @@ def latest_rows(frame: pd.DataFrame, week: str) -> pd.DataFrame:
 def finite_or_nan(x: float) -> float:
     """``x`` when finite, else NaN (for JSON-safe tables)."""
     return float(x) if np.isfinite(x) else float("nan")
+
+
+def production_to_period(weekly: pd.DataFrame, period: Period, keys: list[str]
+                         ) -> pd.DataFrame:
+    """Re-aggregate a weekly :func:`production_vs_plan` result to ``period``."""
+    flows = ["plan_cases", "plan_reported_cases", "actual_cases"]
+    out = to_period(weekly.drop(columns=["period"], errors="ignore"), period, keys,
+                    flow_cols=flows, stock_cols=["reported_units"])
+    out["deviation_cases"] = out["actual_cases"] - out["plan_reported_cases"]
+    out["deviation_pu"] = _ratio(out["deviation_cases"], out["plan_reported_cases"])
+    return out
+
+
+def staff_to_period(weekly: pd.DataFrame, period: Period, keys: list[str]) -> pd.DataFrame:
+    """Re-aggregate a weekly :func:`staff_vs_plan` result to ``period``."""
+    flows = [c for c in weekly.columns if c.startswith(("plan_", "actual_"))]
+    out = to_period(weekly.drop(columns=["period", "staffing_deviation_h",
+                                         "staffing_deviation_pu"], errors="ignore"),
+                    period, keys, flow_cols=flows, stock_cols=["reported_units"])
+    out["staffing_deviation_h"] = out["actual_total_h"] - out["plan_reported_total_h"]
+    out["staffing_deviation_pu"] = _ratio(out["staffing_deviation_h"],
+                                          out["plan_reported_total_h"])
+    return out

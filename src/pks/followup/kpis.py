@@ -138,7 +138,7 @@ def node_kpis(fi: FollowupInputs, first_week: str, last_week: str, th: Threshold
                   tree, ["staffing_target_fte"])
     ot = roll_up(per_unit_ot, tree, ["actual_overtime_h"]) if not per_unit_ot.empty else \
         pd.DataFrame({"node_id": [], "actual_overtime_h": []})
-    ot = fte.merge(ot, on="node_id", how="left")
+    ot = fte.merge(ot, on="node_id", how="left").fillna({"actual_overtime_h": 0.0})
     ot["overtime_h_per_fte_year"] = (ot["actual_overtime_h"] * (365.25 / 7) / n_weeks
                                      / ot["staffing_target_fte"].where(
                                          ot["staffing_target_fte"] > 0))
@@ -153,7 +153,7 @@ def node_kpis(fi: FollowupInputs, first_week: str, last_week: str, th: Threshold
     beds["occupancy_pu"] = beds["actual_occupied_beds"] / beds[
         "plan_reported_staffed_beds"].where(beds["plan_reported_staffed_beds"] > 0)
     out = nodes
-    for part in (prod, wait, staff, ot[["node_id", "staffing_target_fte", "actual_overtime_h",
+    for part in (prod, wait, staff, ot[["node_id", "staffing_target_fte",
                                         "overtime_h_per_fte_year"]],
                  ag[["node_id", "agency_cost_share_pu"]], beds):
         out = out.merge(part, on="node_id", how="left")

@@ -1,0 +1,498 @@
+"""Data access of the dashboard: reads the store through ``pks``, enforces who sees what.
+
+Every public method takes the :class:`~pks.dashboard.access.Principal` and the node asked
+for, and raises :class:`~pks.dashboard.access.AccessDenied` when that user may not see the
+node: the restriction of a first-line manager to their own units lives here, server-side,
+not in the browser. Nothing is loaded at import; the first request opens the store.
+
+Snapshots of the store (inputs, actuals, the list of runs) are reused for
+``settings.cache_ttl_s`` seconds and reloaded when the input checksum or the runs changed;
+a run's result tables never change once saved, so they are cached by run id.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from pks.config import ScenarioConfig, load_scenario
+from pks.dashboard.access import AccessDenied, Principal, allowed_units, require_node
+from pks.dashboard.settings import DashboardSettings
+from pks.data.planning_data import PlanningData
+from pks.data.tree import OrgTree, roll_up
+from pks.data.weeks import add_weeks, is_valid_week, week_year, weeks_of_year
+from pks.followup.cost import cost_forecast
+from pks.followup.coverage import coverage_by_node, unit_coverage, unit_week_coverage
+from pks.followup.deviations import (
+    beds_vs_capacity,
+    planned_sick_leave,
+    production_vs_plan,
+    staff_vs_plan,
+    waiting_vs_target,
+)
+from pks.followup.kpis import FollowupInputs, cost_lights, node_kpis, staffed_beds
+from pks.followup.thresholds import Thresholds, resolve_thresholds
+
+log = logging.getLogger(__name__)
+
+NODE_TYPE_ORDER = ("region", "board", "administration", "division", "area", "unit",
+                   "cost_centre", "region_wide")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the store held at one moment."""
+
+    data: PlanningData
+    runs: pd.DataFrame
+    checksum: str
+    loaded_at: float
+
+    @cached_property
+    def tree(self) -> OrgTree:
+        """Organisation tree."""
+        return OrgTree(self.data.org_nodes)
+
+    @cached_property
+    def unit_ids(self) -> list[str]:
+        """Producing units."""
+        return self.data.unit_ids
+
+    @cached_property
+    def as_of_week(self) -> str | None:
+        """Latest week with production actuals."""
+        a = self.data.actuals_production
+        return None if a.empty else str(a["week"].astype(str).max())
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    """A plan run chosen for follow-up."""
+
+    run_id: str | None
+    scenario: str
+    level: str
+    status: str = ""
+    created_at: str = ""
+
+
+@dataclass
+class _Cache:
+    snapshot: Snapshot | None = None
+    checked_at: float = 0.0
+    run_tables: dict[str, dict[str, pd.DataFrame]] = field(default_factory=dict)
+    derived: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+
+class DataService:
+    """All reads and writes of the dashboard, scoped to the signed-in user."""
+
+    def __init__(self, settings: DashboardSettings) -> None:
+        self.settings = settings
+        self._store: Any = None
+        self._lock = threading.RLock()
+        self._cache = _Cache()
+        self._configs: dict[str, ScenarioConfig] = {}
+
+    # ------------------------------------------------------------------ store
+    @property
+    def store(self) -> Any:
+        """The opened :class:`pks.data.store.Store` (opened on first use)."""
+        if self._store is None:
+            from pks.data.store import Store
+
+            self._store = Store.open(self.settings.db_url)
+        return self._store
+
+    def config(self, scenario: str | None = None) -> ScenarioConfig:
+        """Resolved configuration of ``scenario`` (the settings' scenario by default)."""
+        name = scenario or self.settings.scenario
+        if name not in self._configs:
+            self._configs[name] = load_scenario(self.settings.model_dir, name)
+        return self._configs[name]
+
+    def scenarios(self) -> list[str]:
+        """Scenario names of the model instance."""
+        from pks.config.loader import scenario_names
+
+        return scenario_names(self.settings.model_dir)
+
+    def invalidate(self) -> None:
+        """Forget the snapshot (after this process wrote to the store)."""
+        with self._lock:
+            self._cache.snapshot = None
+            self._cache.derived.clear()
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot of the store, reloaded when it changed."""
+        with self._lock:
+            now = time.monotonic()
+            snap = self._cache.snapshot
+            if snap is not None and now - self._cache.checked_at < self.settings.cache_ttl_s:
+                return snap
+            checksum = str(self.store.input_checksum())
+            runs = self.store.runs()
+            if snap is not None and snap.checksum == checksum and len(runs) == len(snap.runs):
+                self._cache.checked_at = now
+                return snap
+            data = self.store.read_inputs()
+            snap = Snapshot(data=data, runs=runs, checksum=checksum, loaded_at=time.time())
+            self._cache.snapshot = snap
+            self._cache.checked_at = now
+            self._cache.derived.clear()
+            log.info("dashboard snapshot loaded: %d units, %d runs", len(snap.unit_ids), len(runs))
+            return snap
+
+    def run_tables(self, run_id: str) -> dict[str, pd.DataFrame]:
+        """Result tables of a run (cached: runs never change)."""
+        with self._lock:
+            if run_id not in self._cache.run_tables:
+                self._cache.run_tables[run_id] = self.store.load_run_tables(run_id)
+            return self._cache.run_tables[run_id]
+
+    def _derived(self, key: tuple[Any, ...], make: Any) -> Any:
+        with self._lock:
+            if key not in self._cache.derived:
+                self._cache.derived[key] = make()
+            return self._cache.derived[key]
+
+    # ------------------------------------------------------------------ runs
+    def plan_ref(self, scenario: str, level: str) -> PlanRef:
+        """The plan to follow up: the adopted one, else the newest of that scenario and level."""
+        runs = self.snapshot().runs
+        if runs.empty:
+            return PlanRef(None, scenario, level)
+        r = runs[(runs["kind"] == "plan") & (runs["scenario"] == scenario)
+                 & (runs["level"] == level)]
+        if r.empty:
+            return PlanRef(None, scenario, level)
+        adopted = r[r["status"] == "adopted"]
+        row = (adopted if not adopted.empty else r).iloc[0]
+        return PlanRef(str(row["run_id"]), scenario, level, str(row.get("status", "")),
+                       str(row.get("created_at", "")))
+
+    def plan_tables(self, ref: PlanRef) -> dict[str, pd.DataFrame]:
+        """Tables of a plan run (empty when there is none)."""
+        return {} if ref.run_id is None else self.run_tables(ref.run_id)
+
+    def scenarios_with_plans(self, level: str) -> list[str]:
+        """Scenarios that have at least one plan run of ``level`` (model order)."""
+        runs = self.snapshot().runs
+        if runs.empty:
+            return []
+        have = set(runs.loc[(runs["kind"] == "plan") & (runs["level"] == level), "scenario"])
+        return [s for s in self.scenarios() if s in have] + sorted(have - set(self.scenarios()))
+
+    def simulations_of(self, run_id: str | None) -> pd.DataFrame:
+        """Simulation runs whose parent is ``run_id``."""
+        runs = self.snapshot().runs
+        if run_id is None or runs.empty or "parent_run_id" not in runs:
+            return runs.iloc[0:0]
+        return runs[(runs["kind"] == "simulation") & (runs["parent_run_id"] == run_id)]
+
+    # ------------------------------------------------------------------ scope
+    def tree(self) -> OrgTree:
+        """The organisation tree."""
+        return self.snapshot().tree
+
+    def check(self, principal: Principal, node_id: str) -> None:
+        """Raise :class:`AccessDenied` unless the principal may see ``node_id``."""
+        require_node(principal, self.tree(), node_id)
+
+    def default_node(self, principal: Principal) -> str:
+        """The node a user lands on: the region, or their first unit."""
+        tree = self.tree()
+        if principal.restricted:
+            for n in principal.units:
+                if n in tree.nodes.index:
+                    return n
+            raise AccessDenied(f"{principal.username} has no units in this region")
+        assert tree.root is not None
+        return tree.root
+
+    def _scope_units(self, principal: Principal) -> set[str] | None:
+        return allowed_units(principal, self.tree())
+
+    def thresholds(self, scenario: str | None = None) -> Thresholds:
+        """Traffic-light thresholds of the scenario's target set."""
+        cfg = self.config(scenario)
+        week = self.as_of_week(scenario)
+        from pks.data.weeks import week_monday
+
+        return resolve_thresholds(self.snapshot().data.targets, cfg.data.target_set,
+                                  week_monday(week), cfg.dashboard)
+
+    def as_of_week(self, scenario: str | None = None) -> str:
+        """Latest week with actuals, or the configured as-of week."""
+        cfg_week = self.config(scenario).data.as_of_week
+        seen = self.snapshot().as_of_week
+        return max(cfg_week, seen) if seen else cfg_week
+
+    def year(self, scenario: str | None = None) -> int:
+        """The budget year followed up."""
+        return self.config(scenario).data.budget_year
+
+    # ------------------------------------------------------------------ follow-up
+    def _followup(self, scenario: str, level: str) -> FollowupInputs:
+        ref = self.plan_ref(scenario, level)
+        return FollowupInputs(self.snapshot().data, self.plan_tables(ref),
+                              self.as_of_week(scenario))
+
+    def weekly_production(self, principal: Principal, node_id: str, scenario: str,
+                          level: str = "tactical", by_care_type: bool = False) -> pd.DataFrame:
+        """Production against plan per week for ``node_id`` (all weeks of the plan year)."""
+        self.check(principal, node_id)
+        full = self._derived(("prod", scenario, level, by_care_type), lambda: production_vs_plan(
+            self._followup(scenario, level).plan_table("plan_production"),
+            self.snapshot().data.actuals_production, self.tree(), by_care_type=by_care_type,
+            first_week=weeks_of_year(self.year(scenario))[0],
+            last_week=weeks_of_year(self.year(scenario))[-1]))
+        return full[full["node_id"] == node_id].reset_index(drop=True)
+
+    def weekly_waiting(self, principal: Principal, node_id: str, scenario: str,
+                       level: str = "tactical") -> pd.DataFrame:
+        """Waiting list against target per week for ``node_id``."""
+        self.check(principal, node_id)
+        year_weeks = weeks_of_year(self.year(scenario))
+        full = self._derived(("wait", scenario, level), lambda: waiting_vs_target(
+            self._followup(scenario, level).plan_table("plan_production"),
+            self.snapshot().data.actuals_production, self.tree(),
+            first_week=year_weeks[0], last_week=year_weeks[-1]))
+        return full[full["node_id"] == node_id].reset_index(drop=True)
+
+    def weekly_staff(self, principal: Principal, node_id: str, scenario: str,
+                     level: str = "tactical") -> pd.DataFrame:
+        """Staff hours against plan per week for ``node_id``."""
+        self.check(principal, node_id)
+        year_weeks = weeks_of_year(self.year(scenario))
+
+        def make() -> pd.DataFrame:
+            d = self.snapshot().data
+            sick = planned_sick_leave(d.staffing, d.staff_availability, d.staff_categories)
+            return staff_vs_plan(self._followup(scenario, level).plan_table("plan_staff"),
+                                 d.actuals_staff, self.tree(), sick_leave_plan=sick,
+                                 first_week=year_weeks[0], last_week=year_weeks[-1])
+        full = self._derived(("staff", scenario, level), make)
+        return full[full["node_id"] == node_id].reset_index(drop=True)
+
+    def weekly_beds(self, principal: Principal, node_id: str, scenario: str,
+                    level: str = "operative") -> pd.DataFrame:
+        """Occupancy and overflow per week for ``node_id``."""
+        self.check(principal, node_id)
+        full = self._derived(("beds", scenario, level), lambda: beds_vs_capacity(
+            self.snapshot().data.actuals_unit, staffed_beds(self._followup(scenario, level)),
+            self.tree()))
+        return full[full["node_id"] == node_id].reset_index(drop=True)
+
+    def cost(self, principal: Principal, node_id: str, scenario: str, level: str = "tactical"
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Monthly cost follow-up of ``node_id`` and the annual rows of it and its children."""
+        self.check(principal, node_id)
+
+        def make() -> tuple[pd.DataFrame, pd.DataFrame]:
+            snap = self.snapshot()
+            fi = self._followup(scenario, level)
+            cfg = self.config(scenario)
+            monthly, annual = cost_forecast(
+                fi.plan_table("plan_cost"), snap.data.actuals_unit, snap.data.budget_frames,
+                snap.tree, snap.unit_ids, self.year(scenario), self.as_of_week(scenario),
+                cfg.dashboard.forecast_method)
+            annual["light"] = cost_lights(annual, self.thresholds(scenario))
+            return monthly, annual
+        monthly, annual = self._derived(("cost", scenario, level), make)
+        tree = self.tree()
+        show = [node_id, *tree.children(node_id)]
+        annual = annual[annual["node_id"].isin(show)]
+        return (monthly[monthly["node_id"] == node_id].reset_index(drop=True),
+                self._tag(annual).reset_index(drop=True))
+
+    def _tag(self, frame: pd.DataFrame) -> pd.DataFrame:
+        from pks.followup.responsibility import tag_responsible
+
+        return tag_responsible(frame, self.snapshot().data.org_nodes)
+
+    def kpis(self, principal: Principal, scenario: str, first_week: str, last_week: str,
+             level: str = "operative") -> pd.DataFrame:
+        """KPIs of every node the principal may see over a week span, with lights."""
+        full = self._derived(("kpis", scenario, level, first_week, last_week), lambda: node_kpis(
+            self._followup(scenario, level), first_week, last_week, self.thresholds(scenario)))
+        return self.restrict(principal, full)
+
+    def restrict(self, principal: Principal, frame: pd.DataFrame,
+                 node_col: str = "node_id") -> pd.DataFrame:
+        """Keep the rows of nodes the principal may see."""
+        units = self._scope_units(principal)
+        if units is None:
+            return frame
+        tree = self.tree()
+        ok = {n for n in frame[node_col].unique() if set(tree.leaves_under(n)) <= units}
+        return frame[frame[node_col].isin(ok)].reset_index(drop=True)
+
+    def nodes_below(self, principal: Principal, node_id: str, node_type: str | None
+                    ) -> list[str]:
+        """``node_id`` and its descendants (of ``node_type`` when given) visible to the user."""
+        self.check(principal, node_id)
+        tree = self.tree()
+        sub = [node_id, *tree.descendants(node_id)]
+        if node_type:
+            sub = [n for n in sub if tree.nodes.at[n, "node_type"] == node_type]
+        units = self._scope_units(principal)
+        if units is not None:
+            sub = [n for n in sub if set(tree.leaves_under(n)) <= units]
+        return sub
+
+    def coverage(self, principal: Principal, node_id: str, scenario: str
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Coverage of follow-up: per node below ``node_id`` and per unit (R-16)."""
+        self.check(principal, node_id)
+
+        def make() -> tuple[pd.DataFrame, pd.DataFrame]:
+            snap = self.snapshot()
+            d = snap.data
+            cfg = self.config(scenario)
+            acts = {"actuals_production": d.actuals_production,
+                    "actuals_staff": d.actuals_staff, "actuals_unit": d.actuals_unit}
+            uw = unit_week_coverage(acts, snap.unit_ids, weeks_of_year(self.year(scenario))[0],
+                                    self.config(scenario).data.as_of_week,
+                                    cfg.dashboard.coverage_grace_weeks)
+            return coverage_by_node(uw, snap.tree), unit_coverage(uw)
+        by_node, per_unit = self._derived(("coverage", scenario), make)
+        below = set(self.nodes_below(principal, node_id, None))
+        by_node = self._tag(by_node[by_node["node_id"].isin(below)])
+        per_unit = per_unit[per_unit["unit_id"].isin(below)]
+        return by_node.reset_index(drop=True), per_unit.reset_index(drop=True)
+
+    def operative_suggestion(self, principal: Principal, node_id: str, scenario: str,
+                             weeks: int = 4) -> tuple[PlanRef, pd.DataFrame, pd.DataFrame]:
+        """The operative re-plan's suggestion for the coming weeks of the node's units."""
+        self.check(principal, node_id)
+        ref = self.plan_ref(scenario, "operative")
+        tables = self.plan_tables(ref)
+        units = set(self.tree().leaves_under(node_id))
+        as_of = self.as_of_week(scenario)
+        coming = {add_weeks(as_of, i) for i in range(1, weeks + 1)}
+        prod = tables.get("plan_production", pd.DataFrame())
+        staff = tables.get("plan_staff", pd.DataFrame())
+        if not prod.empty:
+            prod = prod[prod["unit_id"].isin(units) & prod["week"].isin(coming)]
+            prod = prod.groupby(["unit_id", "care_type", "week"], as_index=False)[
+                ["demand_cases", "production_cases", "external_cases", "waiting_list_cases",
+                 "waiting_list_target_cases"]].sum()
+        if not staff.empty:
+            staff = staff[staff["unit_id"].isin(units) & staff["week"].isin(coming)]
+            staff = staff.groupby(["unit_id", "staff_category", "week"], as_index=False)[
+                ["own_h", "overtime_h", "agency_h", "required_h"]].sum()
+        return ref, prod, staff
+
+    # ------------------------------------------------------------------ strategic
+    def strategic(self, principal: Principal, node_id: str, scenarios: list[str]
+                  ) -> dict[str, pd.DataFrame]:
+        """Scenario comparison for the subtree of ``node_id``.
+
+        Returns frames ``demand`` (node, year, scenario, demand/production cases), ``fte``
+        (year, staff_category, scenario, fte), ``cost`` (node, year, scenario, net cost,
+        frame), ``agency`` (year, scenario, agency cost share) and ``guarantee`` (node,
+        scenario, probability with its interval) — each empty when no run has it.
+        """
+        self.check(principal, node_id)
+        tree = self.tree()
+        units = set(tree.leaves_under(node_id))
+        children = tree.children(node_id) or [node_id]
+        child_of = {u: c for c in children for u in tree.leaves_under(c)}
+        out: dict[str, list[pd.DataFrame]] = {k: [] for k in
+                                                ("demand", "fte", "cost", "agency", "guarantee")}
+        d = self.snapshot().data
+        for sc in scenarios:
+            ref = self.plan_ref(sc, "strategic")
+            t = self.plan_tables(ref)
+            pp = t.get("plan_production")
+            if pp is not None and not pp.empty:
+                pp = pp[pp["unit_id"].isin(units)].copy()
+                pp["node_id"] = pp["unit_id"].map(child_of)
+                pp["year"] = pp["week"].map(week_year) if "year" not in pp else pp["year"]
+                g = pp.groupby(["node_id", "year"], as_index=False)[
+                    ["demand_cases", "production_cases", "external_cases", "unmet_cases"]].sum()
+                out["demand"].append(g.assign(scenario=sc))
+            fte = t.get("plan_fte")
+            if fte is not None and not fte.empty:
+                key = "unit_id" if "unit_id" in fte.columns else "node_id"
+                f = fte[fte[key].isin(units)]
+                out["fte"].append(f.groupby(["year", "staff_category"], as_index=False)["fte"]
+                                  .sum().assign(scenario=sc))
+            ps = t.get("plan_staff")
+            if ps is not None and not ps.empty:
+                ps = ps[ps["unit_id"].isin(units)].copy()
+                ps["year"] = ps["week"].map(week_year)
+                from pks.followup.deviations import agency_cost_share
+
+                rows = []
+                for year, g in ps.groupby("year"):
+                    h = g.groupby(["unit_id", "staff_category"], as_index=False)[
+                        ["own_h", "agency_h"]].sum()
+                    a = agency_cost_share(h, d.staffing, d.staff_categories, tree)
+                    a = a[a["node_id"] == node_id]
+                    rows.append(a.assign(year=year))
+                if rows:
+                    out["agency"].append(pd.concat(rows).assign(scenario=sc))
+            pc = t.get("plan_cost")
+            if pc is not None and not pc.empty:
+                # unit rows summed up the tree (exact), compared with each node's own frame
+                per_unit = pc[pc["node_id"].isin(units)].rename(columns={"node_id": "unit_id"})
+                c = roll_up(per_unit, tree, ["net_cost_sek"], by=["year"])
+                c = c[c["node_id"].isin([node_id, *children])]
+                frames = d.budget_frames[["node_id", "year", "frame_sek"]]
+                c = c.merge(frames, on=["node_id", "year"], how="left")
+                out["cost"].append(c.assign(scenario=sc))
+            sims = self.simulations_of(ref.run_id)
+            if not sims.empty:
+                v = self.run_tables(str(sims.iloc[0]["run_id"])).get("sim_verdicts")
+                if v is not None and not v.empty:
+                    v = v[v["node_id"].isin([node_id, *children])]
+                    out["guarantee"].append(v.assign(scenario=sc))
+        return {k: (pd.concat(v, ignore_index=True) if v else pd.DataFrame())
+                for k, v in out.items()}
+
+    # ------------------------------------------------------------------ writes
+    def replace_actuals(self, principal: Principal, tables: dict[str, pd.DataFrame]) -> None:
+        """Validate and store uploaded actuals in one transaction (raises on any problem).
+
+        A first-line manager may only upload rows of their own units.
+        """
+        units = self._scope_units(principal)
+        if units is not None:
+            foreign = sorted({str(u) for t in tables.values() if "unit_id" in t
+                              for u in t["unit_id"].dropna().unique()} - units)
+            if foreign:
+                raise AccessDenied(f"{principal.username} may not report for {foreign}")
+        self.store.replace_actuals(tables)
+        self.invalidate()
+
+
+def valid_week_or(default: str, week: str | None) -> str:
+    """``week`` when it is a valid ISO week, else ``default``."""
+    return week if week and is_valid_week(week) else default
+
+
+__all__ = ["AccessDenied", "DataService", "PlanRef", "Snapshot", "valid_week_or"]
+
+
+def board_report(svc: DataService, principal: Principal, scenario: str, year: int, month: int,
+                 lang: Any) -> str:
+    """The monthly board report as HTML (strategists and planners only: it shows all units)."""
+    from pks.followup.report import board_report_html
+
+    if principal.restricted:
+        raise AccessDenied(f"{principal.username} may not see the whole region")
+    cfg = svc.config(scenario)
+    fi = FollowupInputs(svc.snapshot().data, svc.plan_tables(svc.plan_ref(scenario, "tactical")),
+                        svc.as_of_week(scenario))
+    return board_report_html(fi, svc.thresholds(scenario), year=year, month=month,
+                             region_name=cfg.data.region_name, lang=lang,
+                             forecast_method=cfg.dashboard.forecast_method,
+                             grace_weeks=cfg.dashboard.coverage_grace_weeks)

@@ -1,0 +1,278 @@
+"""Figure builders: pure functions from tidy frames to plotly figures (no data access)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pks.i18n import t
+from pks.types import Language
+
+COLORS = {
+    "plan": "#1f4e79", "actual": "#2e8b57", "forecast": "#d4862c", "target": "#b22222",
+    "frame": "#b22222", "own": "#4a7fb5", "overtime": "#d4862c", "agency": "#8e44ad",
+    "sick": "#7f8c8d", "grey": "#95a5a6",
+}
+SCENARIO_COLORS = ["#1f4e79", "#d4862c", "#2e8b57", "#8e44ad", "#b22222", "#16a085"]
+LIGHT_COLORS = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b", "none": "#bdc3c7"}
+
+
+def separators(lang: Language) -> str:
+    """Plotly number separators: decimal comma and thin-space thousands in Swedish."""
+    return ", " if lang == "sv" else ".,"
+
+
+def _base(fig: go.Figure, lang: Language, title: str, y_title: str = "",
+          height: int = 320) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 15}},
+        separators=separators(lang), height=height, template="plotly_white",
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        legend={"orientation": "h", "y": -0.16, "x": 0, "yanchor": "top"},
+        xaxis={"tickangle": 0, "nticks": 12, "automargin": True},
+        yaxis_title=y_title, hovermode="x unified",
+        font={"family": "Segoe UI, Helvetica, Arial, sans-serif", "size": 12},
+    )
+    return fig
+
+
+def empty_figure(lang: Language, title: str, message_key: str = "dash.no_data") -> go.Figure:
+    """A figure that says there is nothing to show (instead of an empty axis)."""
+    fig = go.Figure()
+    fig.add_annotation(text=t(message_key, lang), showarrow=False, x=0.5, y=0.5,
+                       xref="paper", yref="paper", font={"size": 14, "color": "#7f8c8d"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _base(fig, lang, title, height=260)
+
+
+def production_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:
+    """Produced cases (bars) against the plan (line) per period.
+
+    ``df`` has ``period, plan_cases, plan_reported_cases, actual_cases``.
+    """
+    if df.empty:
+        return empty_figure(lang, title)
+    fig = go.Figure()
+    fig.add_bar(x=df["period"], y=df["actual_cases"], name=t("dash.actual", lang),
+                marker_color=COLORS["actual"])
+    fig.add_scatter(x=df["period"], y=df["plan_cases"], name=t("dash.plan", lang),
+                    mode="lines+markers", line={"color": COLORS["plan"], "width": 2})
+    return _base(fig, lang, title, t("dash.unit.cases", lang))
+
+
+def waiting_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:
+    """Waiting list against its target, with the patients past the guarantee as bars."""
+    if df.empty:
+        return empty_figure(lang, title)
+    rep = df[df["reported_units"] > 0]
+    fig = go.Figure()
+    fig.add_bar(x=rep["week"], y=rep["past_guarantee_cases"],
+                name=t("dash.past_guarantee", lang), marker_color=COLORS["target"], opacity=0.6)
+    fig.add_scatter(x=rep["week"], y=rep["actual_waiting_cases"],
+                    name=t("dash.waiting_actual", lang), mode="lines+markers",
+                    line={"color": COLORS["actual"], "width": 2})
+    fig.add_scatter(x=df["week"], y=df["target_waiting_cases"], name=t("dash.waiting_target", lang),
+                    mode="lines", line={"color": COLORS["plan"], "dash": "dash"})
+    return _base(fig, lang, title, t("dash.unit.patients", lang))
+
+
+def staff_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:
+    """Own hours, overtime and agency (stacked bars) against the planned total (line)."""
+    if df.empty:
+        return empty_figure(lang, title)
+    fig = go.Figure()
+    for col, key, color in (("actual_own_h", "dash.own_h", COLORS["own"]),
+                            ("actual_overtime_h", "dash.overtime_h", COLORS["overtime"]),
+                            ("actual_agency_h", "dash.agency_h", COLORS["agency"])):
+        fig.add_bar(x=df["period"], y=df[col], name=t(key, lang), marker_color=color)
+    fig.add_scatter(x=df["period"], y=df["plan_total_h"], name=t("dash.plan_total_h", lang),
+                    mode="lines", line={"color": COLORS["plan"], "width": 2})
+    fig.add_scatter(x=df["period"], y=df["actual_sick_leave_h"],
+                    name=t("dash.sick_actual", lang), mode="lines",
+                    line={"color": COLORS["sick"], "width": 1.5})
+    fig.add_scatter(x=df["period"], y=df["plan_sick_leave_h"], name=t("dash.sick_plan", lang),
+                    mode="lines", line={"color": COLORS["sick"], "dash": "dot"})
+    fig.update_layout(barmode="stack")
+    return _base(fig, lang, title, t("dash.unit.hours", lang))
+
+
+def cost_figure(monthly: pd.DataFrame, frame_sek: float | None, lang: Language, title: str
+                ) -> go.Figure:
+    """Cumulative net cost: actual to date, the forecast for the year, the plan and the frame.
+
+    Amounts are shown in millions of SEK.
+    """
+    if monthly.empty:
+        return empty_figure(lang, title)
+    months = monthly["month"].astype(int)
+    labels = [t(f"dash.month.{m}", lang) for m in months]
+    m = 1e6
+    fig = go.Figure()
+    reported = monthly["actual_cost_sek"] > 0
+    fig.add_scatter(x=labels, y=monthly["plan_cum_sek"] / m, name=t("dash.plan", lang),
+                    mode="lines", line={"color": COLORS["plan"], "dash": "dot"})
+    fig.add_scatter(x=labels, y=monthly["forecast_cum_sek"] / m, name=t("dash.forecast", lang),
+                    mode="lines+markers", line={"color": COLORS["forecast"], "dash": "dash"})
+    fig.add_scatter(x=[lb for lb, r in zip(labels, reported, strict=True) if r],
+                    y=(monthly["actual_cum_sek"] / m)[reported], name=t("dash.actual", lang),
+                    mode="lines+markers", line={"color": COLORS["actual"], "width": 3})
+    if frame_sek is not None and pd.notna(frame_sek):
+        fig.add_scatter(x=labels, y=[frame_sek / m] * len(labels), name=t("dash.frame", lang),
+                        mode="lines", line={"color": COLORS["frame"], "width": 2})
+    return _base(fig, lang, title, t("dash.unit.msek", lang))
+
+
+def beds_figure(df: pd.DataFrame, occupancy_max_pu: float, lang: Language, title: str
+                ) -> go.Figure:
+    """Bed occupancy (line, per cent) against the target ceiling, overflow bed-days as bars."""
+    rep = df[df["reported_units"] > 0] if not df.empty else df
+    if rep.empty or rep["plan_reported_staffed_beds"].sum() == 0:
+        return empty_figure(lang, title, "dash.no_beds")
+    fig = go.Figure()
+    fig.add_bar(x=rep["week"], y=rep["overflow_bed_days"], name=t("dash.overflow", lang),
+                marker_color=COLORS["target"], opacity=0.5, yaxis="y2")
+    fig.add_scatter(x=rep["week"], y=100 * rep["occupancy_pu"], name=t("dash.occupancy", lang),
+                    mode="lines+markers", line={"color": COLORS["plan"], "width": 2})
+    fig.add_scatter(x=rep["week"], y=[100 * occupancy_max_pu] * len(rep),
+                    name=t("dash.occupancy_target", lang), mode="lines",
+                    line={"color": COLORS["target"], "dash": "dash"})
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False,
+                              "title": t("dash.unit.bed_days", lang)})
+    return _base(fig, lang, title, "%")
+
+
+def demand_capacity_figure(df: pd.DataFrame, names: dict[str, str], lang: Language,
+                           title: str) -> go.Figure:
+    """Demand against planned production per node, year and scenario (grouped bars)."""
+    if df.empty:
+        return empty_figure(lang, title, "dash.no_strategic_plan")
+    fig = go.Figure()
+    scen = list(dict.fromkeys(df["scenario"]))
+    for i, sc in enumerate(scen):
+        d = df[df["scenario"] == sc]
+        x = [d["node_id"].map(names).fillna(d["node_id"]), d["year"].astype(str)]
+        color = SCENARIO_COLORS[i % len(SCENARIO_COLORS)]
+        fig.add_bar(x=x, y=d["production_cases"] + d["external_cases"],
+                    name=f"{t('dash.capacity', lang)} – {sc}", marker_color=color)
+        fig.add_scatter(x=x, y=d["demand_cases"], name=f"{t('dash.demand', lang)} – {sc}",
+                        mode="markers", marker={"symbol": "line-ew-open", "size": 18,
+                                                "color": color, "line": {"width": 3}})
+    fig.update_layout(barmode="group")
+    return _base(fig, lang, title, t("dash.unit.cases_year", lang), height=380)
+
+
+def fte_figure(df: pd.DataFrame, category_names: dict[str, str], lang: Language, title: str
+               ) -> go.Figure:
+    """FTE trajectory per staff category; one line style per scenario."""
+    if df.empty:
+        return empty_figure(lang, title, "dash.no_strategic_plan")
+    fig = go.Figure()
+    dashes = ["solid", "dash", "dot", "dashdot"]
+    cats = list(dict.fromkeys(df["staff_category"]))
+    for j, sc in enumerate(dict.fromkeys(df["scenario"])):
+        for i, c in enumerate(cats):
+            d = df[(df["scenario"] == sc) & (df["staff_category"] == c)].sort_values("year")
+            fig.add_scatter(x=d["year"].astype(str), y=d["fte"], mode="lines+markers",
+                            name=f"{category_names.get(c, c)} – {sc}",
+                            line={"color": SCENARIO_COLORS[i % len(SCENARIO_COLORS)],
+                                  "dash": dashes[j % len(dashes)]})
+    return _base(fig, lang, title, t("dash.unit.fte", lang))
+
+
+def agency_figure(df: pd.DataFrame, target_pu: float, lang: Language, title: str) -> go.Figure:
+    """Planned agency-cost share per year and scenario against the target."""
+    if df.empty:
+        return empty_figure(lang, title, "dash.no_strategic_plan")
+    fig = go.Figure()
+    for i, sc in enumerate(dict.fromkeys(df["scenario"])):
+        d = df[df["scenario"] == sc].sort_values("year")
+        fig.add_bar(x=d["year"].astype(str), y=100 * d["agency_cost_share_pu"], name=sc,
+                    marker_color=SCENARIO_COLORS[i % len(SCENARIO_COLORS)])
+    years = sorted(df["year"].astype(str).unique())
+    fig.add_scatter(x=years, y=[100 * target_pu] * len(years), name=t("dash.target", lang),
+                    mode="lines", line={"color": COLORS["target"], "dash": "dash"})
+    fig.update_layout(barmode="group")
+    return _base(fig, lang, title, "%")
+
+
+def cost_frame_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, title: str
+                      ) -> go.Figure:
+    """Planned net cost per node, year and scenario against the frame (MSEK)."""
+    if df.empty:
+        return empty_figure(lang, title, "dash.no_strategic_plan")
+    fig = go.Figure()
+    for i, sc in enumerate(dict.fromkeys(df["scenario"])):
+        d = df[df["scenario"] == sc]
+        x = [d["node_id"].map(names).fillna(d["node_id"]), d["year"].astype(str)]
+        fig.add_bar(x=x, y=d["net_cost_sek"] / 1e6, name=f"{t('dash.net_cost', lang)} – {sc}",
+                    marker_color=SCENARIO_COLORS[i % len(SCENARIO_COLORS)])
+    f = df.drop_duplicates(["node_id", "year"])
+    f = f[f["frame_sek"].notna()]
+    fig.add_scatter(x=[f["node_id"].map(names).fillna(f["node_id"]), f["year"].astype(str)],
+                    y=f["frame_sek"] / 1e6, name=t("dash.frame", lang), mode="markers",
+                    marker={"symbol": "line-ew-open", "size": 22, "color": COLORS["frame"],
+                            "line": {"width": 3}})
+    fig.update_layout(barmode="group")
+    return _base(fig, lang, title, t("dash.unit.msek", lang), height=380)
+
+
+def guarantee_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, title: str
+                     ) -> go.Figure:
+    """Simulated probability of keeping each care-guarantee target, with its interval."""
+    if df.empty:
+        return empty_figure(lang, title, "dash.no_simulation")
+    fig = go.Figure()
+    for i, sc in enumerate(dict.fromkeys(df["scenario"])):
+        d = df[df["scenario"] == sc]
+        x = d["node_id"].map(names).fillna(d["node_id"]) + " · " + d["target"].astype(str)
+        fig.add_bar(x=x, y=100 * d["probability"], name=sc,
+                    marker_color=SCENARIO_COLORS[i % len(SCENARIO_COLORS)],
+                    error_y={"type": "data", "symmetric": False,
+                             "array": 100 * (d["ci_high"] - d["probability"]),
+                             "arrayminus": 100 * (d["probability"] - d["ci_low"])})
+    fig.update_layout(barmode="group", yaxis_range=[0, 100])
+    return _base(fig, lang, title, "%", height=360)
+
+
+def coverage_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, title: str
+                    ) -> go.Figure:
+    """Unit-weeks complete, partial, late and missing per node (stacked horizontal bars)."""
+    if df.empty:
+        return empty_figure(lang, title)
+    d = df.sort_values("coverage_pu", ascending=False)
+    y = d["node_id"].map(names).fillna(d["node_id"])
+    fig = go.Figure()
+    for col, color in (("complete", LIGHT_COLORS["green"]), ("partial", LIGHT_COLORS["amber"]),
+                       ("late", "#f5cba7"), ("missing", LIGHT_COLORS["red"])):
+        fig.add_bar(y=y, x=100 * d[col] / d["unit_weeks"], orientation="h",
+                    name=t(f"dash.cov.{col}", lang), marker_color=color,
+                    customdata=d[col], hovertemplate="%{customdata} (%{x:.1f} %)")
+    fig.update_layout(barmode="stack", hovermode="y unified",
+                      yaxis={"autorange": "reversed"})
+    fig = _base(fig, lang, title, "", height=max(260, 26 * len(d) + 110))
+    fig.update_xaxes(title_text=t("dash.cov.share_unit_weeks", lang), range=[0, 100])
+    return fig
+
+
+def operative_production_figure(hist: pd.DataFrame, coming: pd.DataFrame, lang: Language,
+                                title: str) -> go.Figure:
+    """Recent weeks' production against plan, and the coming weeks' plan and re-plan.
+
+    ``hist`` has ``week, plan_cases, actual_cases, reported_units``; ``coming`` has ``week,
+    plan_cases`` (tactical plan) and optionally ``replan_cases`` (operative suggestion).
+    """
+    if hist.empty and coming.empty:
+        return empty_figure(lang, title)
+    fig = go.Figure()
+    rep = hist[hist["reported_units"] > 0]
+    fig.add_bar(x=rep["week"], y=rep["actual_cases"], name=t("dash.actual", lang),
+                marker_color=COLORS["actual"])
+    plan = pd.concat([hist[["week", "plan_cases"]], coming[["week", "plan_cases"]]])
+    fig.add_scatter(x=plan["week"], y=plan["plan_cases"], name=t("dash.plan", lang),
+                    mode="lines+markers", line={"color": COLORS["plan"], "width": 2})
+    if "replan_cases" in coming and coming["replan_cases"].notna().any():
+        fig.add_scatter(x=coming["week"], y=coming["replan_cases"],
+                        name=t("dash.sec.suggestion", lang), mode="lines+markers",
+                        line={"color": COLORS["forecast"], "dash": "dash", "width": 2})
+    return _base(fig, lang, title, t("dash.unit.cases", lang))

@@ -1,0 +1,138 @@
+"""Controls shared by the pages: node selector with drill-down, level filter, scenario."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+from pks.dashboard import ids
+from pks.dashboard.access import Principal
+from pks.dashboard.data import DataService
+from pks.i18n import t
+from pks.types import Language
+
+
+def lang_of(value: Any) -> Language:
+    """``sv`` unless ``en`` was asked for."""
+    return "en" if value == "en" else "sv"
+
+
+def node_names(svc: DataService) -> dict[str, str]:
+    """Node id → display name."""
+    n = svc.snapshot().data.org_nodes
+    return dict(zip(n["node_id"].astype(str), n["name"].astype(str), strict=True))
+
+
+def node_options(svc: DataService, principal: Principal, lang: Language
+                 ) -> list[dict[str, str]]:
+    """Dropdown options of every node the user may see, indented by depth, tree order."""
+    tree = svc.tree()
+    visible = set(svc.nodes_below(principal, tree.root, None)) if not principal.restricted \
+        else set()
+    if principal.restricted:
+        for u in principal.units:
+            if u in tree.nodes.index:
+                visible.update(svc.nodes_below(principal, u, None))
+    order = [tree.root, *tree.descendants(tree.root)] if tree.root else list(tree.nodes.index)
+    out = []
+    for n in order:
+        if n not in visible:
+            continue
+        row = tree.nodes.loc[n]
+        indent = "\u2003" * tree.depth(n)
+        label = f"{indent}{row['name']} · {t('dash.nodetype.' + str(row['node_type']), lang)}"
+        out.append({"label": label, "value": n, "search": f"{row['name']} {n}"})
+    return out
+
+
+def level_options(svc: DataService, lang: Language) -> list[dict[str, str]]:
+    """Node types present in the tree (below the root), in hierarchy order."""
+    from pks.dashboard.data import NODE_TYPE_ORDER
+
+    types = set(svc.snapshot().data.org_nodes["node_type"].astype(str))
+    return [{"label": t(f"dash.nodetype.{k}", lang), "value": k}
+            for k in NODE_TYPE_ORDER if k in types and k != "region"]
+
+
+def controls(svc: DataService, principal: Principal, lang: Language, node: str | None,
+             *, scenario: str | None = None, level_type: str | None = None,
+             extra: list[Any] | None = None, multi_scenario: bool = False,
+             scenarios_default: list[str] | None = None) -> html.Div:
+    """The control bar: node, drill-down, level filter, scenario (and page extras)."""
+    start = node if node else svc.default_node(principal)
+    opts = node_options(svc, principal, lang)
+    if start not in {o["value"] for o in opts}:
+        start = svc.default_node(principal)
+    levels = level_options(svc, lang)
+    default_level = level_type or ("unit" if any(o["value"] == "unit" for o in levels)
+                                   else (levels[-1]["value"] if levels else None))
+    scen = svc.scenarios()
+    if multi_scenario:
+        sc_ctl = html.Div([html.Label(t("dash.scenarios", lang)), dcc.Dropdown(
+            id=ids.SCENARIOS, options=[{"label": s, "value": s} for s in scen],
+            value=scenarios_default or [svc.settings.scenario], multi=True, clearable=False)],
+            className="ctl ctl-wide")
+    else:
+        sc_ctl = html.Div([html.Label(t("dash.scenario", lang)), dcc.Dropdown(
+            id=ids.SCENARIO, options=[{"label": s, "value": s} for s in scen],
+            value=scenario or svc.settings.scenario, clearable=False)], className="ctl")
+    return html.Div([
+        html.Div([
+            html.Div([html.Label(t("dash.node", lang)), dcc.Dropdown(
+                id=ids.NODE, options=opts, value=start, clearable=False, searchable=True,
+                optionHeight=30)], className="ctl ctl-node"),
+            html.Div([html.Label(t("dash.level_filter", lang)), dcc.Dropdown(
+                id=ids.LEVEL_FILTER, options=levels, value=default_level, clearable=False)],
+                className="ctl"),
+            sc_ctl,
+            *(extra or []),
+        ], className="controls"),
+        html.Nav(id=ids.BREADCRUMB, className="breadcrumb"),
+        html.Div(id=ids.CHILDREN, className="children"),
+    ], className="control-bar")
+
+
+def drill_view(svc: DataService, principal: Principal, node: str, lang: Language
+               ) -> tuple[list[Any], list[Any]]:
+    """Breadcrumb (root → node, only ancestors the user may open) and child buttons."""
+    tree = svc.tree()
+    svc.check(principal, node)
+    visible = set(svc.nodes_below(principal, tree.root, None)) if not principal.restricted \
+        else {n for u in principal.units if u in tree.nodes.index
+              for n in svc.nodes_below(principal, u, None)}
+    crumbs: list[Any] = []
+    for n in tree.path(node):
+        name = str(tree.nodes.at[n, "name"])
+        if crumbs:
+            crumbs.append(html.Span("›", className="sep"))
+        if n in visible and n != node:
+            crumbs.append(html.Button(name, id={"type": "drill", "node": n},
+                                      className="crumb", n_clicks=0))
+        else:
+            crumbs.append(html.Span(name, className="crumb-current" if n == node else "crumb-off"))
+    kids = [c for c in tree.children(node) if c in visible]
+    chips: list[Any] = []
+    if kids:
+        chips.append(html.Span(t("dash.drill_down", lang), className="drill-label"))
+        for c in kids:
+            chips.append(html.Button(str(tree.nodes.at[c, "name"]),
+                                     id={"type": "drill", "node": c}, className="chip",
+                                     n_clicks=0))
+    return crumbs, chips
+
+
+def plan_note(ref: Any, lang: Language) -> html.Div:
+    """Which plan the page follows up (or that there is none)."""
+    if ref.run_id is None:
+        return html.Div(t("dash.no_plan", lang, level=t(f"dash.pkslevel.{ref.level}", lang),
+                          scenario=ref.scenario), className="note warn")
+    created = str(ref.created_at)[:16].replace("T", " ")
+    return html.Div(t("dash.plan_used", lang, run=ref.run_id, status=ref.status,
+                      created=created), className="note")
+
+
+def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe records (NaN → None)."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")

@@ -1,0 +1,250 @@
+"""Operative page: this week and the coming weeks for one unit or an area."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+from dash import Dash, Input, Output, State, dcc, html
+
+from pks.dashboard import figures, ids
+from pks.dashboard.access import Principal
+from pks.dashboard.components import (
+    Col,
+    data_table,
+    export_buttons,
+    fmt_key,
+    fmt_num,
+    fmt_pct,
+    graph,
+    kpi_card,
+    section,
+)
+from pks.dashboard.data import DataService, valid_week_or
+from pks.dashboard.pages.common import controls, lang_of, node_names, plan_note
+from pks.data.weeks import add_weeks, week_range
+from pks.followup.kpis import deviation_list
+from pks.i18n import format_number, format_pct, t
+from pks.types import Language
+
+PATH = "/operativ"
+NAME_KEY = "dash.nav.operative"
+HISTORY_WEEKS = 8
+COMING_WEEKS = 4
+
+DEVIATION_COLS = [
+    Col("responsible_name", "dash.col.responsible_name"),
+    Col("node_type", "dash.col.node_type", fmt_key("dash.nodetype.")),
+    Col("kpi", "dash.col.kpi", fmt_key("dash.kpiname.")),
+    Col("value_text", "dash.col.value", numeric=True),
+    Col("responsible_role", "dash.col.responsible_role", fmt_key("dash.ownerrole.")),
+    Col("responsible_level", "dash.col.responsible_level", fmt_key("dash.pkslevel.")),
+]
+
+
+def kpi_value_text(kpi: str, value: float, lang: Language) -> str:
+    """A KPI value as the planner reads it."""
+    if pd.isna(value):
+        return "–"
+    if kpi in ("production", "staffing", "waiting"):
+        return ("+" if value > 0 else "") + format_pct(value, lang)
+    if kpi == "overtime":
+        return format_number(value, lang, 0)
+    return format_pct(value, lang)
+
+
+def deviations_for(svc: DataService, principal: Principal, node: str, scenario: str,
+                   first_week: str, last_week: str, level_type: str | None,
+                   lang: Language) -> pd.DataFrame:
+    """Amber and red KPIs of ``node`` and the nodes of ``level_type`` below it."""
+    kpis = svc.kpis(principal, scenario, first_week, last_week, level="tactical")
+    keep = set(svc.nodes_below(principal, node, level_type)) | {node}
+    dev = deviation_list(kpis[kpis["node_id"].isin(keep)])
+    dev["value_text"] = [kpi_value_text(k, v, lang) for k, v in zip(dev["kpi"], dev["value"],
+                                                                     strict=True)]
+    return dev
+
+
+def kpi_cards(row: pd.Series | None, th: Any, lang: Language) -> list[Any]:
+    """The seven KPI cards of a node for the week."""
+    if row is None:
+        return [html.Div(t("dash.no_data", lang), className="note")]
+    n = lambda v, d=0: "–" if pd.isna(v) else format_number(float(v), lang, d)  # noqa: E731
+    cards = [
+        ("production", t("dash.kpi.detail.production", lang, actual=n(row.get("actual_cases")),
+                         plan=n(row.get("plan_reported_cases")))),
+        ("waiting", t("dash.kpi.detail.waiting", lang, actual=n(row.get("actual_waiting_cases")),
+                      target=n(row.get("plan_reported_target_waiting_cases")))),
+        ("past_guarantee", t("dash.kpi.detail.past_guarantee", lang,
+                             n=n(row.get("past_guarantee_cases")),
+                             max=format_pct(th.past_guarantee_share_max_pu, lang))),
+        ("staffing", t("dash.kpi.detail.staffing", lang, actual=n(row.get("actual_total_h")),
+                       plan=n(row.get("plan_reported_total_h")),
+                       sick=n(row.get("actual_sick_leave_h")),
+                       sick_plan=n(row.get("plan_reported_sick_leave_h")))),
+        ("overtime", t("dash.kpi.detail.overtime", lang, h=n(row.get("actual_overtime_h")),
+                       max=n(th.overtime_h_per_fte_year_max))),
+        ("agency", t("dash.kpi.detail.agency", lang,
+                     max=format_pct(th.agency_cost_share_max_pu, lang))),
+        ("occupancy", t("dash.kpi.detail.occupancy", lang, overflow=n(row.get("overflow_bed_days")),
+                        max=format_pct(th.occupancy_max_pu, lang))),
+    ]
+    from pks.followup.kpis import KPI_COLUMNS
+
+    return [kpi_card(t(f"dash.kpi.{k}", lang), kpi_value_text(k, row.get(KPI_COLUMNS[k]), lang),
+                     detail, str(row.get(f"{k}_light", "none")), lang, card_id=f"kpi-{k}")
+            for k, detail in cards]
+
+
+def operative_view(svc: DataService, principal: Principal, node: str, week: str | None,
+                   scenario: str, level_type: str | None, lang: Language) -> dict[str, Any]:
+    """Everything the operative page shows for ``node`` in ``week`` (plain function)."""
+    svc.check(principal, node)
+    as_of = svc.as_of_week(scenario)
+    week = valid_week_or(as_of, week)
+    th = svc.thresholds(scenario)
+    kpis = svc.kpis(principal, scenario, week, week, level="tactical")
+    row_df = kpis[kpis["node_id"] == node]
+    row = None if row_df.empty else row_df.iloc[0]
+    dev = deviations_for(svc, principal, node, scenario, week, week, level_type, lang)
+    weekly = svc.weekly_production(principal, node, scenario, "tactical")
+    hist_weeks = week_range(add_weeks(week, -(HISTORY_WEEKS - 1)), week)
+    coming_weeks = [add_weeks(week, i) for i in range(1, COMING_WEEKS + 1)]
+    hist = weekly[weekly["week"].isin(hist_weeks)]
+    coming = weekly[weekly["week"].isin(coming_weeks)][["week", "plan_cases"]]
+    ref, prod_sugg, staff_sugg = svc.operative_suggestion(principal, node, scenario,
+                                                          COMING_WEEKS)
+    names = node_names(svc)
+    if not prod_sugg.empty:
+        rp = prod_sugg.groupby("week", as_index=False)["production_cases"].sum().rename(
+            columns={"production_cases": "replan_cases"})
+        coming = coming.merge(rp, on="week", how="outer").sort_values("week")
+        prod_sugg = prod_sugg.assign(unit_name=prod_sugg["unit_id"].map(names))
+    if not staff_sugg.empty:
+        staff_sugg = staff_sugg.assign(unit_name=staff_sugg["unit_id"].map(names))
+    beds = svc.weekly_beds(principal, node, scenario, "tactical")
+    beds = beds[beds["week"].isin(hist_weeks)]
+    return {
+        "week": week,
+        "kpis": row_df,
+        "cards": kpi_cards(row, th, lang),
+        "fig_production": figures.operative_production_figure(
+            hist, coming, lang, t("dash.fig.production", lang)),
+        "fig_beds": figures.beds_figure(beds, th.occupancy_max_pu, lang,
+                                        t("dash.fig.beds", lang)),
+        "deviations": dev,
+        "suggestion": prod_sugg,
+        "staff_suggestion": staff_sugg,
+        "plan_ref": ref,
+    }
+
+
+def suggestion_tables(svc: DataService, prod: pd.DataFrame, staff: pd.DataFrame,
+                      lang: Language) -> html.Div:
+    """The re-plan's suggestion: production per care type and week, staff time per category."""
+    parts: list[Any] = []
+    if not prod.empty:
+        pv = prod.pivot_table(index=["unit_name", "care_type"], columns="week",
+                              values="production_cases", aggfunc="sum").reset_index()
+        weeks = [c for c in pv.columns if c not in ("unit_name", "care_type")]
+        pv["total"] = pv[weeks].sum(axis=1)
+        cols = [Col("unit_name", "dash.col.unit"), Col("care_type", "dash.col.care_type"),
+                *[Col(w, w, fmt_num(1), True) for w in weeks],
+                Col("total", "dash.col.window_total", fmt_num(1), True)]
+        parts += [html.H4(t("dash.sugg.production", lang)),
+                  data_table(pv, cols, lang, "tbl-sugg-prod")]
+    if not staff.empty:
+        cats = svc.snapshot().data.staff_categories
+        names = dict(zip(cats["staff_category"], cats["name_sv" if lang == "sv" else "name_en"],
+                         strict=True))
+        st = staff.groupby(["unit_name", "staff_category"], as_index=False)[
+            ["own_h", "overtime_h", "agency_h"]].sum()
+        st["staff_category"] = st["staff_category"].map(names).fillna(st["staff_category"])
+        parts += [html.H4(t("dash.sugg.staff", lang)),
+                  data_table(st, [Col("unit_name", "dash.col.unit"),
+                                  Col("staff_category", "dash.col.staff_category"),
+                                  Col("own_h", "dash.col.own_h", fmt_num(0), True),
+                                  Col("overtime_h", "dash.col.overtime_h", fmt_num(0), True),
+                                  Col("agency_h", "dash.col.agency_h", fmt_num(0), True)],
+                             lang, "tbl-sugg-staff")]
+    return html.Div(parts or [html.Div(t("dash.no_rows", lang), className="note")])
+
+
+def export_tables() -> dict[str, Callable[[DataService, Principal, dict[str, Any]], pd.DataFrame]]:
+    """Tables of this page that can be exported (recomputed server-side)."""
+    def devs(svc: DataService, p: Principal, s: dict[str, Any]) -> pd.DataFrame:
+        w = valid_week_or(svc.as_of_week(s["scenario"]), s.get("week"))
+        return deviations_for(svc, p, s["node"], s["scenario"], w, w, s.get("level_type"),
+                              lang_of(s.get("lang")))
+
+    def sugg(svc: DataService, p: Principal, s: dict[str, Any]) -> pd.DataFrame:
+        _, prod, staff = svc.operative_suggestion(p, s["node"], s["scenario"], COMING_WEEKS)
+        return pd.concat([prod, staff], ignore_index=True)
+    return {"op_deviations": devs, "op_suggestion": sugg}
+
+
+def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Callable[..., Any]:
+    """The page layout as a function of the query string (nothing loaded at import)."""
+    def layout(lang: str = "sv", node: str | None = None, week: str | None = None,
+               scenario: str | None = None, level: str | None = None, **_: Any) -> Any:
+        lg = lang_of(lang)
+        principal = principal_fn()
+        sc = scenario or svc.settings.scenario
+        as_of = svc.as_of_week(sc)
+        weeks = week_range(add_weeks(as_of, -25), as_of)
+        week_ctl = html.Div([html.Label(t("dash.week", lg)), dcc.Dropdown(
+            id=ids.WEEK, options=[{"label": w, "value": w} for w in reversed(weeks)],
+            value=valid_week_or(as_of, week), clearable=False)], className="ctl")
+        from pks.dashboard.pages.jobs_panel import job_panel
+
+        return html.Div([
+            dcc.Store(id=ids.LANG, data=lg), dcc.Store(id=ids.page_state("operative")),
+            html.H2(t("dash.page.operative", lg)),
+            controls(svc, principal, lg, node, scenario=sc, level_type=level,
+                     extra=[week_ctl]),
+            html.Div(id=ids.plan_note("operative")),
+            section(t("dash.sec.kpis", lg, week=valid_week_or(as_of, week)),
+                    dcc.Loading(html.Div(id=ids.KPI_CARDS, className="kpis"))),
+            html.Div([
+                section("", graph(ids.FIG_OP_PRODUCTION)),
+                section("", graph(ids.FIG_BEDS)),
+            ], className="grid2"),
+            section(t("dash.sec.deviations", lg),
+                    html.Div(t("dash.responsible_note", lg), className="note"),
+                    html.Div(id=ids.TBL_OP_DEVIATIONS), export_buttons("op_deviations", lg)),
+            section(t("dash.sec.suggestion", lg), html.Div(id=ids.TBL_SUGGESTION),
+                    export_buttons("op_suggestion", lg)),
+            job_panel(lg, principal),
+        ])
+    return layout
+
+
+def register_callbacks(app: Dash, svc: DataService,
+                       principal_fn: Callable[[], Principal]) -> None:
+    """Wire the page's controls to :func:`operative_view`."""
+    @app.callback(
+        Output(ids.KPI_CARDS, "children"), Output(ids.FIG_OP_PRODUCTION, "figure"),
+        Output(ids.FIG_BEDS, "figure"), Output(ids.TBL_OP_DEVIATIONS, "children"),
+        Output(ids.TBL_SUGGESTION, "children"), Output(ids.plan_note("operative"), "children"),
+        Output(ids.page_state("operative"), "data"),
+        Input(ids.NODE, "value"), Input(ids.WEEK, "value"), Input(ids.SCENARIO, "value"),
+        Input(ids.LEVEL_FILTER, "value"), State(ids.LANG, "data"))
+    def _update(node: str, week: str, scenario: str, level_type: str, lang: str
+                ) -> tuple[Any, ...]:
+        lg = lang_of(lang)
+        v = operative_view(svc, principal_fn(), node, week, scenario, level_type, lg)
+        sugg = suggestion_tables(svc, v["suggestion"], v["staff_suggestion"], lg)
+        if v["plan_ref"].run_id is None:
+            sugg = plan_note(v["plan_ref"], lg)
+        state = {"page": "operative", "node": node, "week": v["week"], "scenario": scenario,
+                 "level_type": level_type, "lang": lg}
+        return (v["cards"], v["fig_production"], v["fig_beds"],
+                data_table(v["deviations"], DEVIATION_COLS, lg, "tbl-op-dev",
+                           light_col="light"),
+                sugg, plan_note(svc.plan_ref(scenario, "tactical"), lg), state)
+
+    del _update
+
+
+__all__ = ["PATH", "fmt_pct", "operative_view"]

@@ -1,0 +1,125 @@
+"""Reporting page: upload weekly actuals and download the monthly board report."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from pks.dashboard import ids
+from pks.dashboard.access import AccessDenied, Principal
+from pks.dashboard.components import Col, data_table, section
+from pks.dashboard.data import DataService, board_report
+from pks.dashboard.pages.common import lang_of
+from pks.dashboard.upload import UploadResult, upload_actuals
+from pks.data.weeks import week_month, week_year
+from pks.i18n import t
+from pks.types import Language
+
+PATH = "/rapportering"
+NAME_KEY = "dash.nav.report"
+
+ISSUE_COLS = [Col("table", "dash.col.table"), Col("row", "dash.col.row", numeric=True),
+              Col("column", "dash.col.column"), Col("message", "dash.col.problem")]
+
+
+def upload_feedback(result: UploadResult, lang: Language) -> html.Div:
+    """What the user sees after an upload: success, or every problem in a table."""
+    if result.denied:
+        return html.Div(t("dash.upload.denied", lang, detail=result.denied),
+                        className="note warn", id="upload-denied")
+    if result.issues:
+        rows = pd.DataFrame([{"table": i.table, "row": "" if i.row is None else i.row,
+                              "column": i.column, "message": i.message(lang)}
+                             for i in result.issues])
+        return html.Div([html.Div(t("dash.upload.failed", lang, n=len(result.issues)),
+                                  className="note warn", id="upload-failed"),
+                         data_table(rows, ISSUE_COLS, lang, "tbl-upload-issues", max_rows=500)])
+    return html.Div(t("dash.upload.ok", lang, rows=sum(result.saved.values()),
+                      tables=", ".join(result.saved)), className="note ok", id="upload-ok")
+
+
+def month_options(svc: DataService, scenario: str, lang: Language) -> list[dict[str, Any]]:
+    """Months of the budget year reached by the actuals, newest first."""
+    as_of = svc.as_of_week(scenario)
+    year = svc.year(scenario)
+    last = week_month(as_of) if week_year(as_of) == year else 12
+    return [{"label": f"{t(f'dash.month.{m}', lang)} {year}", "value": m}
+            for m in range(last, 0, -1)]
+
+
+def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Callable[..., Any]:
+    """The page layout as a function of the query string."""
+    def layout(lang: str = "sv", **_: Any) -> Any:
+        lg = lang_of(lang)
+        principal = principal_fn()
+        sc = svc.settings.scenario
+        months = month_options(svc, sc, lg)
+        report = section(
+            t("dash.sec.report", lg),
+            html.Div([
+                html.Div([html.Label(t("dash.report.month", lg)), dcc.Dropdown(
+                    id=ids.REPORT_MONTH, options=months,
+                    value=months[0]["value"] if months else None, clearable=False)],
+                    className="ctl"),
+                html.Button(t("dash.report.html", lg), id=ids.REPORT_HTML, className="btn"),
+                html.Button(t("dash.report.pdf", lg), id=ids.REPORT_PDF, className="btn"),
+            ], className="controls"),
+            dcc.Loading(html.Div(id=ids.REPORT_MSG)), dcc.Download(id=ids.REPORT_DOWNLOAD),
+        ) if not principal.restricted else html.Div()
+        return html.Div([
+            dcc.Store(id=ids.LANG, data=lg),
+            html.H2(t("dash.page.report", lg)),
+            html.Div(t("dash.as_of", lg, week=svc.as_of_week(sc)), className="note"),
+            section(t("dash.sec.upload", lg),
+                    dcc.Upload(id=ids.UPLOAD, children=html.Div(t("dash.upload.drop", lg)),
+                               multiple=True, className="upload"),
+                    dcc.Loading(html.Div(id=ids.UPLOAD_RESULT))),
+            report,
+        ])
+    return layout
+
+
+def register_callbacks(app: Dash, svc: DataService,
+                       principal_fn: Callable[[], Principal]) -> None:
+    """Upload and report download."""
+    @app.callback(Output(ids.UPLOAD_RESULT, "children"), Input(ids.UPLOAD, "contents"),
+                  State(ids.UPLOAD, "filename"), State(ids.LANG, "data"),
+                  prevent_initial_call=True)
+    def _upload(contents: list[str] | None, names: list[str] | None, lang: str) -> Any:
+        if not contents:
+            return no_update
+        result = upload_actuals(svc, principal_fn(), list(contents), list(names or []))
+        return upload_feedback(result, lang_of(lang))
+
+    @app.callback(Output(ids.REPORT_DOWNLOAD, "data"), Output(ids.REPORT_MSG, "children"),
+                  Input(ids.REPORT_HTML, "n_clicks"), Input(ids.REPORT_PDF, "n_clicks"),
+                  State(ids.REPORT_MONTH, "value"), State(ids.LANG, "data"),
+                  prevent_initial_call=True)
+    def _report(_h: int | None, _p: int | None, month: int, lang: str) -> tuple[Any, Any]:
+        lg = lang_of(lang)
+        sc = svc.settings.scenario
+        year = svc.year(sc)
+        try:
+            text = board_report(svc, principal_fn(), sc, year, int(month), lg)
+        except AccessDenied:
+            return no_update, html.Div(t("dash.denied", lg), className="note warn")
+        fname = f"manadsrapport-{year}-{int(month):02d}"
+        if ctx.triggered_id == ids.REPORT_HTML:
+            return dcc.send_string(text, f"{fname}.html"), ""
+        from pks.followup.report import html_to_pdf
+
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = html_to_pdf(text, Path(tmp) / f"{fname}.pdf")
+                payload = dcc.send_bytes(out.read_bytes(), f"{fname}.pdf")
+        except (RuntimeError, OSError) as exc:
+            return no_update, html.Div(t("dash.report.pdf_failed", lg, error=str(exc)[:200]),
+                                       className="note warn")
+        return payload, ""
+
+    del _upload, _report
