@@ -174,6 +174,9 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None
         tables["plan_cost"] = cost[["node_id", "year", "kind", "net_cost_sek", "frame_sek",
                                     "frame_gap_sek"]]
 
+    tables["plan_objective"] = objective_breakdown(m, x)
+    if row_dual is not None and len(row_dual):
+        tables["plan_shadow_prices"] = shadow_prices(m, row_dual)
     duals = dual_table(m, row_dual) if row_dual is not None and len(row_dual) else \
         pd.DataFrame(columns=["constraint", "index", "dual", "meaning"])
     tables["plan_duals"] = duals
@@ -204,3 +207,67 @@ def dual_table(m: LinearModel, y: np.ndarray, tol: float = 1e-9) -> pd.DataFrame
     if not out:
         return pd.DataFrame(columns=["constraint", "index", "dual", "meaning"])
     return pd.concat(out, ignore_index=True)
+
+
+REAL_COST_BLOCKS = ("x", "ext", "overtime_h", "agency_h", "fte", "transfer_h")
+
+
+def objective_breakdown(m: LinearModel, x: np.ndarray) -> pd.DataFrame:
+    """Objective by variable block: ``component, kind ('cost'|'penalty'), value_sek``.
+
+    The constant (own staff cost when FTE is data, fixed costs less capitation) is the
+    component ``constant``; the rows sum to the objective.
+    """
+    c = m.cost
+    rows = [("constant", "cost", float(m.offset))]
+    for name, b in m.var_blocks.items():
+        if b.size == 0:
+            continue
+        v = float(c[b.start:b.start + b.size] @ x[b.start:b.start + b.size])
+        rows.append((name, "cost" if name in REAL_COST_BLOCKS else "penalty", v))
+    return pd.DataFrame(rows, columns=["component", "kind", "value_sek"])
+
+
+def shadow_prices(m: LinearModel, y: np.ndarray) -> pd.DataFrame:
+    """Planner-facing shadow prices per unit (SEK over the model horizon).
+
+    * ``case``: cost of one more case of demand spread like the demand over the horizon
+      — the demand-weighted mean dual of the waiting-list balance (per care type);
+    * ``fte``: value of one more FTE of a category: −Σ_t dual(capacity) × hours one FTE
+      brings in period t (only where FTE is data);
+    * ``guarantee_week``: cost of shortening the care-guarantee limit by one week:
+      the queue target falls by weekly demand / guarantee factor, so the cost is
+      −Σ_t dual(guarantee) × d̄ / factor.
+    """
+    inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
+    units = inputs.units.set_index("unit_id")
+    out = []
+    b = m.con_blocks["c_waiting_list_balance"]
+    v = y[b.start:b.start + b.size].reshape(len(inputs.uck), -1)
+    w = inputs.demand
+    tot = w.sum(axis=1)
+    mean = np.where(tot > 0, (v * w).sum(axis=1) / np.where(tot > 0, tot, 1.0), v.mean(axis=1))
+    df = inputs.uck[["unit_id", "care_type"]].assign(value_sek=mean, weight=tot)
+    df = df.groupby(["unit_id", "care_type"], as_index=False).apply(
+        lambda g: pd.Series({"value_sek": float(np.average(g["value_sek"],
+                                                           weights=g["weight"] + 1e-12))}),
+        include_groups=False)
+    out.append(df.rename(columns={"care_type": "key"}).assign(kind="case"))
+    if "fte" not in m.var_blocks:
+        b = m.con_blocks["c_staff_capacity"]
+        v = y[b.start:b.start + b.size].reshape(len(inputs.staff), -1)
+        val = -(v * inputs.hours_per_fte).sum(axis=1)
+        out.append(inputs.staff[["unit_id", "staff_category"]].rename(
+            columns={"staff_category": "key"}).assign(value_sek=val, kind="fte"))
+    b = m.con_blocks.get("c_guarantee")
+    if b is not None and b.size:
+        v = y[b.start:b.start + b.size].reshape(b.n_entities, -1)
+        ent = b.entities.merge(inputs.uc[["unit_id", "care_type", "demand_cases_per_week"]],
+                               on=["unit_id", "care_type"], how="left")
+        dq = ent["demand_cases_per_week"].to_numpy(float) / float(
+            inputs.meta.get("guarantee_factor", 1.0))  # type: ignore[arg-type]
+        out.append(ent[["unit_id", "care_type"]].rename(columns={"care_type": "key"}).assign(
+            value_sek=-v.sum(axis=1) * dq, kind="guarantee_week"))
+    res = pd.concat(out, ignore_index=True)
+    res["division_id"] = res["unit_id"].map(units["division_id"])
+    return res[["kind", "division_id", "unit_id", "key", "value_sek"]]

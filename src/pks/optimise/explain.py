@@ -1,0 +1,257 @@
+"""Planner-language explanation of a plan, in Swedish and English (via :mod:`pks.i18n`).
+
+Works from the result tables only (a fresh :class:`~pks.optimise.solve.SolveResult` or a
+stored run), so a stored plan can be explained again later. Parts:
+
+1. objective: real cost and penalties;
+2. unmet care and guarantee breaches per unit;
+3. frame gaps per node and the binding frames;
+4. binding constraints by family;
+5. shadow prices: cost of one more case, value of one more FTE of a category in a unit,
+   cost of shortening the guarantee by a week; the largest per division;
+6. a reallocation proposal for each frame gap in the six-step financing order (R-36).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pks.data.tree import OrgTree
+from pks.i18n import format_number, format_sek, t
+from pks.types import Language
+
+STEPS = ("own_effects", "within_unit", "within_division", "between_divisions",
+         "board", "council")
+
+
+@dataclass(frozen=True)
+class Reallocation:
+    """One step of a financing proposal for a frame gap."""
+
+    node_id: str
+    year: int
+    step: int
+    step_name: str
+    source_node: str
+    amount_sek: float
+    info_sek: float = 0.0
+    """Step 1 only: revenue of the plan's production, already inside the net cost."""
+
+
+def reallocation_proposal(cost: pd.DataFrame, org_nodes: pd.DataFrame,
+                          production: pd.DataFrame | None = None,
+                          care_types: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Financing proposal for every frame gap, in the six-step order of R-36.
+
+    1. own positive effects — revenue already earned by the plan's production (reported;
+       it is inside the net cost, so it covers nothing more);
+    2. within the unit — the net variable cost of the lowest-priority elective production
+       of the node's units, freed by deprioritising it (care is then postponed);
+    3. between units in the same division — headroom (frame − net cost) of frame nodes in
+       the same division that neither contain nor lie under the node;
+    4. between divisions — headroom of frame nodes in other divisions;
+    5. the board within the RF frame — the part of an ancestor's frame not distributed
+       to its children's frames, less what those children overrun;
+    6. an RF decision for what remains.
+
+    Headroom is used once across all gaps (largest gaps first). Returns
+    ``node_id, year, step, step_name, source_node, amount_sek``.
+    """
+    rows: list[Reallocation] = []
+    if cost is None or cost.empty or "kind" not in cost:
+        return pd.DataFrame(columns=list(Reallocation.__dataclass_fields__))
+    fr = cost[cost["kind"] == "frame"].copy()
+    if fr.empty:
+        return pd.DataFrame(columns=list(Reallocation.__dataclass_fields__))
+    tree = OrgTree(org_nodes)
+    fr["headroom"] = (fr["frame_sek"] - fr["net_cost_sek"]).clip(lower=0.0)
+    used: dict[tuple[str, int], float] = {}
+
+    def division(n: str) -> str | None:
+        return tree.ancestor_of_type(n, "division")
+
+    def related(a: str, b: str) -> bool:
+        return a == b or a in tree.ancestors(b) or b in tree.ancestors(a)
+
+    gaps = fr[fr["frame_gap_sek"] > 1.0].sort_values("frame_gap_sek", ascending=False)
+    for g in gaps.itertuples():
+        n, y, rem = str(g.node_id), int(g.year), float(g.frame_gap_sek)
+        units_n = set(tree.leaves_under(n))
+        # step 1: own positive effects (information: already netted)
+        rev = 0.0
+        if production is not None and care_types is not None and not production.empty:
+            p = production[production["unit_id"].isin(units_n)
+                           & (pd.to_numeric(production["year"]) == y)]
+            p = p.merge(care_types[["unit_id", "care_type", "revenue_sek_per_case",
+                                    "variable_cost_sek_per_case", "acute"]],
+                        on=["unit_id", "care_type"], how="left")
+            rev = float((p["production_cases"] * p["revenue_sek_per_case"]).sum())
+        rows.append(Reallocation(n, y, 1, STEPS[0], n, 0.0, rev))
+        # step 2: within the unit — deprioritise the lowest class of elective care
+        if production is not None and care_types is not None and not production.empty and rem > 0:
+            el = p[~p["acute"].astype(bool)]
+            if not el.empty:
+                low = el[el["priority_class"] == el["priority_class"].max()]
+                free = float((low["production_cases"] * (low["variable_cost_sek_per_case"]
+                              - low["revenue_sek_per_case"]).clip(lower=0)).sum())
+                take = min(rem, free)
+                if take > 0:
+                    rows.append(Reallocation(n, y, 2, STEPS[1], n, take))
+                    rem -= take
+        div = division(n)
+        cands = fr[(pd.to_numeric(fr["year"]) == y) & (fr["headroom"] > 0)]
+        for step, same in ((3, True), (4, False)):
+            if rem <= 0:
+                break
+            pool = []
+            for c in cands.itertuples():
+                m = str(c.node_id)
+                if related(m, n) or tree.nodes.at[m, "node_type"] in ("region", "board",
+                                                                       "administration"):
+                    continue
+                dm = division(m)
+                if (dm == div) != same or dm is None:
+                    continue
+                pool.append((m, float(c.headroom) - used.get((m, y), 0.0)))
+            # top-most candidates only (a division and its units are one pot)
+            names = {m for m, _ in pool}
+            pool = [(m, h) for m, h in pool if not (set(tree.ancestors(m)) & names) and h > 0]
+            for m, h in sorted(pool, key=lambda z: -z[1]):
+                take = min(rem, h)
+                if take <= 0:
+                    continue
+                rows.append(Reallocation(n, y, step, STEPS[step - 1], m, take))
+                used[(m, y)] = used.get((m, y), 0.0) + take
+                rem -= take
+                if rem <= 0:
+                    break
+        if rem > 0:  # step 5: undistributed part of an ancestor's frame
+            for a in tree.ancestors(n):
+                fa = fr[(fr["node_id"] == a) & (pd.to_numeric(fr["year"]) == y)]
+                if fa.empty:
+                    continue
+                kids = fr[(pd.to_numeric(fr["year"]) == y)
+                          & fr["node_id"].isin(tree.descendants(a))]
+                top = [k for k in kids["node_id"] if not (set(tree.ancestors(k))
+                                                           & set(kids["node_id"]))]
+                distributed = float(kids[kids["node_id"].isin(top)]["frame_sek"].sum())
+                free = float(fa["frame_sek"].iloc[0]) - distributed - used.get((a, y), 0.0)
+                take = min(rem, max(free, 0.0))
+                if take > 0:
+                    rows.append(Reallocation(n, y, 5, STEPS[4], a, take))
+                    used[(a, y)] = used.get((a, y), 0.0) + take
+                    rem -= take
+                break
+        if rem > 0:
+            rows.append(Reallocation(n, y, 6, STEPS[5], tree.root or "", rem))
+    return pd.DataFrame([r.__dict__ for r in rows])
+
+
+def _name(names: Mapping[str, str], node: str) -> str:
+    return f"{names.get(node, node)} ({node})" if node in names else node
+
+
+def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFrame,
+            care_types: pd.DataFrame | None = None, lang: Language = "sv",
+            top: int = 5, status: str = "optimal") -> list[str]:
+    """Explanation lines for a plan's result tables, in ``lang``."""
+    lines: list[str] = []
+    names = dict(zip(org_nodes["node_id"], org_nodes["name"], strict=False))
+    lines.append(t("plan.header", lang, level=t(f"level.{level}", lang), status=status))
+    obj = tables.get("plan_objective")
+    if obj is not None and not obj.empty:
+        cost = float(obj.loc[obj["kind"] == "cost", "value_sek"].sum())
+        pen = float(obj.loc[obj["kind"] == "penalty", "value_sek"].sum())
+        lines.append(t("plan.objective", lang, cost=format_sek(cost, lang, "M"),
+                       penalty=format_sek(pen, lang, "M")))
+    prod = tables.get("plan_production")
+    if prod is not None and not prod.empty:
+        u = prod.groupby("unit_id")[["unmet_cases", "demand_cases"]].sum()
+        u = u[u["unmet_cases"] > 0.5].sort_values("unmet_cases", ascending=False)
+        if u.empty:
+            lines.append(t("plan.no_unmet", lang))
+        else:
+            lines.append(t("plan.unmet_title", lang, n=len(u)))
+            for unit, r in u.head(top).iterrows():
+                lines.append(t("plan.unmet_line", lang, unit=_name(names, str(unit)),
+                               cases=format_number(r["unmet_cases"], lang)))
+    g = tables.get("plan_guarantee")
+    if g is not None and not g.empty:
+        gb = g.groupby("unit_id")["guarantee_breach_cases"].sum()
+        gb = gb[gb > 0.5].sort_values(ascending=False)
+        if gb.empty:
+            lines.append(t("plan.no_breach", lang))
+        else:
+            lines.append(t("plan.breach_title", lang, n=len(gb)))
+            for unit, v in gb.head(top).items():
+                lines.append(t("plan.breach_line", lang, unit=_name(names, str(unit)),
+                               cases=format_number(v, lang)))
+    cost = tables.get("plan_cost")
+    if cost is not None and not cost.empty:
+        fr = cost[cost["kind"] == "frame"]
+        gaps = fr[fr["frame_gap_sek"] > 1.0]
+        binding = fr[(fr["net_cost_sek"] >= fr["frame_sek"] - 1.0)]
+        if gaps.empty:
+            lines.append(t("plan.frames_ok", lang, n=len(fr)))
+        else:
+            lines.append(t("plan.frame_gap_title", lang, n=len(gaps)))
+            for r in gaps.sort_values("frame_gap_sek", ascending=False).itertuples():
+                lines.append(t("plan.frame_gap_line", lang, node=_name(names, str(r.node_id)),
+                               year=r.year, gap=format_sek(r.frame_gap_sek, lang, "M"),
+                               net=format_sek(r.net_cost_sek, lang, "M"),
+                               frame=format_sek(r.frame_sek, lang, "M")))
+        if not binding.empty:
+            lines.append(t("plan.binding_frames", lang, nodes=", ".join(
+                f"{_name(names, str(n))} {y}" for n, y in zip(binding["node_id"],
+                                                               binding["year"], strict=True))))
+    duals = tables.get("plan_duals")
+    if duals is not None and not duals.empty:
+        cnt = duals.groupby("constraint").size().sort_values(ascending=False)
+        lines.append(t("plan.binding_title", lang))
+        for c, n in cnt.items():
+            lines.append(t("plan.binding_line", lang, family=t(f"plan.family.{c}", lang),
+                           n=format_number(n, lang)))
+    sp = tables.get("plan_shadow_prices")
+    if sp is not None and not sp.empty:
+        lines.append(t("plan.shadow_title", lang))
+        for div, d in sp.groupby("division_id", sort=True):
+            lines.append(t("plan.division", lang, division=_name(names, str(div))))
+            for kind in ("case", "fte", "guarantee_week"):
+                k = d[d["kind"] == kind].sort_values("value_sek", ascending=False)
+                if k.empty or float(k["value_sek"].iloc[0]) <= 0.5:
+                    continue
+                r = k.iloc[0]
+                key = t(f"staff.{r['key']}", lang) if kind == "fte" else str(r["key"])
+                lines.append(t(f"plan.shadow_{kind}", lang, unit=_name(names, str(r["unit_id"])),
+                               what=key, value=format_sek(float(r["value_sek"]), lang)))
+    re = tables.get("plan_reallocation")
+    if re is None and cost is not None:
+        re = reallocation_proposal(cost, org_nodes, prod, care_types)
+    if re is not None and not re.empty:
+        lines.append(t("plan.realloc_title", lang))
+        for r in re[re["step"] == 1].itertuples():
+            lines.append(t("plan.realloc_own", lang, node=_name(names, str(r.node_id)),
+                           year=r.year, revenue=format_sek(r.info_sek, lang, "M")))
+        for r in re[re["amount_sek"] > 0].itertuples():
+            lines.append(t("plan.realloc_line", lang, node=_name(names, str(r.node_id)),
+                           year=r.year, step=r.step, step_name=t(f"plan.step.{r.step_name}", lang),
+                           source=_name(names, str(r.source_node)),
+                           amount=format_sek(r.amount_sek, lang, "M")))
+    gaps_t = tables.get("plan_gaps")
+    if gaps_t is not None and not gaps_t.empty:
+        big = gaps_t[gaps_t["gap_cases"].abs() > 0.5]
+        lines.append(t("plan.handoff_gaps", lang, n=len(big),
+                       cases=format_number(float(big["gap_cases"].sum()), lang)))
+    return lines
+
+
+def explanation_table(tables: Mapping[str, pd.DataFrame], level: str,
+                      org_nodes: pd.DataFrame, care_types: pd.DataFrame | None = None,
+                      status: str = "optimal") -> pd.DataFrame:
+    """Table ``plan_explanation``: ``line, sv, en``."""
+    sv = explain(tables, level, org_nodes, care_types, "sv", status=status)
+    en = explain(tables, level, org_nodes, care_types, "en", status=status)
+    return pd.DataFrame({"line": range(len(sv)), "sv": sv, "en": en})

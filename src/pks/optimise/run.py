@@ -1,0 +1,165 @@
+"""Run the planning levels: strategic → tactical → operative with hand-offs, and store them.
+
+Entry points:
+
+* :func:`plan_level` — build, (optionally) solve and explain one level, given the result
+  tables of the level above (or ``None``);
+* :func:`plan_levels` — all three levels in sequence, in memory;
+* :func:`run_levels` — the same, each plan saved as a draft plan run in the store;
+  returns ``{level: run_id}``. This is what ``pks demo`` and ``pks plan`` call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from pks.config.schema import ScenarioConfig
+from pks.data.planning_data import PlanningData
+from pks.data.weeks import add_weeks, weeks_of_year
+from pks.optimise.explain import explanation_table, reallocation_proposal
+from pks.optimise.handoff import (
+    operative_inputs_from_tactical,
+    tactical_gaps,
+    tactical_inputs_from_strategic,
+)
+from pks.optimise.inputs import demand_for
+from pks.optimise.levels.operative import build_operative, operative_inputs
+from pks.optimise.levels.strategic import build_strategic, strategic_inputs
+from pks.optimise.levels.tactical import build_tactical, tactical_inputs
+from pks.optimise.linear import LinearModel
+from pks.optimise.solve import SolveResult, solve
+from pks.types import LEVELS, Level
+
+log = logging.getLogger(__name__)
+
+ABOVE: dict[str, str | None] = {"strategic": None, "tactical": "strategic",
+                                "operative": "tactical"}
+
+
+@dataclass(frozen=True)
+class LevelRun:
+    """One solved level: the solver result and the tables to store."""
+
+    level: str
+    result: SolveResult
+    tables: Mapping[str, pd.DataFrame]
+    run_id: str | None = None
+    timings: Mapping[str, float] = field(default_factory=dict)
+
+    def explanation(self, lang: str = "sv") -> list[str]:
+        """The explanation lines in ``lang``."""
+        return list(self.tables["plan_explanation"][lang])
+
+
+def horizon_weeks(cfg: ScenarioConfig) -> list[str]:
+    """Every week any level needs demand for (plan years, outlook, operative window)."""
+    years = [*cfg.data.years, *[cfg.data.years[-1] + i + 1
+                                for i in range(cfg.build.strategic_outlook_years)]]
+    weeks = [w for y in years for w in weeks_of_year(y)]
+    op = [add_weeks(cfg.data.as_of_week, i + 1) for i in range(cfg.build.operative_weeks)]
+    return sorted(set(weeks) | set(op))
+
+
+def build_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
+                upper: Mapping[str, pd.DataFrame] | None = None,
+                demand: pd.DataFrame | None = None) -> tuple[LinearModel, dict[str, object]]:
+    """Build the model of ``level`` (validating the hand-off first); no solve."""
+    extra: dict[str, object] = {}
+    t0 = time.perf_counter()
+    if level == "strategic":
+        inputs = strategic_inputs(data, cfg, demand)
+        t1 = time.perf_counter()
+        m = build_strategic(inputs, cfg)
+    elif level == "tactical":
+        h = tactical_inputs_from_strategic(upper, data, cfg.data.budget_year) \
+            if upper is not None else None
+        extra["handoff"] = h
+        inputs = tactical_inputs(data, cfg, demand, h)
+        t1 = time.perf_counter()
+        m = build_tactical(inputs, cfg)
+    elif level == "operative":
+        weeks = [add_weeks(cfg.data.as_of_week, i + 1) for i in range(cfg.build.operative_weeks)]
+        h2 = operative_inputs_from_tactical(upper, data, weeks) if upper is not None else None
+        inputs = operative_inputs(data, cfg, h2, demand)
+        t1 = time.perf_counter()
+        m = build_operative(inputs, cfg)
+    else:
+        raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}")
+    extra["timings"] = {"handoff": t1 - t0, "build": time.perf_counter() - t1}
+    return m, extra
+
+
+def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
+               upper: Mapping[str, pd.DataFrame] | None = None,
+               demand: pd.DataFrame | None = None) -> LevelRun:
+    """Build, solve and explain one level; ``upper`` = result tables of the level above."""
+    m, extra = build_level(data, cfg, level, upper, demand)
+    r = solve(m, cfg.solve, timings=extra["timings"])  # type: ignore[arg-type]
+    tables = dict(r.tables)
+    if not r.ok:
+        return LevelRun(level, r, tables, timings=r.timings)
+    h = extra.get("handoff")
+    if h is not None:
+        tables["plan_gaps"] = tactical_gaps(h, tables["plan_production"])  # type: ignore[arg-type]
+    if "plan_cost" in tables:
+        tables["plan_reallocation"] = reallocation_proposal(
+            tables["plan_cost"], data.org_nodes, tables["plan_production"], data.care_types)
+    tables["plan_explanation"] = explanation_table(tables, level, data.org_nodes,
+                                                   data.care_types, status=r.status.value)
+    return LevelRun(level, r, tables, timings=r.timings)
+
+
+def plan_levels(data: PlanningData, cfg: ScenarioConfig,
+                levels: Sequence[Level] = LEVELS,
+                demand: pd.DataFrame | None = None) -> dict[str, LevelRun]:
+    """Run ``levels`` in order, each with the tables of the one before as hand-off."""
+    d = demand if demand is not None else demand_for(data, cfg, horizon_weeks(cfg))
+    out: dict[str, LevelRun] = {}
+    upper: Mapping[str, pd.DataFrame] | None = None
+    for level in levels:
+        above = ABOVE[level]
+        up = out[above].tables if above in out else upper
+        run = plan_level(data, cfg, level, up if above is not None else None, d)
+        out[level] = run
+        if not run.result.ok:
+            log.warning("%s level not optimal (%s); stopping", level, run.result.status.value)
+            break
+        upper = run.tables
+    return out
+
+
+def save_level(store: object, run: LevelRun, cfg: ScenarioConfig,
+               parent_run_id: str | None = None, node_id: str | None = None) -> str:
+    """Save one level's tables as a draft plan run; returns the run id."""
+    tables = {k: v for k, v in run.tables.items() if v is not None}
+    note = f"objective {run.result.objective_sek:.2f} SEK; status {run.result.status.value}"
+    return store.save_run("plan", tables, scenario=cfg.name,  # type: ignore[attr-defined]
+                          level=run.level, node_id=node_id, config=cfg,
+                          parent_run_id=parent_run_id, status="draft", note=note)
+
+
+def run_levels(data: PlanningData, cfg: ScenarioConfig, store: object,
+               levels: Sequence[Level] = LEVELS,
+               demand: pd.DataFrame | None = None) -> dict[str, str]:
+    """Strategic → tactical → operative with hand-offs; every plan stored as a draft.
+
+    Returns ``{level: run_id}``. Each run's ``parent_run_id`` is the plan of the level
+    above. Nothing is stored for a level that did not solve to optimality (and the
+    levels below it are not run).
+    """
+    runs = plan_levels(data, cfg, levels, demand)
+    ids: dict[str, str] = {}
+    root = data.org_nodes.loc[data.org_nodes["parent_id"].isna()
+                              | (data.org_nodes["parent_id"] == ""), "node_id"]
+    node = str(root.iloc[0]) if len(root) else None
+    for level, run in runs.items():
+        if not run.result.ok:
+            break
+        above = ABOVE[level]
+        ids[level] = save_level(store, run, cfg, ids.get(above) if above else None, node)
+    return ids
