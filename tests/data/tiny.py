@@ -122,7 +122,7 @@ def tiny_tables(style: str = "norrbotten", seed: int = 7) -> dict[str, pd.DataFr
     population = pd.DataFrame([
         dict(scenario=sc, county=COUNTY, year=y, sex=sex, age=a,
              population_persons=float(1200 - 5 * a + (y - 2024) * 3))
-        for sc, years in [("observed", [2024, 2025]), ("scb", [2026, 2027, 2028])]
+        for sc, years in [("observed", [2025]), ("scb", [2026])]
         for y in years for sex in ("female", "male") for a in range(0, 101)])
     frame_nodes = [n for n in nodes.node_id if n not in units]
     budget_frames = pd.DataFrame([

@@ -448,8 +448,10 @@ def _check_cross(ctx: _Ctx) -> None:
     av = ["vacation_pu", "sick_leave_pu", "training_pu"]
     aok = ctx.ok("staff_availability", av)
     if aok is not None:
-        total = sum(ctx.col("staff_availability", c).astype("float64").to_numpy() for c in av)
-        for pos in np.flatnonzero(aok & (total > 1 + 1e-9)):
+        parts = [ctx.col("staff_availability", c).astype("float64").to_numpy() for c in av]
+        total = sum(parts)
+        each_ok = np.logical_and.reduce([(p >= 0) & (p <= 1) for p in parts])
+        for pos in np.flatnonzero(aok & each_ok & (total > 1 + 1e-9)):
             ctx.add("staff_availability", pos + 1, "vacation_pu,sick_leave_pu,training_pu",
                     round(float(total[pos]), 6), "≤ 1", "availability_over_one")
     # waiting past the guarantee cannot exceed the waiting list

@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,12 +64,26 @@ def is_missing(value: object) -> bool:
         return False
 
 
+def _is_text_dtype(s: pd.Series) -> bool:
+    """True for pandas string dtypes (every value is text or missing)."""
+    return s.dtype != object and pd.api.types.is_string_dtype(s.dtype)
+
+
 def _missing_mask(s: pd.Series) -> np.ndarray:
     mask = s.isna().to_numpy(dtype=bool, na_value=True)
-    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        blank = s.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
-        mask = mask | blank.fillna(False).to_numpy(dtype=bool)
+    if _is_text_dtype(s):
+        blank = s.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
+        mask = mask | blank
+    elif s.dtype == object:
+        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in s), bool, len(s))
+        mask = mask | blank
     return mask
+
+
+def _map_unique(obj: pd.Series, func: Any) -> pd.Series:
+    """``obj.map(func)`` computed once per distinct non-missing value (None elsewhere)."""
+    uniq = {v: func(v) for v in pd.unique(obj.dropna())}
+    return pd.Series([None if v is None else uniq[v] for v in obj], dtype=object)
 
 
 def _to_text(v: object) -> str:
@@ -78,6 +93,12 @@ def _to_text(v: object) -> str:
     if isinstance(v, (dt.datetime, pd.Timestamp)):
         return v.isoformat()
     return str(v).strip()
+
+
+def _num_text(v: object) -> str | None:
+    if is_missing(v):
+        return None
+    return _SPACES.sub("", _to_text(v)).replace("\u2212", "-")
 
 
 def parse_column(s: pd.Series, dtype: Dtype) -> ParsedColumn:
@@ -91,11 +112,17 @@ def parse_column(s: pd.Series, dtype: Dtype) -> ParsedColumn:
             bad = np.zeros(n, dtype=bool)
         else:
             obj = s.astype(object).where(~missing, None)
-            is_bool = obj.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-            text = obj.map(lambda v: _SPACES.sub("", _to_text(v)) if v is not None else None)
-            text = text.map(lambda v: v.replace("\u2212", "-") if v is not None else None)
-            num = pd.to_numeric(text, errors="coerce").astype("float64")
-            num[is_bool] = np.nan
+            num = pd.to_numeric(obj.where(~missing, np.nan), errors="coerce").astype("float64")
+            if s.dtype == object:
+                is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in obj), bool, n)
+                num[is_bool] = np.nan
+            retry = num.isna().to_numpy() & ~missing
+            if retry.any():  # spaces as thousands separators, Unicode minus...
+                text = obj[retry].map(_num_text)
+                again = pd.to_numeric(text, errors="coerce").astype("float64")
+                if s.dtype == object:
+                    again[is_bool[retry]] = np.nan
+                num[retry] = again.to_numpy()
             bad = num.isna().to_numpy() & ~missing
         code = "not_a_number"
         if dtype == "int":
@@ -123,7 +150,7 @@ def parse_column(s: pd.Series, dtype: Dtype) -> ParsedColumn:
                 return False
             return None
         obj = s.astype(object).where(~missing, None)
-        conv_vals = obj.map(lambda v: conv(v) if v is not None else None)
+        conv_vals = _map_unique(obj, conv)
         bad = conv_vals.isna().to_numpy() & ~missing
         if (missing | bad).any():
             values = pd.array(conv_vals.tolist(), dtype="boolean")
@@ -151,8 +178,10 @@ def parse_column(s: pd.Series, dtype: Dtype) -> ParsedColumn:
         values = pd.to_datetime(conv_vals).astype("datetime64[ns]")
         return ParsedColumn(values, missing, bad, "bad_date")
     # str and week
-    obj = s.astype(object).where(~missing, None)
-    text = obj.map(lambda v: _to_text(v) if v is not None else None)
+    if _is_text_dtype(s):
+        text = s.str.strip().astype(object).where(~missing, None)
+    else:
+        text = _map_unique(s.astype(object).where(~missing, None), _to_text)
     bad = np.zeros(n, dtype=bool)
     code = "bad_text"
     if dtype == "week":
