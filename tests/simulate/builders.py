@@ -177,3 +177,60 @@ def line_params(cfg, *, n_weeks: int, demand: float, capacity: float = 0.0,
                  "utilisation_min_pu": 0.0, "utilisation_max_pu": 1.0},
         cfg=cfg,
     )
+
+
+def plan_from_data(data: PlanningData, year: int = 2027, margin: float = 1.05,
+                   n_weeks: int | None = None) -> dict[str, pd.DataFrame]:
+    """A simple, sound plan for any PlanningData (tests and benchmarks; not the optimiser).
+
+    Demand = the mean weekly referrals of the last 52 observed weeks; elective production =
+    demand × ``margin``; acute production = demand; staff hours required from resource use,
+    available hours from the staffing target and the week's availability; any shortfall is
+    planned as overtime; beds from ``unit_capacity``.
+    """
+    from pks.data.weeks import weeks_of_year
+
+    weeks = weeks_of_year(year)[: n_weeks or None]
+    frames = [f for f in (data.demand_history, data.actuals_production)
+              if f is not None and not f.empty]
+    hist = pd.concat(frames, ignore_index=True)
+    last = sorted(hist["week"].unique())[-52:]
+    h = hist[hist["week"].isin(last)].groupby(["unit_id", "care_type", "week"], as_index=False)[
+        ["referrals_cases", "waiting_list_cases"]].sum()
+    lvl = h.groupby(["unit_id", "care_type"], as_index=False).agg(
+        demand_cases=("referrals_cases", "mean"), wl=("waiting_list_cases", "last"))
+    ct = data.care_types.merge(lvl, on=["unit_id", "care_type"], how="left").fillna(
+        {"demand_cases": 0.0, "wl": 0.0})
+    acute = ct["acute"].astype(str).str.lower().isin(["true", "1"])
+    ct["production_cases"] = np.where(acute, ct["demand_cases"], ct["demand_cases"] * margin)
+    ct["target"] = np.where(acute, 0.0, np.maximum(ct["wl"], ct["demand_cases"] * 90 / 7 / 4))
+    rows = ct[["unit_id", "care_type", "demand_cases", "production_cases", "target"]]
+    pp = rows.merge(pd.DataFrame({"week": weeks}), how="cross")
+    pp = pp.assign(priority_class=1, external_cases=0.0, waiting_list_cases=0.0,
+                   unmet_cases=0.0).rename(columns={"target": "waiting_list_target_cases"})
+    # staff
+    ru = data.resource_use.merge(rows, on=["unit_id", "care_type"])
+    ru["req"] = ru["staff_h_per_case"].astype(float) * ru["production_cases"]
+    req = ru.groupby(["unit_id", "staff_category"], as_index=False)["req"].sum()
+    st = data.staffing[["unit_id", "staff_category", "staffing_target_fte"]].merge(
+        data.staff_categories[["staff_category", "contracted_h_per_fte_year"]])
+    st = st.merge(req, on=["unit_id", "staff_category"], how="left").fillna({"req": 0.0})
+    sa = data.staff_availability
+    ps = st.merge(pd.DataFrame({"week": weeks}), how="cross").merge(
+        sa, on=["unit_id", "staff_category", "week"], how="left").fillna(
+        {"vacation_pu": 0.1, "sick_leave_pu": 0.05, "training_pu": 0.03})
+    ps["available_h"] = (ps["staffing_target_fte"].astype(float)
+                         * ps["contracted_h_per_fte_year"].astype(float) / 52
+                         * (1 - ps["vacation_pu"] - ps["sick_leave_pu"] - ps["training_pu"]))
+    ps["required_h"] = ps["req"]
+    ps["overtime_h"] = np.maximum(ps["required_h"] - ps["available_h"], 0.0)
+    ps["agency_h"] = 0.0
+    ps["own_h"] = np.minimum(ps["required_h"], ps["available_h"])
+    plan_staff = ps[["unit_id", "staff_category", "week", "available_h", "own_h", "overtime_h",
+                     "agency_h", "required_h"]]
+    uc = data.unit_capacity[data.unit_capacity["week"].isin(weeks)]
+    plan_beds = uc[["unit_id", "week", "staffed_beds"]].assign(
+        bed_days_required=0.0, bed_days_available=7 * uc["staffed_beds"].astype(float))
+    return {"plan_production": pp.reset_index(drop=True),
+            "plan_staff": plan_staff.reset_index(drop=True),
+            "plan_beds": plan_beds.reset_index(drop=True)}

@@ -199,8 +199,14 @@ def node_kpis(p: SimParams, outputs: Sequence[ReplicationOutput],
     lo, hi = wilson(k, n_r, p.cfg.alpha)
     tv = target_values(dict(p.targets))
     prob = k / n_r
+    names = nodes
+    if org_nodes is not None and "name" in org_nodes:
+        nm = dict(zip(org_nodes["node_id"].astype(str), org_nodes["name"].astype(str),
+                      strict=True))
+        names = [nm.get(n, n) for n in nodes]
     rows = pd.DataFrame({
         "node_id": np.repeat(nodes, n_t),
+        "node_name": np.repeat(names, n_t),
         "node_type": np.repeat(types, n_t),
         "target": np.tile(TARGETS, n_n),
         "kpi_mean": value.mean(axis=0).ravel(),
