@@ -79,9 +79,13 @@ def _guarantee_days(stage: str, tg: pd.Series) -> float:
     return float("nan")
 
 
-def yearly_demand(forecast: ForecastResult) -> pd.DataFrame:
+def _table(forecast: ForecastResult | pd.DataFrame) -> pd.DataFrame:
+    return forecast.forecast_demand if isinstance(forecast, ForecastResult) else forecast
+
+
+def yearly_demand(forecast: ForecastResult | pd.DataFrame) -> pd.DataFrame:
     """Mean weekly demand (cases/week, both sexes) per unit × care type × year."""
-    df = forecast.forecast_demand
+    df = _table(forecast)
     tot = df.groupby(["unit_id", "care_type", "week"], as_index=False)["demand_cases"].sum()
     tot["year"] = tot["week"].map(week_year)
     out = tot.groupby(["unit_id", "care_type", "year"], as_index=False).agg(
@@ -92,7 +96,7 @@ def yearly_demand(forecast: ForecastResult) -> pd.DataFrame:
 
 
 def capacity_need(
-    data: PlanningData, cfg: ScenarioConfig, forecast: ForecastResult
+    data: PlanningData, cfg: ScenarioConfig, forecast: ForecastResult | pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tables ``need_capacity`` and ``need_staff`` (see module docstring).
 
@@ -105,7 +109,7 @@ def capacity_need(
         Scenario: target set, budget year and the ``forecast`` section (queue factor,
         coefficients of variation).
     forecast
-        The demand forecast.
+        The demand forecast (result or its ``forecast_demand`` table).
     """
     fc = cfg.forecast
     tg = active_targets(data.targets, cfg.data.target_set, dt.date(cfg.data.budget_year, 1, 1))
@@ -220,7 +224,7 @@ def _staff_need(data: PlanningData, need: pd.DataFrame) -> pd.DataFrame:
 
 
 def bed_need(
-    data: PlanningData, cfg: ScenarioConfig, forecast: ForecastResult,
+    data: PlanningData, cfg: ScenarioConfig, forecast: ForecastResult | pd.DataFrame,
     p_refuse_max: float | None = None,
 ) -> pd.DataFrame:
     """Table ``need_beds``: Erlang-B staffed beds per unit (care types with LOS > 0) × week.
@@ -237,7 +241,7 @@ def bed_need(
     care = data.care_types[["unit_id", "care_type", "mean_los_days"]].copy()
     care["mean_los_days"] = care["mean_los_days"].astype(float)
     care = care[care["mean_los_days"] > 0]
-    df = forecast.forecast_demand.merge(care, on=["unit_id", "care_type"], how="inner")
+    df = _table(forecast).merge(care, on=["unit_id", "care_type"], how="inner")
     if df.empty:
         return pd.DataFrame(columns=[
             "unit_id", "year", "week", "arrivals_per_day", "mean_los_days",
@@ -271,8 +275,9 @@ def ward_size_table(beds: tuple[int, int] = (5, 60),
     return pd.DataFrame(q.ward_size_rows(range(beds[0], beds[1] + 1), p_refuse))
 
 
-def compute_need(data: PlanningData, cfg: ScenarioConfig, forecast: ForecastResult
-                 ) -> NeedResult:
+def compute_need(
+    data: PlanningData, cfg: ScenarioConfig, forecast: ForecastResult | pd.DataFrame
+) -> NeedResult:
     """All need tables for one scenario's forecast."""
     cap, staff = capacity_need(data, cfg, forecast)
     return NeedResult(
