@@ -400,7 +400,8 @@ def vasterbotten_spec() -> RegionSpec:
     )
     frames = (
         FrameSpec("VLL-HSF", fit_pu=0.99),
-        *(FrameSpec(b.node_id, fit_pu=f) for b, f in zip(be, (0.97, 1.0, 1.0, 1.0), strict=True)),
+        # the primary-care basenhet is a result unit financed by capitation: no frame
+        *(FrameSpec(b.node_id, fit_pu=f) for b, f in zip(be[:3], (0.97, 1.0, 1.0), strict=True)),
     )
     lpik = tuple((y, k, v) for y, k, v in LPIK_NORRBOTTEN)
     return RegionSpec(

@@ -59,22 +59,36 @@ def week_numbers(weeks: list[str]) -> np.ndarray:
 
 _SUMMER_VACATION = {26: 0.12, 27: 0.32, 28: 0.43, 29: 0.45, 30: 0.45, 31: 0.42, 32: 0.30,
                     33: 0.14, 34: 0.06}
-_WINTER_VACATION = {52: 0.30, 53: 0.30, 1: 0.22}
+_CHRISTMAS_VACATION = 0.30  # the week with Christmas Eve
+_NEW_YEAR_VACATION = 0.22  # the week with New Year's Eve
 _BASE_VACATION = 0.035
+
+
+def _week_contains(weeks: list[str], month: int, day: int) -> np.ndarray:
+    out = np.zeros(len(weeks), dtype=bool)
+    for i, w in enumerate(weeks):
+        monday = week_monday(w)
+        sunday = monday + dt.timedelta(days=6)
+        for year in {monday.year, sunday.year}:
+            if monday <= dt.date(year, month, day) <= sunday:
+                out[i] = True
+    return out
 
 
 def vacation_share(weeks: list[str]) -> np.ndarray:
     """Share of contracted time on vacation per week (all staff, before category scaling).
 
-    Summer weeks 26–34 (deepest 28–31, 43–45 % away), Christmas and New Year, Easter,
-    the Norrbotten winter sports week (v. 11) and the autumn school break (v. 44); about
-    4.9 weeks (≈ 24–25 working days) per year in total.
+    Summer weeks 26–34 (deepest 28–31, 43–45 % away), the weeks of Christmas Eve and New
+    Year's Eve (by date, so 53-week years are handled), Easter, the Norrbotten winter
+    sports week (v. 11) and the autumn school break (v. 44); about 4.9–5 weeks (≈ 25 working
+    days) per year in total.
     """
     wn = week_numbers(weeks)
     out = np.full(len(weeks), _BASE_VACATION)
-    for table in (_SUMMER_VACATION, _WINTER_VACATION):
-        for k, v in table.items():
-            out[wn == k] = v
+    for k, v in _SUMMER_VACATION.items():
+        out[wn == k] = v
+    out[_week_contains(weeks, 12, 24)] = _CHRISTMAS_VACATION
+    out[_week_contains(weeks, 12, 31)] = _NEW_YEAR_VACATION
     out += 0.12 * easter_week_flag(weeks)
     out[wn == 11] += 0.10
     out[wn == 44] += 0.06
@@ -89,9 +103,8 @@ def summer_weight(weeks: list[str]) -> np.ndarray:
 
 
 def christmas_weight(weeks: list[str]) -> np.ndarray:
-    """1 in weeks 52/53 and 1 (Christmas and New Year), else 0."""
-    wn = week_numbers(weeks)
-    return np.isin(wn, (52, 53, 1)).astype(float)
+    """1 in the weeks of Christmas Eve and New Year's Eve, else 0."""
+    return (_week_contains(weeks, 12, 24) | _week_contains(weeks, 12, 31)).astype(float)
 
 
 def winter_wave(weeks: list[str], peak_week: float = 6.0) -> np.ndarray:
