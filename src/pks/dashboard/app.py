@@ -213,13 +213,14 @@ def create_app(settings: DashboardSettings) -> Dash:
     principal_fn = _setup_login(server, settings, svc)
     Path(settings.cache_dir).mkdir(parents=True, exist_ok=True)
     manager = DiskcacheManager(diskcache.Cache(settings.cache_dir))
-    assets = str(resources.files("pks.dashboard") / "assets")
+    assets = settings.assets_dir or str(resources.files("pks.dashboard") / "assets")
     app = Dash("pks.dashboard", server=server, use_pages=True, pages_folder="",
-               assets_folder=assets, suppress_callback_exceptions=True,
+               assets_folder=assets, include_assets_files=settings.assets_dir is not None,
+               suppress_callback_exceptions=True,
                background_callback_manager=manager, title="PKS",
                update_title=None)  # type: ignore[arg-type]
     app.index_string = app.index_string.replace(
-        "{%css%}", "{%css%}<style>" + package_css() + "</style>")
+        "{%css%}", "<style>" + package_css() + "</style>{%css%}")
     pages: list[tuple[str, str]] = []
     for order, name in enumerate(PAGE_MODULES):
         mod = importlib.import_module(f"pks.dashboard.pages.{name}")

@@ -28,6 +28,7 @@ class DashboardSettings:
     secret_key : signs session cookies and job tokens; random per process when empty
         (set ``PKS_SECRET_KEY`` when several workers serve the same app).
     cache_ttl_s : how long a loaded snapshot of the store is reused before it is checked.
+    assets_dir : folder of extra static assets (site CSS, logo), e.g. ``dashboards/assets``.
     """
 
     db_url: str = "sqlite:///var/pks.db"
@@ -40,7 +41,9 @@ class DashboardSettings:
     cache_dir: str = field(default_factory=lambda: str(Path(tempfile.gettempdir())
                                                        / "pks-dashboard-cache"))
     secret_key: str = ""
-    cache_ttl_s: float = 10.0
+    cache_ttl_s: float = 5.0
+    assets_dir: str | None = None
+    """Folder of extra static assets (site CSS); the package's own CSS is always included."""
 
     @property
     def login_required(self) -> bool:

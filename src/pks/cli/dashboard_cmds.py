@@ -1,0 +1,147 @@
+"""Dashboard commands: ``pks dashboard``, ``pks report`` and ``pks dashboard-user``.
+
+Exit codes: 0 success; 1 invalid input (unknown month, no data for it, bad users file,
+login required without users); 2 usage error; 3 the PDF could not be made.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pks.cli.common import (
+    DEFAULT_MODEL_DIR,
+    EXIT_INVALID,
+    EXIT_RUN_FAILED,
+    EXIT_USAGE,
+    DbOpt,
+    LangOpt,
+    ModelOpt,
+    default_db_url,
+)
+
+HostOpt = Annotated[str, typer.Option("--host", help="Address to bind (127.0.0.1 = this "
+                                                     "machine only; any other asks for login).")]
+PortOpt = Annotated[int, typer.Option("--port", help="Port to serve on.")]
+UsersOpt = Annotated[Path | None, typer.Option(
+    "--users", envvar="PKS_USERS_FILE", help="Users file (YAML) for login; required when "
+    "--host is not loopback.")]
+ScenarioOpt = Annotated[str, typer.Option("--scenario", "-s", help="Scenario shown first.")]
+
+
+def serve_dashboard(db_url: str, model_dir: str | Path, host: str = "127.0.0.1",
+                    port: int = 8050, users_file: str | Path | None = None,
+                    scenario: str = "base") -> None:
+    """Print the dashboard's address and serve it until interrupted (used by ``pks demo``)."""
+    from pks.dashboard.app import serve
+    from pks.dashboard.settings import DashboardSettings
+
+    settings = DashboardSettings(db_url=db_url, model_dir=str(model_dir), host=host, port=port,
+                                 users_file=None if users_file is None else str(users_file),
+                                 scenario=scenario)
+    typer.echo(f"PKS dashboard: {settings.address}  (Ctrl+C stops)")
+    if settings.login_required:
+        typer.echo("login required (served beyond this machine)")
+    sys.stdout.flush()
+    serve(settings)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the dashboard commands to the ``pks`` app."""
+
+    @app.command("dashboard")
+    def dashboard(db: DbOpt = default_db_url(), model: ModelOpt = DEFAULT_MODEL_DIR,
+                  host: HostOpt = "127.0.0.1", port: PortOpt = 8050, users: UsersOpt = None,
+                  scenario: ScenarioOpt = "base") -> None:
+        """Serve the follow-up dashboard (Swedish, with an English switch)."""
+        try:
+            serve_dashboard(db, model, host, port, users, scenario)
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_INVALID) from exc
+
+    @app.command("report")
+    def report(month: Annotated[str, typer.Option("--month", help="Month YYYY-MM.")],
+               out: Annotated[Path, typer.Option("--out", help="FILE.html or FILE.pdf")],
+               db: DbOpt = default_db_url(), model: ModelOpt = DEFAULT_MODEL_DIR,
+               scenario: ScenarioOpt = "base", lang: LangOpt = "sv") -> None:
+        """Write the monthly follow-up report for the regional board (HTML or PDF)."""
+        from pks.dashboard.access import LOCAL_USER
+        from pks.dashboard.data import DataService, board_report
+        from pks.dashboard.settings import DashboardSettings
+        from pks.followup.report import html_to_pdf
+
+        m = re.fullmatch(r"(\d{4})-(\d{2})", month)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            typer.echo(f"--month: expected YYYY-MM, got {month!r}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+            typer.echo(f"--out: expected a .html or .pdf file, got {out}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        language = "en" if lang == "en" else "sv"
+        svc = DataService(DashboardSettings(db_url=db, model_dir=str(model), scenario=scenario))
+        try:
+            text = board_report(svc, LOCAL_USER, scenario, int(m.group(1)), int(m.group(2)),
+                                language)
+        except (ValueError, KeyError) as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_INVALID) from exc
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix.lower() == ".pdf":
+            try:
+                html_to_pdf(text, out)
+            except (RuntimeError, OSError) as exc:
+                typer.echo(str(exc), err=True)
+                raise typer.Exit(EXIT_RUN_FAILED) from exc
+        else:
+            out.write_text(text, encoding="utf-8")
+        typer.echo(str(out))
+
+    @app.command("dashboard-user")
+    def dashboard_user(
+        users: Annotated[Path, typer.Option("--users", help="Users file (YAML) to update.")],
+        username: Annotated[str, typer.Option("--username")],
+        role: Annotated[str, typer.Option("--role", help="strategist, planner or "
+                                                          "first_line_manager")],
+        unit: Annotated[list[str] | None, typer.Option(
+            "--unit", help="Node the user is responsible for (repeat); first-line managers.")]
+        = None,
+        password_env: Annotated[str, typer.Option(
+            "--password-env", help="Environment variable holding the password (never "
+            "prompted, never on the command line).")] = "PKS_NEW_PASSWORD",
+    ) -> None:
+        """Add or replace a dashboard user; the password is stored hashed only."""
+        from pks.dashboard.access import (
+            ROLES,
+            Principal,
+            UserRecord,
+            hash_password,
+            load_users,
+            write_users,
+        )
+
+        if role not in ROLES:
+            typer.echo(f"--role: one of {', '.join(ROLES)}", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        password = os.environ.get(password_env, "")
+        if len(password) < 8:
+            typer.echo(f"set the password (at least 8 characters) in ${password_env}", err=True)
+            raise typer.Exit(EXIT_INVALID)
+        if role == "first_line_manager" and not unit:
+            typer.echo("a first_line_manager needs at least one --unit", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        try:
+            current = load_users(users) if users.exists() else {}
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(EXIT_INVALID) from exc
+        current[username] = UserRecord(Principal(username, role, tuple(unit or ())),  # type: ignore[arg-type]
+                                       hash_password(password))
+        users.parent.mkdir(parents=True, exist_ok=True)
+        write_users(users, current)
+        typer.echo(f"{username} ({role}) → {users}")
