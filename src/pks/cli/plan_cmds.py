@@ -1,0 +1,223 @@
+"""Planning commands: ``pks plan``, ``pks plans``, ``pks adopt``.
+
+Exit codes: 0 success; 1 invalid configuration, input data or hand-off (every problem
+listed, nothing solved or written); 2 usage error; 3 the solver found no optimal plan
+(nothing written).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any, cast
+
+import pandas as pd
+import typer
+
+from pks.cli.common import (
+    DEFAULT_MODEL_DIR,
+    EXIT_INVALID,
+    EXIT_RUN_FAILED,
+    EXIT_USAGE,
+    DbOpt,
+    LangOpt,
+    ModelOpt,
+    ScenarioOpt,
+    default_db_url,
+)
+from pks.i18n import t
+from pks.types import LEVELS, Language, Level
+
+log = logging.getLogger(__name__)
+
+LevelOpt = Annotated[str, typer.Option("--level", "-l",
+                                       help="strategic, tactical or operative.")]
+OutOpt = Annotated[Path | None, typer.Option(
+    "--out", "-o", help="Write the result tables to a CSV folder or an .xlsx workbook.")]
+BuildOnlyOpt = Annotated[bool, typer.Option(
+    "--build-only", help="Build and check the model, print its size; do not solve or store.")]
+NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not write to the database.")]
+
+
+def _lang(lang: str) -> Language:
+    if lang not in ("sv", "en"):
+        typer.echo(f"--lang: 'sv' or 'en', not {lang!r}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return cast(Language, lang)
+
+
+def _fail(lines: list[str], code: int = EXIT_INVALID) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code)
+
+
+def _open_store(db: str) -> Any:
+    from pks.data.store import Store
+
+    url = db or default_db_url()
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return Store.open(url)
+
+
+def stored_demand(store: Any, scenario: str) -> pd.DataFrame | None:
+    """The latest stored forecast of ``scenario`` as weekly demand, if any."""
+    if store is None:
+        return None
+    info = store.latest_run("forecast", scenario=scenario)
+    if info is None or "forecast_demand" not in info.tables:
+        return None
+    f = store.load_run_tables(info.run_id, ["forecast_demand"])["forecast_demand"]
+    return f.groupby(["unit_id", "care_type", "week"], as_index=False)["demand_cases"].sum()
+
+
+def upper_plan(store: Any, scenario: str, level: str) -> tuple[str | None, dict | None]:
+    """Tables of the plan one level up (adopted first, else the newest), if any."""
+    from pks.optimise.run import ABOVE
+
+    above = ABOVE[level]
+    if store is None or above is None:
+        return None, None
+    info = store.latest_run("plan", scenario=scenario, level=above, status="adopted") or \
+        store.latest_run("plan", scenario=scenario, level=above)
+    if info is None:
+        return None, None
+    return info.run_id, store.load_run_tables(info.run_id)
+
+
+def write_out(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    """Write result tables to a CSV folder or an .xlsx workbook."""
+    if out.suffix.lower() == ".xlsx":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(out) as xw:
+            for name, df in tables.items():
+                df.to_excel(xw, sheet_name=name[:31], index=False)
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, df in tables.items():
+            df.to_csv(out / f"{name}.csv", index=False)
+
+
+def plan_cmd(
+    level: LevelOpt = "tactical",
+    scenario: ScenarioOpt = "base",
+    model: ModelOpt = DEFAULT_MODEL_DIR,
+    db: DbOpt = "",
+    out: OutOpt = None,
+    build_only: BuildOnlyOpt = False,
+    no_store: NoStoreOpt = False,
+    lang: LangOpt = "sv",
+) -> None:
+    """Optimise a production and capacity plan at one level and store it as a draft."""
+    lg = _lang(lang)
+    if level not in LEVELS:
+        typer.echo(f"--level: one of {', '.join(LEVELS)}, not {level!r}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    from pks.config.loader import ConfigError, load_scenario
+    from pks.data.checks import ValidationFailed
+    from pks.optimise.handoff import HandoffError
+    from pks.optimise.inputs import InputError, demand_for
+    from pks.optimise.run import build_level, horizon_weeks, plan_level, save_level
+
+    try:
+        cfg = load_scenario(model, scenario)
+    except ConfigError as exc:
+        _fail(str(exc).splitlines())
+    store = None if no_store else _open_store(db)
+    try:
+        if store is not None and store.has_inputs():
+            from pks.config.edits import apply_edits
+
+            data = apply_edits(store.read_inputs(), cfg.data_edits)
+        else:
+            from pks.config.edits import apply_edits
+            from pks.data.io import read_csv_folder
+
+            data = apply_edits(read_csv_folder(cfg.data.instance_dir), cfg.data_edits)
+    except ValidationFailed as exc:
+        _fail([str(i) for i in exc.issues])
+    except (ConfigError, FileNotFoundError) as exc:
+        _fail(str(exc).splitlines())
+    upper_id, upper = upper_plan(store, cfg.name, level)
+    if upper_id:
+        typer.echo(t("plan.handoff_used", lg, run_id=upper_id,
+                     level=t(f"level.{ {'tactical': 'strategic', 'operative': 'tactical'}[level]}",
+                             lg)))
+    try:
+        demand = stored_demand(store, cfg.name)
+        if demand is None:
+            demand = demand_for(data, cfg, horizon_weeks(cfg))
+        lv = cast(Level, level)
+        if build_only:
+            m, _ = build_level(data, cfg, lv, upper, demand)
+            typer.echo(t("plan.build_only", lg, level=t(f"level.{level}", lg), **m.counts()))
+            return
+        run = plan_level(data, cfg, lv, upper, demand)
+    except (InputError, HandoffError, ConfigError, KeyError) as exc:
+        _fail(str(exc).splitlines())
+    if not run.result.ok:
+        _fail([t("plan.not_optimal", lg, status=run.result.status.value)], EXIT_RUN_FAILED)
+    for line in run.explanation(lg):
+        typer.echo(line)
+    if out is not None:
+        write_out(dict(run.tables), out)
+        typer.echo(t("plan.written", lg, path=out))
+    if store is not None:
+        run_id = save_level(store, run, cfg, upper_id)
+        typer.echo(t("plan.saved", lg, run_id=run_id, level=level, scenario=cfg.name,
+                     status="draft"))
+        store.close()
+
+
+def plans_cmd(
+    scenario: Annotated[str | None, typer.Option("--scenario", "-s")] = None,
+    level: Annotated[str | None, typer.Option("--level", "-l")] = None,
+    db: DbOpt = "",
+    lang: LangOpt = "sv",
+) -> None:
+    """List stored plan versions (newest first) with status and who changed it when."""
+    lg = _lang(lang)
+    store = _open_store(db)
+    runs = store.runs(kind="plan", scenario=scenario, level=level)
+    if runs.empty:
+        typer.echo(t("plan.no_plans", lg))
+        return
+    logs = store.status_log()
+    last = logs.groupby("run_id").tail(1).set_index("run_id") if not logs.empty else None
+    for r in runs.itertuples():
+        who = ""
+        if last is not None and r.run_id in last.index:
+            who = f"{last.at[r.run_id, 'by']} {last.at[r.run_id, 'at']}"
+        typer.echo(f"{r.run_id}  {r.level or '':<10} {r.scenario:<16} {r.status:<10} "
+                   f"{r.created_at:%Y-%m-%d %H:%M}  {who}  {r.note}")
+    store.close()
+
+
+def adopt_cmd(
+    run_id: Annotated[str, typer.Argument(help="Plan run id (see pks plans).")],
+    by: Annotated[str, typer.Option("--by", help="Who agrees or adopts (name or role).")],
+    status: Annotated[str, typer.Option("--status", help="proposed, agreed or adopted.")
+                      ] = "adopted",
+    note: Annotated[str, typer.Option("--note")] = "",
+    db: DbOpt = "",
+    lang: LangOpt = "sv",
+) -> None:
+    """Move a plan forward: draft → proposed → agreed → adopted (who and when recorded)."""
+    lg = _lang(lang)
+    from pks.data.store import StoreError
+
+    store = _open_store(db)
+    try:
+        store.set_plan_status(run_id, status, by=by, note=note)
+    except (KeyError, StoreError) as exc:
+        _fail([str(exc)])
+    typer.echo(t("plan.adopted", lg, run_id=run_id, status=status, by=by))
+    store.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``plan``, ``plans`` and ``adopt`` to the ``pks`` app."""
+    app.command("plan")(plan_cmd)
+    app.command("plans")(plans_cmd)
+    app.command("adopt")(adopt_cmd)
