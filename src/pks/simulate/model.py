@@ -131,9 +131,20 @@ class _State:
         cls_cum = np.cumsum(p.class_shares, axis=1)
         demo_cum = np.cumsum(p.demo_shares, axis=1)
         week_idx = np.arange(n_w)
+        u_week = np.zeros((n_l, n_w))
+        keys = np.zeros(n_l, dtype=np.uint64)
         for ln in range(n_l):
+            # One stream per line. Draws whose count is fixed by the data come first (slot
+            # uniforms, the initial list), so they stay common to plans and demand scenarios.
             unit, ct = p.line_unit[ln], p.line_care_type[ln]
-            g = stream(cfg.seed, rep, unit, ct, kind="demand")
+            g = stream(cfg.seed, rep, unit, ct, kind="line")
+            u_week[ln] = g.random(n_w)
+            keys[ln] = g.integers(0, 2**63, dtype=np.uint64)
+            ages = p.initial_ages[ln]
+            n0 = len(ages)
+            c0 = np.searchsorted(cls_cum[ln], g.random(n0) * cls_cum[ln, -1], side="right")
+            d0 = np.searchsorted(demo_cum[ln], g.random(n0) * demo_cum[ln, -1], side="right")
+            l0 = self._los(g, ln, n0)
             zl = g.standard_normal()
             zw = g.standard_normal(n_w)
             sl, sw = p.demand_sigma_level[ln], p.demand_sigma_week[ln]
@@ -148,22 +159,15 @@ class _State:
                 cnt = np.diff(np.concatenate([[0.0], cum])).astype(np.int64)
             counts[ln] = cnt
             n = int(cnt.sum())
-            ga = stream(cfg.seed, rep, unit, ct, kind="arrivals")
             wk = np.repeat(week_idx, cnt)
             if cfg.arrival_times == "uniform":
-                t = np.sort(7.0 * wk + 7.0 * ga.random(n))
+                t = np.sort(7.0 * wk + 7.0 * g.random(n))
             else:
                 rank = np.arange(n) - np.repeat(np.cumsum(cnt) - cnt, cnt)
                 t = 7.0 * wk + 7.0 * (rank + 0.5) / np.repeat(np.maximum(cnt, 1), cnt)
-            cls = np.searchsorted(cls_cum[ln], ga.random(n) * cls_cum[ln, -1], side="right")
-            dem = np.searchsorted(demo_cum[ln], ga.random(n) * demo_cum[ln, -1], side="right")
-            los = self._los(ga, ln, n)
-            ages = p.initial_ages[ln]
-            n0 = len(ages)
-            gi = stream(cfg.seed, rep, unit, ct, kind="initial")
-            c0 = np.searchsorted(cls_cum[ln], gi.random(n0) * cls_cum[ln, -1], side="right")
-            d0 = np.searchsorted(demo_cum[ln], gi.random(n0) * demo_cum[ln, -1], side="right")
-            l0 = self._los(gi, ln, n0)
+            cls = np.searchsorted(cls_cum[ln], g.random(n) * cls_cum[ln, -1], side="right")
+            dem = np.searchsorted(demo_cum[ln], g.random(n) * demo_cum[ln, -1], side="right")
+            los = self._los(g, ln, n)
             t_parts += [-ages, t]
             c_parts += [c0, cls]
             d_parts += [d0, dem]
@@ -204,14 +208,6 @@ class _State:
         # Slot r of line l in week w draws its uniforms from a counter-based generator keyed
         # by (line stream key, week, r, purpose): common random numbers survive any change
         # of capacity in other weeks or lines.
-        u_week = np.zeros((n_l, n_w))
-        keys = np.zeros(n_l, dtype=np.uint64)
-        for ln in range(n_l):
-            if p.acute[ln]:
-                continue
-            gs = stream(cfg.seed, rep, p.line_unit[ln], p.line_care_type[ln], kind="slots")
-            u_week[ln] = gs.random(n_w)
-            keys[ln] = gs.integers(0, 2**63, dtype=np.uint64)
         flat = cand.ravel()
         lw = np.repeat(np.arange(n_l * n_w), flat)
         rank = np.arange(len(lw)) - np.repeat(np.cumsum(flat) - flat, flat)
@@ -235,7 +231,7 @@ class _State:
         else:
             r2 = np.arange(len(lw)) - np.repeat(np.cumsum(n_kept) - n_kept, n_kept)
             st = 7.0 * w_of + 7.0 * (r2 + 0.5) / n_kept[lw]
-        o = np.lexsort((st, lw))
+        o = np.argsort(lw * 8.0 + (st - 7.0 * w_of), kind="stable")  # by line, week, time
         self.slot_t = st[o]
         self.soff = np.concatenate([[0], np.cumsum(n_kept)])
         # ---- beds ---------------------------------------------------------------

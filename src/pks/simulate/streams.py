@@ -7,11 +7,11 @@ scenarios sharp (common random numbers).
 
 Examples
 --------
->>> a = stream(1, 0, "U1", "first_visit", kind="arrivals").random(3)
->>> b = stream(1, 0, "U1", "first_visit", kind="arrivals").random(3)
+>>> a = stream(1, 0, "U1", "first_visit", kind="line").random(3)
+>>> b = stream(1, 0, "U1", "first_visit", kind="line").random(3)
 >>> bool((a == b).all())
 True
->>> c = stream(1, 1, "U1", "first_visit", kind="arrivals").random(3)
+>>> c = stream(1, 1, "U1", "first_visit", kind="line").random(3)
 >>> bool((a == c).any())
 False
 """
@@ -23,10 +23,7 @@ import zlib
 import numpy as np
 
 KINDS: dict[str, int] = {
-    "demand": 1,
-    "arrivals": 2,
-    "slots": 3,
-    "initial": 4,
+    "line": 1,
     "absence": 5,
     "beds": 6,
 }
