@@ -140,6 +140,9 @@ class SolveConfig(FrozenModel):
     """HiGHS threads."""
     decompose: bool = False
     """Solve independent blocks (units coupled only through their frame nodes) separately."""
+    max_block_nnz: int = Field(200_000, ge=1)
+    """Decomposition: independent components are merged into blocks of about this many
+    non-zeros (fewer solver calls; exact either way). 1 = one block per component."""
     scheduler_address: str | None = None
     """Dask scheduler address; with ``decompose``, blocks run as Dask tasks there."""
     duals: bool = True

@@ -344,7 +344,7 @@ def solve_decomposed(model: LinearModel, cfg: SolveConfig,
     """Solve the independent blocks of ``model`` separately and join the solutions."""
     tm = dict(timings or {})
     t0 = time.perf_counter()
-    parts = blocks(model)
+    parts = blocks(model, cfg.max_block_nnz)
     arrays = [_block_lp(model, c, r) for c, r in parts]
     tm["to_solver"] = time.perf_counter() - t0
     sub_cfg = cfg.model_copy(update={"decompose": False})

@@ -39,8 +39,13 @@ def actual_sick_leave(data: PlanningData, as_of_week: str) -> pd.DataFrame | Non
 def operative_inputs(data: PlanningData, cfg: ScenarioConfig,
                      handoff: OperativeHandoff | None = None,
                      demand: pd.DataFrame | None = None,
-                     as_of_week: str | None = None) -> ModelInputs:
-    """Inputs of the operative window starting the week after ``as_of_week``."""
+                     as_of_week: str | None = None,
+                     extra_lists: pd.DataFrame | None = None) -> ModelInputs:
+    """Inputs of the operative window starting the week after ``as_of_week``.
+
+    ``extra_lists`` (unit_id, care_type, week, waiting_list_cases) adds waiting lists for
+    weeks without actuals — the rolling re-plan passes the list the previous plan left.
+    """
     as_of = as_of_week or cfg.data.as_of_week
     grid = weekly_grid(add_weeks(as_of, 1), cfg.build.operative_weeks)
     weeks = list(grid.periods)
@@ -48,6 +53,8 @@ def operative_inputs(data: PlanningData, cfg: ScenarioConfig,
     hist = data.demand_history
     act = data.actuals_production
     src = pd.concat([hist, act], ignore_index=True) if not act.empty else hist
+    if extra_lists is not None and not extra_lists.empty:
+        src = pd.concat([src, extra_lists.assign(sex="female")], ignore_index=True)
     src = src.drop_duplicates(["unit_id", "care_type", "week", "sex"], keep="last")
     return prepare(data, d, grid, level="operative", budget_year=cfg.data.budget_year,
                    target_set=cfg.data.target_set, build=cfg.build,
@@ -60,3 +67,47 @@ def operative_inputs(data: PlanningData, cfg: ScenarioConfig,
 def build_operative(inputs: ModelInputs, cfg: ScenarioConfig) -> LinearModel:
     """The operative LP from prepared inputs."""
     return build_from_pieces(inputs, cfg.build, PIECES, "operative")
+
+
+def roll_forward(data: PlanningData, cfg: ScenarioConfig, tactical: object, steps: int,
+                 demand: pd.DataFrame | None = None, solve_cfg: object | None = None
+                 ) -> list[object]:
+    """Re-plan the operative window week by week, reusing the built model in HiGHS.
+
+    Step ``i`` plans from the week after ``as_of_week + i``. The waiting list entering a
+    step is the actual list where ``actuals_production`` has the week, else the list the
+    previous step's plan leaves after its first week. Each step rebuilds the model arrays
+    from the new inputs (cheap, pure) and pushes only the changed bounds and coefficients
+    into the persistent HiGHS object (:class:`pks.optimise.solve.Resolver`), which
+    warm-starts from the previous basis. Returns one ``SolveResult`` per step.
+    """
+    from pks.optimise.handoff import operative_inputs_from_tactical
+    from pks.optimise.solve import Resolver, SolveConfig
+
+    as_of = cfg.data.as_of_week
+    n = cfg.build.operative_weeks
+    d = demand if demand is not None else demand_for(
+        data, cfg, [add_weeks(as_of, i + 1) for i in range(n + steps)])
+    results: list[object] = []
+    resolver: Resolver | None = None
+    extra: pd.DataFrame | None = None
+    for i in range(steps):
+        a = add_weeks(as_of, i)
+        weeks = [add_weeks(a, k + 1) for k in range(n)]
+        h = operative_inputs_from_tactical(tactical, data, weeks)
+        inputs = operative_inputs(data, cfg, h, d, as_of_week=a, extra_lists=extra)
+        m = build_operative(inputs, cfg)
+        if resolver is None:
+            resolver = Resolver(m, solve_cfg or SolveConfig(method="simplex"))  # type: ignore[arg-type]
+        else:
+            resolver.update(m)
+        r = resolver.solve()
+        results.append(r)
+        if not r.ok:
+            break
+        p = r.tables["plan_production"]
+        first = p[p["week"] == weeks[0]]
+        lst = first.groupby(["unit_id", "care_type", "week"], as_index=False)[
+            "waiting_list_cases"].sum()
+        extra = lst if extra is None else pd.concat([extra, lst], ignore_index=True)
+    return results
