@@ -133,3 +133,17 @@ def test_sample_paths_by_sex_add_up(result) -> None:
     b = result.sample_paths(50, np.random.default_rng(1), unit_id="U1")
     assert a.shape[:3] == (50, 2, 2)
     np.testing.assert_allclose(a.sum(axis=2), b, rtol=1e-12)
+
+
+def test_fast_index_matches_reference(tiny_data) -> None:
+    from pks.forecast.demand import _fast_index
+    from pks.forecast.demography import demographic_index, population_ratio
+
+    pop = population_by_band(tiny_data.population, COUNTY, "scb", [2024, 2025, 2026, 2027])
+    prof = tiny_data.demand_age_profile
+    prof = prof[(prof["unit_id"] == "U1") & (prof["care_type"] == "inpatient")]
+    ref = demographic_index(prof, pop, 2025)
+    fast = _fast_index(prof, population_ratio(pop, 2025))
+    pd.testing.assert_frame_equal(ref, fast, rtol=1e-12)
+    assert ref.loc[2025].sum() == pytest.approx(1.0)
+    assert ref.loc[2027].sum() > ref.loc[2026].sum() > 1.0  # 80+ grows 3 %/year

@@ -139,6 +139,11 @@ def summarise(errors: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(by, key, strict=True)), **agg(g).to_dict()})
     out = pd.DataFrame(rows)
+    if len(out) and "horizon" in out.columns:
+        start = out["horizon"].str.extract(r"(\d+)")[0].astype(int)
+        keys = [c for c in by if c != "horizon"]
+        out = out.assign(_h=start).sort_values([*keys, "_h"]).drop(columns="_h")
+        out = out.reset_index(drop=True)
     if len(out):
         out["n_forecasts"] = out["n_forecasts"].astype(int)
         out["model_wins"] = out["rel_mase"] < 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ from pks.forecast._threads import single_blas_thread
 from pks.forecast.calendar import working_days_weeks
 from pks.forecast.demography import (
     PopulationError,
-    demographic_index,
+    population_ratio,
     flat_index,
     population_by_band,
     sex_shares_from_history,
@@ -175,12 +176,35 @@ def _unit_county(data: PlanningData, unit_id: str, default: str) -> str:
     return default
 
 
+@lru_cache(maxsize=256)
+def _weeks_between(first: str, last: str) -> tuple[str, ...]:
+    return tuple(week_range(first, last))
+
+
+@lru_cache(maxsize=256)
+def _calendar_between(first: str, last: str) -> tuple[np.ndarray, np.ndarray]:
+    weeks = list(_weeks_between(first, last))
+    return week_phase(weeks), working_days_weeks(weeks)
+
+
+def _fast_index(profile: pd.DataFrame, ratio: pd.DataFrame) -> pd.DataFrame:
+    """Per-sex demographic index (as :func:`pks.forecast.demography.demographic_index`)."""
+    col = {c: i for i, c in enumerate(ratio.columns)}
+    r = ratio.to_numpy()
+    out = np.zeros((len(ratio), 2))
+    for sex, band, share in zip(profile["sex"], profile["age_band"], profile["share_pu"],
+                                strict=True):
+        j = col.get((sex, band))
+        out[:, SEXES.index(sex)] += float(share) * (r[:, j] if j is not None else 1.0)
+    return pd.DataFrame(out, index=ratio.index, columns=list(SEXES))
+
+
 def _weekly_totals(hist: pd.DataFrame) -> Mapping[tuple[str, str], pd.Series]:
     tot = hist.groupby(["unit_id", "care_type", "week"])["referrals_cases"].sum()
     out: dict[tuple[str, str], pd.Series] = {}
     for (unit, ct), s in tot.groupby(level=[0, 1]):
         s = s.droplevel([0, 1]).sort_index()
-        full = week_range(s.index[0], s.index[-1])
+        full = list(_weeks_between(s.index[0], s.index[-1]))
         gaps = len(full) - len(s)
         if gaps:
             log.warning("%s/%s: %d missing history weeks filled with 0", unit, ct, gaps)
@@ -245,7 +269,7 @@ def _forecast_demand(
     profiles = {k: g for k, g in data.demand_age_profile.groupby(["unit_id", "care_type"])}
     wd_fc = working_days_weeks(weeks)
     keys_fc = week_phase(weeks)
-    pop_cache: dict[tuple[str, tuple[int, ...]], pd.DataFrame] = {}
+    pop_cache: dict[tuple[str, tuple[int, ...], int], pd.DataFrame | None] = {}
     out_series: list[SeriesForecast] = []
     frames: list[pd.DataFrame] = []
     for unit, ct in wanted:
@@ -259,16 +283,19 @@ def _forecast_demand(
         prof = profiles.get((unit, ct))
         if prof is not None and len(prof) and (use_demography or fc.standardise_history):
             yrs = tuple(sorted(set(hist_years) | set(years_fc) | {base_year}))
-            try:
-                key = (county, yrs)
-                if key not in pop_cache:
-                    pop_cache[key] = population_by_band(
+            key = (county, yrs, base_year)
+            if key not in pop_cache:
+                try:
+                    pop_cache[key] = population_ratio(population_by_band(
                         data.population, county, cfg.data.population_scenario, list(yrs)
-                    )
-                idx = demographic_index(prof, pop_cache[key], base_year)
-            except PopulationError as exc:
-                problems.append(f"{unit}/{ct}: {exc}")
+                    ), base_year)
+                except PopulationError as exc:
+                    pop_cache[key] = None
+                    problems.append(str(exc))
+            ratio = pop_cache[key]
+            if ratio is None:
                 continue
+            idx = _fast_index(prof, ratio)
             d_hist = idx.sum(axis=1).reindex([week_year(w) for w in hist_weeks]).to_numpy() \
                 if fc.standardise_history else np.ones(len(hist_weeks))
             if not use_demography:  # population frozen at the base year
@@ -283,7 +310,8 @@ def _forecast_demand(
             idx = flat_index(years_fc, shares)
             d_hist = np.ones(len(hist_weeks))
         y_std = y.to_numpy() / np.where(d_hist > 0, d_hist, 1.0)
-        fitted = fit_series(y_std, week_phase(hist_weeks), working_days_weeks(hist_weeks), spec)
+        phase_h, wd_h = _calendar_between(hist_weeks[0], hist_weeks[-1])
+        fitted = fit_series(y_std, phase_h, wd_h, spec)
         gap = len(week_range(hist_weeks[-1], first_fc)) - 2
         fcast = fitted.forecast(keys_fc, wd_fc, fc.interval_levels, offset=gap)
         year_of_week = np.array([week_year(w) for w in weeks])

@@ -115,14 +115,24 @@ def demographic_index(
         Index year, columns ``female``, ``male`` (D_sex(year)); their row sums are D(year),
         and at ``base_year`` they equal the profile's sex shares.
     """
-    base = pop_by_band.loc[base_year]
+    ratio = population_ratio(pop_by_band, base_year)
+    shares = profile.groupby(["sex", "age_band"])["share_pu"].sum()
     out = pd.DataFrame(0.0, index=pop_by_band.index, columns=["female", "male"])
-    for row in profile.itertuples(index=False):
-        key = (row.sex, row.age_band)
-        b = float(base.get(key, 0.0))
-        ratio = pop_by_band[key] / b if b > 0 else pd.Series(1.0, index=pop_by_band.index)
-        out[row.sex] += float(row.share_pu) * ratio
+    for sex in ("female", "male"):
+        if sex not in shares.index.get_level_values(0):
+            continue
+        w = shares.loc[sex]
+        cols = [(sex, band) for band in w.index]
+        r = ratio.reindex(columns=cols).fillna(1.0).to_numpy()
+        out[sex] = r @ w.to_numpy(dtype=float)
     return out
+
+
+def population_ratio(pop_by_band: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """P[sex, band](year) / P[sex, band](base_year); 1 where the base population is 0."""
+    base = pop_by_band.loc[base_year]
+    safe = base.where(base > 0)
+    return (pop_by_band / safe).fillna(1.0)
 
 
 def sex_shares_from_history(hist: pd.DataFrame) -> dict[str, float]:
