@@ -318,11 +318,14 @@ def _check_references(ctx: _Ctx) -> None:
                     continue
                 units = ctx.col(name, "unit_id").astype(object)
                 cts = vals.astype(object)
-                for pos in np.flatnonzero(ok):
-                    pair = (units.iloc[pos], cts.iloc[pos])
-                    if pair not in ct_pairs:
-                        ctx.add(name, pos + 1, cname, f"{pair[0]}/{pair[1]}", "care_types",
-                                "unknown_care_type")
+                known_pairs = pd.MultiIndex.from_tuples(sorted(ct_pairs, key=str)) \
+                    if ct_pairs else None
+                here = pd.MultiIndex.from_arrays([units, cts])
+                inside = here.isin(known_pairs) if known_pairs is not None else \
+                    np.zeros(len(here), bool)
+                for pos in np.flatnonzero(ok & ~np.asarray(inside)):
+                    ctx.add(name, pos + 1, cname, f"{units.iloc[pos]}/{cts.iloc[pos]}",
+                            "care_types", "unknown_care_type")
                 continue
             known = _ref_values(ctx, rtable, rcol)
             if known is None:
@@ -494,17 +497,23 @@ def _check_missing_weeks(ctx: _Ctx) -> None:
                           for c in [*key, "week"]})
     frame["_pos"] = np.arange(len(frame))
     frame = frame[ok]
-    for idx, g in frame.groupby(key, sort=False):
-        weeks = set(g["week"])
-        if len(weeks) < 2:
-            continue
-        full = week_range(min(weeks), max(weeks))
-        gaps = [w for w in full if w not in weeks]
-        if gaps:
-            label = "/".join(str(x) for x in idx)
-            ctx.add("demand_history", int(g["_pos"].min()) + 1, "week",
-                    f"{label}: {gaps[0]}" + (f" (+{len(gaps) - 1})" if len(gaps) > 1 else ""),
-                    f"{min(weeks)}..{max(weeks)}", "missing_weeks")
+    if frame.empty:
+        return
+    all_weeks = week_range(min(frame["week"]), max(frame["week"]))
+    ordinal = {w: i for i, w in enumerate(all_weeks)}
+    frame["_ord"] = frame["week"].map(ordinal).astype("int64")
+    agg = frame.groupby(key, sort=False).agg(lo=("_ord", "min"), hi=("_ord", "max"),
+                                             n=("_ord", "nunique"), pos=("_pos", "min"))
+    gappy = agg[agg["hi"] - agg["lo"] + 1 > agg["n"]]
+    for idx, r in gappy.iterrows():
+        sel = np.logical_and.reduce([frame[c].to_numpy() == v
+                                     for c, v in zip(key, idx, strict=True)])
+        have = set(frame["_ord"].to_numpy()[sel])
+        gaps = [all_weeks[i] for i in range(int(r["lo"]), int(r["hi"]) + 1) if i not in have]
+        label = "/".join(str(x) for x in idx)
+        ctx.add("demand_history", int(r["pos"]) + 1, "week",
+                f"{label}: {gaps[0]}" + (f" (+{len(gaps) - 1})" if len(gaps) > 1 else ""),
+                f"{all_weeks[int(r['lo'])]}..{all_weeks[int(r['hi'])]}", "missing_weeks")
 
 
 # --------------------------------------------------------------------------- entry

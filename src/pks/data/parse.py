@@ -64,26 +64,20 @@ def is_missing(value: object) -> bool:
         return False
 
 
-def _is_text_dtype(s: pd.Series) -> bool:
-    """True for pandas string dtypes (every value is text or missing)."""
-    return s.dtype != object and pd.api.types.is_string_dtype(s.dtype)
+def _unique_apply(s: pd.Series, func: Any, na: object = None) -> np.ndarray:
+    """``func`` applied once per distinct value of ``s`` (``na`` where ``s`` is NA)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    out = np.empty(len(uniques) + 1, dtype=object)
+    out[:-1] = [func(u) for u in uniques]
+    out[-1] = na  # code -1 (NA) picks the last element
+    return out[codes]
 
 
 def _missing_mask(s: pd.Series) -> np.ndarray:
-    mask = s.isna().to_numpy(dtype=bool, na_value=True)
-    if _is_text_dtype(s):
-        blank = s.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
-        mask = mask | blank
-    elif s.dtype == object:
-        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in s), bool, len(s))
-        mask = mask | blank
-    return mask
-
-
-def _map_unique(obj: pd.Series, func: Any) -> pd.Series:
-    """``obj.map(func)`` computed once per distinct non-missing value (None elsewhere)."""
-    uniq = {v: func(v) for v in pd.unique(obj.dropna())}
-    return pd.Series([None if v is None else uniq[v] for v in obj], dtype=object)
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s.isna().to_numpy(dtype=bool, na_value=True)
+    blank = _unique_apply(s, lambda v: is_missing(v), na=True)
+    return blank.astype(bool)
 
 
 def _to_text(v: object) -> str:
@@ -101,103 +95,107 @@ def _num_text(v: object) -> str | None:
     return _SPACES.sub("", _to_text(v)).replace("\u2212", "-")
 
 
+def _to_bool(v: object) -> bool | None:
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1):
+        return bool(v)
+    key = _to_text(v).lower()
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    return None
+
+
+def _to_date(v: object) -> pd.Timestamp | None:
+    if isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
+        ts = pd.Timestamp(v)
+    else:
+        text = _to_text(v)
+        if not re.match(r"^\d{4}-\d{2}-\d{2}([ T]00:00(:00)?)?$", text):
+            return None
+        try:
+            ts = pd.Timestamp(text)
+        except ValueError:
+            return None
+    return ts.normalize().tz_localize(None) if ts.tzinfo else ts.normalize()
+
+
+def _week_status(w: object) -> str:
+    m = _WEEK_RE.match(str(w))
+    if not m:
+        return "bad_week"
+    if not 1 <= int(m.group(2)) <= weeks_in_year(int(m.group(1))):
+        return "week_not_exist"
+    return ""
+
+
+def _parse_number(s: pd.Series, dtype: Dtype, missing: np.ndarray) -> ParsedColumn:
+    n = len(s)
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        num = s.astype("float64")
+    else:
+        obj = s.astype(object)
+        num = pd.to_numeric(obj.where(~missing, np.nan), errors="coerce").astype("float64")
+        is_bool = np.zeros(n, dtype=bool)
+        if s.dtype == object or pd.api.types.is_bool_dtype(s.dtype):
+            is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in obj), bool, n)
+            num[is_bool] = np.nan
+        retry = num.isna().to_numpy() & ~missing & ~is_bool
+        if retry.any():  # spaces as thousands separators, Unicode minus...
+            text = _unique_apply(obj[retry], _num_text)
+            num[retry] = pd.to_numeric(pd.Series(text), errors="coerce").astype(
+                "float64").to_numpy()
+    bad = num.isna().to_numpy() & ~missing
+    code = "not_a_number"
+    if dtype == "int":
+        frac = (num % 1 != 0).to_numpy() & ~num.isna().to_numpy()
+        bad = bad | frac
+        code = "not_an_integer"
+    bad = bad | (np.isinf(num.to_numpy()) & ~missing)
+    num = num.where(~bad)
+    if dtype == "int":
+        values = num.astype("Int64") if (missing | bad).any() else num.astype("int64")
+    else:
+        values = num
+    return ParsedColumn(values, missing, bad, code)
+
+
 def parse_column(s: pd.Series, dtype: Dtype) -> ParsedColumn:
     """Parse ``s`` into ``dtype``; see the module docstring for the canonical dtypes."""
     s = s.reset_index(drop=True)
     missing = _missing_mask(s)
-    n = len(s)
     if dtype in ("float", "int"):
-        if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-            num = s.astype("float64")
-            bad = np.zeros(n, dtype=bool)
-        else:
-            obj = s.astype(object).where(~missing, None)
-            num = pd.to_numeric(obj.where(~missing, np.nan), errors="coerce").astype("float64")
-            if s.dtype == object:
-                is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in obj), bool, n)
-                num[is_bool] = np.nan
-            retry = num.isna().to_numpy() & ~missing
-            if retry.any():  # spaces as thousands separators, Unicode minus...
-                text = obj[retry].map(_num_text)
-                again = pd.to_numeric(text, errors="coerce").astype("float64")
-                if s.dtype == object:
-                    again[is_bool[retry]] = np.nan
-                num[retry] = again.to_numpy()
-            bad = num.isna().to_numpy() & ~missing
-        code = "not_a_number"
-        if dtype == "int":
-            frac = (num % 1 != 0).to_numpy() & ~num.isna().to_numpy()
-            bad = bad | frac
-            num = num.where(~frac)
-            code = "not_an_integer"
-        bad = bad | (np.isinf(num.to_numpy()) & ~missing)
-        num = num.where(~bad)
-        if dtype == "int":
-            values = num.astype("Int64") if (missing | bad).any() else num.astype("int64")
-        else:
-            values = num
-        return ParsedColumn(values, missing, bad, code)
+        return _parse_number(s, dtype, missing)
     if dtype == "bool":
-        def conv(v: object) -> object:
-            if isinstance(v, (bool, np.bool_)):
-                return bool(v)
-            if isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1):
-                return bool(v)
-            key = _to_text(v).lower()
-            if key in _TRUE:
-                return True
-            if key in _FALSE:
-                return False
-            return None
-        obj = s.astype(object).where(~missing, None)
-        conv_vals = _map_unique(obj, conv)
-        bad = conv_vals.isna().to_numpy() & ~missing
+        conv = _unique_apply(s, _to_bool)
+        conv[missing] = None
+        bad = pd.isna(conv) & ~missing
         if (missing | bad).any():
-            values = pd.array(conv_vals.tolist(), dtype="boolean")
-            values = pd.Series(values)
+            values = pd.Series(pd.array(list(conv), dtype="boolean"))
         else:
-            values = conv_vals.astype("bool")
+            values = pd.Series(conv.astype(bool))
         return ParsedColumn(values, missing, bad, "not_a_bool")
     if dtype == "date":
-        def conv_date(v: object) -> pd.Timestamp | None:
-            if isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
-                ts = pd.Timestamp(v)
-            else:
-                text = _to_text(v)
-                if not re.match(r"^\d{4}-\d{2}-\d{2}([ T]00:00(:00)?)?$", text):
-                    return None
-                try:
-                    ts = pd.Timestamp(text)
-                except ValueError:
-                    return None
-            return ts.normalize().tz_localize(None) if ts.tzinfo else ts.normalize()
-        obj = s.astype(object).where(~missing, None)
-        uniq = {v: conv_date(v) for v in pd.unique(obj.dropna())}
-        conv_vals = obj.map(lambda v: uniq.get(v) if v is not None else None)
-        bad = conv_vals.isna().to_numpy() & ~missing
-        values = pd.to_datetime(conv_vals).astype("datetime64[ns]")
+        conv = _unique_apply(s, _to_date)
+        conv[missing] = None
+        bad = pd.isna(conv) & ~missing
+        values = pd.Series(pd.to_datetime(pd.Series(conv, dtype=object))).astype(
+            "datetime64[ns]")
         return ParsedColumn(values, missing, bad, "bad_date")
     # str and week
-    if _is_text_dtype(s):
-        text = s.str.strip().astype(object).where(~missing, None)
-    else:
-        text = _map_unique(s.astype(object).where(~missing, None), _to_text)
-    bad = np.zeros(n, dtype=bool)
+    text = _unique_apply(s, _to_text)
+    text[missing] = None
+    bad = np.zeros(len(s), dtype=bool)
     code = "bad_text"
     if dtype == "week":
-        status: dict[str, str] = {}
-        for w in pd.unique(text.dropna()):
-            m = _WEEK_RE.match(w)
-            if not m:
-                status[w] = "bad_week"
-            elif not 1 <= int(m.group(2)) <= weeks_in_year(int(m.group(1))):
-                status[w] = "week_not_exist"
-        if status:
-            bad = text.map(lambda v: v in status if v is not None else False).to_numpy(dtype=bool)
-            # one code per column: the most common kind of week problem
-            kinds = [status[v] for v in text[bad]]
-            code = max(set(kinds), key=kinds.count)
-        text = text.where(~bad)
+        status = _unique_apply(pd.Series(text, dtype=object), _week_status, na="")
+        bad = status != ""
+        if bad.any():
+            kinds = list(status[bad])
+            code = max(set(kinds), key=kinds.count)  # the most common kind in the column
+        text[bad] = None
     values = pd.Series(text, dtype="str")
     return ParsedColumn(values, missing, bad, code)
 

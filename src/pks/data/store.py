@@ -127,7 +127,10 @@ def input_checksum_of(data: PlanningData | Mapping[str, pd.DataFrame]) -> str:
     checksum whatever file or database they came from.
     """
     tables = data.tables() if isinstance(data, PlanningData) else dict(data)
-    canon = coerce_tables(tables)
+    return _checksum_canonical(coerce_tables(tables))
+
+
+def _checksum_canonical(canon: Mapping[str, pd.DataFrame]) -> str:
     h = hashlib.sha256()
     for name in SCHEMAS:
         h.update(f"## {name}\n".encode())
@@ -140,28 +143,59 @@ def _sql_type(dtype: str) -> sa.types.TypeEngine[Any]:
             "float": sa.Double(), "bool": sa.Boolean(), "date": sa.Date()}[dtype]
 
 
-def _records(df: pd.DataFrame, date_cols: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    cols: dict[str, list[Any]] = {}
-    for c in df.columns:
-        s = df[c]
-        if pd.api.types.is_datetime64_any_dtype(s.dtype):
-            if isinstance(s.dtype, pd.DatetimeTZDtype):
-                s = s.dt.tz_convert("UTC").dt.tz_localize(None)
-            vals = [None if pd.isna(v) else (v.date() if c in date_cols else v.to_pydatetime())
-                    for v in s]
+def _column_values(s: pd.Series, dialect: str, date_only: bool = False) -> np.ndarray:
+    """Python objects for the DB driver (None for missing values)."""
+    isna = s.isna().to_numpy(dtype=bool, na_value=True)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+        if dialect == "sqlite":  # the text forms SQLAlchemy's Date/DateTime read back
+            fmt = "%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M:%S.%f"
+            vals = s.dt.strftime(fmt).astype(object).to_numpy()
         else:
-            obj = s.astype(object)
-            vals = obj.where(s.notna(), None).tolist()
-            if pd.api.types.is_float_dtype(s.dtype):
-                vals = [None if v is None else float(v) for v in vals]
-            elif pd.api.types.is_integer_dtype(s.dtype):
-                vals = [None if v is None else int(v) for v in vals]
-            elif pd.api.types.is_bool_dtype(s.dtype):
-                vals = [None if v is None else bool(v) for v in vals]
-        cols[str(c)] = vals
-    names = list(cols)
-    return [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)] \
-        if names else [{} for _ in range(len(df))]
+            vals = np.array([v.date() if date_only else v.to_pydatetime()
+                             for v in s.fillna(pd.Timestamp(0))], dtype=object)
+    elif pd.api.types.is_float_dtype(s.dtype):
+        vals = s.to_numpy(dtype="float64", na_value=np.nan).astype(object)
+    elif pd.api.types.is_bool_dtype(s.dtype):
+        vals = np.array([bool(v) if not m else None for v, m in
+                         zip(s.to_numpy(dtype=object), isna, strict=True)], dtype=object)
+    elif pd.api.types.is_integer_dtype(s.dtype):
+        vals = s.to_numpy(dtype="float64" if isna.any() else "int64", na_value=np.nan
+                          ).astype(object)
+        if isna.any():
+            vals = np.array([None if m else int(v) for v, m in zip(vals, isna, strict=True)],
+                            dtype=object)
+    else:
+        vals = s.to_numpy(dtype=object)
+    vals = vals.copy()
+    vals[isna] = None
+    return vals
+
+
+def _bulk_insert(conn: Connection, table: str, df: pd.DataFrame,
+                 date_cols: tuple[str, ...] = ()) -> None:
+    """Insert all rows of ``df`` (columns named like the SQL columns) fast.
+
+    SQLite: one ``executemany`` of plain tuples; PostgreSQL: ``COPY FROM STDIN``.
+    """
+    if df.empty:
+        return
+    dialect = conn.dialect.name
+    cols = [str(c) for c in df.columns]
+    arrays = [_column_values(df[c], dialect, c in date_cols) for c in df.columns]
+    rows = list(zip(*arrays, strict=True))
+    prep = conn.dialect.identifier_preparer
+    names = ", ".join(prep.quote(c) for c in cols)
+    if dialect == "postgresql":
+        dbapi = conn.connection.driver_connection
+        with dbapi.cursor() as cur, cur.copy(
+                f"COPY {prep.quote(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" if dialect == "sqlite" else "%s" for _ in cols)
+    conn.exec_driver_sql(f"INSERT INTO {prep.quote(table)} ({names}) VALUES ({marks})", rows)
 
 
 # --------------------------------------------------------------------------- result frames
@@ -403,7 +437,7 @@ class Store:
         if issues:
             raise ValidationFailed(issues, lang)
         canon = coerce_tables(tables)
-        checksum = input_checksum_of(canon)
+        checksum = _checksum_canonical(canon)
         with self._tx() as conn:
             self._ensure_input_tables(conn)
             for name, table in self.inputs.items():
@@ -421,7 +455,7 @@ class Store:
         frame = df.copy()
         frame["_row"] = np.arange(first_row, first_row + len(frame), dtype="int64")
         dates = tuple(c.name for c in SCHEMAS[name].columns if c.dtype == "date")
-        conn.execute(self.inputs[name].insert(), _records(frame, dates))
+        _bulk_insert(conn, name, frame, dates)
 
     def _set_meta(self, conn: Connection, values: Mapping[str, str]) -> None:
         conn.execute(self.t_meta.delete().where(self.t_meta.c.key.in_(list(values))))
@@ -500,7 +534,7 @@ class Store:
             keys_new = pd.MultiIndex.from_frame(new_c[key].astype(object))
             keep = ~pd.MultiIndex.from_frame(old[key].astype(object)).isin(keys_new)
             merged[name] = pd.concat([old[keep], new_c], ignore_index=True) if len(old) else new_c
-        checksum = input_checksum_of(merged)
+        checksum = _checksum_canonical(merged)
         with self._tx() as conn:
             for name in tables:
                 conn.execute(self.inputs[name].delete())
@@ -635,9 +669,7 @@ class Store:
             out = frame.copy()
             out.insert(0, "_row", np.arange(len(out), dtype="int64"))
             out.insert(0, "run_id", run_id)
-            recs = _records(out)
-            for i in range(0, len(recs), 50_000):
-                conn.execute(table.insert(), recs[i:i + 50_000])
+            _bulk_insert(conn, table.name, out)
 
     def _log_status(self, conn: Connection, run_id: str, status: str, by: str,
                     at: dt.datetime, note: str) -> None:
