@@ -59,7 +59,8 @@ def test_understaffed_plan_fails_the_guarantee_for_exactly_those_units(region):
 def test_roll_up_pools_units(region):
     """A node's KPI is computed from the summed numerators and denominators of its units."""
     data, plan, fc = region
-    res = simulate_plan(plan, data, fc, SimulateConfig(patient_records="none"), replications=3)
+    res = simulate_plan(plan, data, fc, SimulateConfig(patient_records="none", kpi_detail="replication"),
+                        replications=3)
     long = res.tables["sim_node_kpis"]
     kp = res.tables["sim_kpis"]
     rep0 = kp[kp["replication"] == 0]

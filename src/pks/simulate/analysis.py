@@ -307,6 +307,12 @@ def patient_frame(p: SimParams, outputs: Sequence[ReplicationOutput]) -> pd.Data
         r = o.patients
         if r is None:
             continue
+        keep = np.arange(len(r["line"]))
+        k = p.cfg.patient_sample_size
+        if 0 < k < len(keep):
+            rng = np.random.default_rng([p.cfg.seed, o.replication, 7])
+            keep = np.sort(rng.choice(len(keep), size=k, replace=False))
+        r = {name: v[keep] for name, v in r.items()}
         line = r["line"]
         svc = r["service_day"]
         wait = svc - r["arrival_day"]
@@ -315,7 +321,7 @@ def patient_frame(p: SimParams, outputs: Sequence[ReplicationOutput]) -> pd.Data
             "replication": o.replication,
             "unit_id": np.array(p.line_unit, dtype=object)[line],
             "care_type": np.array(p.line_care_type, dtype=object)[line],
-            "patient_no": np.arange(len(line)),
+            "patient_no": keep,
             "priority_class": r["priority_class"],
             "sex": demo[r["demo"], 0],
             "age_band": demo[r["demo"], 1],

@@ -68,8 +68,14 @@ class SimulateConfig(FrozenModel):
     unit, or one for the region. Results are identical; only the speed differs."""
     patient_records: Literal["none", "first", "all"] = "first"
     """Per-patient records kept: none, those of the first replication, or all."""
-    kpi_detail: Literal["replication", "summary"] = "replication"
-    """Per-week KPIs per replication, or only their mean and 10/90 % quantiles."""
+    patient_sample_size: int = Field(5000, ge=0)
+    """At most this many per-patient records per replication go into ``sim_patients`` (a
+    seeded random sample; 0 = all). The demo region has ≈ 570 000 patients a year."""
+    kpi_detail: Literal["replication", "summary"] = "summary"
+    """Per-week tables per replication, or their mean and 10/90 % quantiles over the
+    replications (default: 100 replications of the demo region are ≈ 1 M rows per table,
+    about 20 s to save and 40 s to load in SQLite). Node-level KPIs per replication are
+    always kept (``sim_node_kpis``)."""
     scheduler: str | None = None
     """Dask scheduler address (``tcp://host:8786``); ``None`` runs locally."""
     progress: bool = True
