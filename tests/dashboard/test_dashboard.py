@@ -277,3 +277,23 @@ def test_cli_report_html_and_bad_month(seeded_db, tmp_path, repo_root):
                                 f"sqlite:///{seeded_db}", "--model",
                                 str(repo_root / "models" / "demo_region")])
     assert r.exit_code == 1  # no week of December reached yet
+
+
+@pytest.mark.slow
+@pytest.mark.solver
+def test_replan_job_saves_an_operative_plan(svc_rw: DataService, units):
+    """The dashboard's re-plan job runs the optimiser like `pks plan --level operative`."""
+    from pks.dashboard.jobs import JobSpec, run_job
+
+    steps: list[str] = []
+    before = len(svc_rw.store.runs(kind="plan", level="operative"))
+    rid = run_job(svc_rw.settings, JobSpec("replan", "base", units[0], "test"),
+                  lambda d, n, step: steps.append(step))
+    runs = svc_rw.store.runs(kind="plan", level="operative")
+    assert len(runs) == before + 1 and runs.iloc[0]["run_id"] == rid
+    assert steps == ["load", "solve", "save"]
+    tables = svc_rw.store.load_run_tables(rid, ["plan_production", "plan_staff"])
+    assert set(tables["plan_production"]["unit_id"]) == set(units)
+    svc_rw.invalidate()
+    ref, prod, staff = svc_rw.operative_suggestion(LOCAL_USER, units[0], "base")
+    assert ref.run_id == rid and not prod.empty and set(prod["unit_id"]) == {units[0]}

@@ -368,6 +368,16 @@ class DataService:
         per_unit = per_unit[per_unit["unit_id"].isin(below)]
         return by_node.reset_index(drop=True), per_unit.reset_index(drop=True)
 
+    def plan_explanation(self, principal: Principal, ref: PlanRef, lang: str) -> list[str]:
+        """The optimiser's planner-language explanation of a plan (region-wide, so only for
+        users who see the whole region)."""
+        if principal.restricted or ref.run_id is None:
+            return []
+        ex = self.plan_tables(ref).get("plan_explanation")
+        if ex is None or ex.empty or lang not in ex.columns:
+            return []
+        return [str(x) for x in ex[lang].tolist()]
+
     def operative_suggestion(self, principal: Principal, node_id: str, scenario: str,
                              weeks: int = 4) -> tuple[PlanRef, pd.DataFrame, pd.DataFrame]:
         """The operative re-plan's suggestion for the coming weeks of the node's units."""

@@ -17,6 +17,22 @@ SCENARIO_COLORS = ["#1f4e79", "#d4862c", "#2e8b57", "#8e44ad", "#b22222", "#16a0
 LIGHT_COLORS = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b", "none": "#bdc3c7"}
 
 
+_GRID = "#e5ecf4"
+TEMPLATE: dict[str, object] = {"layout": {
+    "paper_bgcolor": "white", "plot_bgcolor": "white",
+    "colorway": [COLORS["plan"], COLORS["forecast"], COLORS["actual"], COLORS["agency"],
+                 COLORS["target"], "#16a085"],
+    "xaxis": {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID},
+    "yaxis": {"gridcolor": _GRID, "linecolor": _GRID, "zerolinecolor": _GRID},
+}}
+"""A small template: plotly's named templates are deep-copied per figure (≈ 80 ms each)."""
+
+
+def new_figure() -> go.Figure:
+    """An empty figure with the dashboard template."""
+    return go.Figure(layout={"template": TEMPLATE})
+
+
 def separators(lang: Language) -> str:
     """Plotly number separators: decimal comma and thin-space thousands in Swedish."""
     return ", " if lang == "sv" else ".,"
@@ -26,7 +42,7 @@ def _base(fig: go.Figure, lang: Language, title: str, y_title: str = "",
           height: int = 320) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
-        separators=separators(lang), height=height, template="plotly_white",
+        separators=separators(lang), height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
         legend={"orientation": "h", "y": -0.16, "x": 0, "yanchor": "top"},
         xaxis={"tickangle": 0, "nticks": 12, "automargin": True},
@@ -38,7 +54,7 @@ def _base(fig: go.Figure, lang: Language, title: str, y_title: str = "",
 
 def empty_figure(lang: Language, title: str, message_key: str = "dash.no_data") -> go.Figure:
     """A figure that says there is nothing to show (instead of an empty axis)."""
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_annotation(text=t(message_key, lang), showarrow=False, x=0.5, y=0.5,
                        xref="paper", yref="paper", font={"size": 14, "color": "#7f8c8d"})
     fig.update_xaxes(visible=False)
@@ -53,7 +69,7 @@ def production_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure
     """
     if df.empty:
         return empty_figure(lang, title)
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_bar(x=df["period"], y=df["actual_cases"], name=t("dash.actual", lang),
                 marker_color=COLORS["actual"])
     fig.add_scatter(x=df["period"], y=df["plan_cases"], name=t("dash.plan", lang),
@@ -66,7 +82,7 @@ def waiting_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:
     if df.empty:
         return empty_figure(lang, title)
     rep = df[df["reported_units"] > 0]
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_bar(x=rep["week"], y=rep["past_guarantee_cases"],
                 name=t("dash.past_guarantee", lang), marker_color=COLORS["target"], opacity=0.6)
     fig.add_scatter(x=rep["week"], y=rep["actual_waiting_cases"],
@@ -81,7 +97,7 @@ def staff_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:
     """Own hours, overtime and agency (stacked bars) against the planned total (line)."""
     if df.empty:
         return empty_figure(lang, title)
-    fig = go.Figure()
+    fig = new_figure()
     for col, key, color in (("actual_own_h", "dash.own_h", COLORS["own"]),
                             ("actual_overtime_h", "dash.overtime_h", COLORS["overtime"]),
                             ("actual_agency_h", "dash.agency_h", COLORS["agency"])):
@@ -108,7 +124,7 @@ def cost_figure(monthly: pd.DataFrame, frame_sek: float | None, lang: Language, 
     months = monthly["month"].astype(int)
     labels = [t(f"dash.month.{m}", lang) for m in months]
     m = 1e6
-    fig = go.Figure()
+    fig = new_figure()
     reported = monthly["actual_cost_sek"] > 0
     fig.add_scatter(x=labels, y=monthly["plan_cum_sek"] / m, name=t("dash.plan", lang),
                     mode="lines", line={"color": COLORS["plan"], "dash": "dot"})
@@ -129,7 +145,7 @@ def beds_figure(df: pd.DataFrame, occupancy_max_pu: float, lang: Language, title
     rep = df[df["reported_units"] > 0] if not df.empty else df
     if rep.empty or rep["plan_reported_staffed_beds"].sum() == 0:
         return empty_figure(lang, title, "dash.no_beds")
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_bar(x=rep["week"], y=rep["overflow_bed_days"], name=t("dash.overflow", lang),
                 marker_color=COLORS["target"], opacity=0.5, yaxis="y2")
     fig.add_scatter(x=rep["week"], y=100 * rep["occupancy_pu"], name=t("dash.occupancy", lang),
@@ -147,7 +163,7 @@ def demand_capacity_figure(df: pd.DataFrame, names: dict[str, str], lang: Langua
     """Demand against planned production per node, year and scenario (grouped bars)."""
     if df.empty:
         return empty_figure(lang, title, "dash.no_strategic_plan")
-    fig = go.Figure()
+    fig = new_figure()
     scen = list(dict.fromkeys(df["scenario"]))
     for i, sc in enumerate(scen):
         d = df[df["scenario"] == sc]
@@ -167,7 +183,7 @@ def fte_figure(df: pd.DataFrame, category_names: dict[str, str], lang: Language,
     """FTE trajectory per staff category; one line style per scenario."""
     if df.empty:
         return empty_figure(lang, title, "dash.no_strategic_plan")
-    fig = go.Figure()
+    fig = new_figure()
     dashes = ["solid", "dash", "dot", "dashdot"]
     cats = list(dict.fromkeys(df["staff_category"]))
     for j, sc in enumerate(dict.fromkeys(df["scenario"])):
@@ -184,7 +200,7 @@ def agency_figure(df: pd.DataFrame, target_pu: float, lang: Language, title: str
     """Planned agency-cost share per year and scenario against the target."""
     if df.empty:
         return empty_figure(lang, title, "dash.no_strategic_plan")
-    fig = go.Figure()
+    fig = new_figure()
     for i, sc in enumerate(dict.fromkeys(df["scenario"])):
         d = df[df["scenario"] == sc].sort_values("year")
         fig.add_bar(x=d["year"].astype(str), y=100 * d["agency_cost_share_pu"], name=sc,
@@ -201,7 +217,7 @@ def cost_frame_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, t
     """Planned net cost per node, year and scenario against the frame (MSEK)."""
     if df.empty:
         return empty_figure(lang, title, "dash.no_strategic_plan")
-    fig = go.Figure()
+    fig = new_figure()
     for i, sc in enumerate(dict.fromkeys(df["scenario"])):
         d = df[df["scenario"] == sc]
         x = [d["node_id"].map(names).fillna(d["node_id"]), d["year"].astype(str)]
@@ -222,7 +238,7 @@ def guarantee_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, ti
     """Simulated probability of keeping each care-guarantee target, with its interval."""
     if df.empty:
         return empty_figure(lang, title, "dash.no_simulation")
-    fig = go.Figure()
+    fig = new_figure()
     for i, sc in enumerate(dict.fromkeys(df["scenario"])):
         d = df[df["scenario"] == sc]
         x = d["node_id"].map(names).fillna(d["node_id"]) + " · " + d["target"].astype(str)
@@ -242,7 +258,7 @@ def coverage_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, tit
         return empty_figure(lang, title)
     d = df.sort_values("coverage_pu", ascending=False)
     y = d["node_id"].map(names).fillna(d["node_id"])
-    fig = go.Figure()
+    fig = new_figure()
     for col, color in (("complete", LIGHT_COLORS["green"]), ("partial", LIGHT_COLORS["amber"]),
                        ("late", "#f5cba7"), ("missing", LIGHT_COLORS["red"])):
         fig.add_bar(y=y, x=100 * d[col] / d["unit_weeks"], orientation="h",
@@ -264,7 +280,7 @@ def operative_production_figure(hist: pd.DataFrame, coming: pd.DataFrame, lang: 
     """
     if hist.empty and coming.empty:
         return empty_figure(lang, title)
-    fig = go.Figure()
+    fig = new_figure()
     rep = hist[hist["reported_units"] > 0]
     fig.add_bar(x=rep["week"], y=rep["actual_cases"], name=t("dash.actual", lang),
                 marker_color=COLORS["actual"])

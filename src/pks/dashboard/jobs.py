@@ -7,7 +7,6 @@ background callbacks); ``progress(done, total, step)`` reports how far they are.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,45 +34,55 @@ class JobSpec:
     username: str
 
 
-# Entry points tried in order: (module, function). The function takes
-# ``(store, model_dir, scenario, level, progress=None)`` and returns the saved run id.
-REPLAN_ENTRIES: tuple[tuple[str, str], ...] = (
-    ("pks.optimise.run", "plan_and_save"),
-    ("pks.optimise", "plan_and_save"),
-)
+def _upper_plan(store: Any, scenario: str, level: str) -> tuple[str | None, dict[str, Any] | None]:
+    """Tables of the plan one level up (adopted first, else the newest), as ``pks plan``."""
+    info = store.latest_run("plan", scenario=scenario, level=level, status="adopted") or \
+        store.latest_run("plan", scenario=scenario, level=level)
+    if info is None:
+        return None, None
+    return info.run_id, store.load_run_tables(info.run_id)
 
 
-def _entry(candidates: tuple[tuple[str, str], ...]) -> Callable[..., Any] | None:
-    for mod, fn in candidates:
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError:
-            continue
-        f = getattr(m, fn, None)
-        if callable(f):
-            return f
-    return None
-
-
-def replan_available() -> bool:
-    """True when the optimiser exposes a plan-and-save entry point."""
-    return _entry(REPLAN_ENTRIES) is not None
+def _stored_demand(store: Any, scenario: str) -> Any:
+    """The latest stored forecast of the scenario as weekly demand, if any."""
+    info = store.latest_run("forecast", scenario=scenario)
+    if info is None or "forecast_demand" not in info.tables:
+        return None
+    f = store.load_run_tables(info.run_id, ["forecast_demand"])["forecast_demand"]
+    return f.groupby(["unit_id", "care_type", "week"], as_index=False)["demand_cases"].sum()
 
 
 def run_replan(settings: DashboardSettings, spec: JobSpec, progress: ProgressFn) -> str:
-    """Operative re-plan of the scenario from the latest actuals; returns the new run id."""
+    """Operative re-plan from the latest actuals, as ``pks plan --level operative``.
+
+    The scenario's data (with its edits) and the tactical plan (adopted, else newest) as
+    hand-off go to :func:`pks.optimise.run.plan_level`; the result is saved as a draft
+    operative plan run whose parent is the tactical plan. Returns the new run id.
+    """
+    from pks.config import load_scenario
+    from pks.config.edits import apply_edits
     from pks.data.store import Store
 
-    entry = _entry(REPLAN_ENTRIES)
-    if entry is None:
-        raise JobUnavailable("optimiser re-plan")
+    try:
+        from pks.optimise.inputs import demand_for
+        from pks.optimise.run import horizon_weeks, plan_level, save_level
+    except ImportError as exc:  # pragma: no cover - depends on the installed layers
+        raise JobUnavailable("optimiser re-plan") from exc
     progress(0, 3, "load")
+    cfg = load_scenario(settings.model_dir, spec.scenario)
     store = Store.open(settings.db_url)
     try:
+        data = apply_edits(store.read_inputs(), cfg.data_edits)
+        upper_id, upper = _upper_plan(store, cfg.name, "tactical")
+        demand = _stored_demand(store, cfg.name)
+        if demand is None:
+            demand = demand_for(data, cfg, horizon_weeks(cfg))
         progress(1, 3, "solve")
-        run_id = entry(store, settings.model_dir, spec.scenario, "operative")
-        progress(3, 3, "save")
-        return str(run_id)
+        run = plan_level(data, cfg, "operative", upper, demand)
+        if not run.result.ok:
+            raise RuntimeError(f"the operative plan did not solve ({run.result.status.value})")
+        progress(2, 3, "save")
+        return save_level(store, run, cfg, upper_id)
     finally:
         store.close()
 
@@ -124,4 +133,4 @@ def run_job(settings: DashboardSettings, spec: JobSpec, progress: ProgressFn) ->
     log.info("dashboard job %s for %s (%s)", spec.kind, spec.username, spec.scenario)
     if spec.kind == "replan":
         return run_replan(settings, spec, progress)
-    return run_simulation(settings, spec, progress)
+    return run_simulation(settings, spec, progress, settings.job_replications)

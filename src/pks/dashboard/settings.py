@@ -43,6 +43,9 @@ class DashboardSettings:
     secret_key: str = ""
     cache_ttl_s: float = 5.0
     assets_dir: str | None = None
+    job_replications: int = 20
+    """Replications of a simulation started from the dashboard (a quick look; the CLI's
+    ``pks simulate`` uses the scenario's precision rule)."""
     """Folder of extra static assets (site CSS); the package's own CSS is always included."""
 
     @property

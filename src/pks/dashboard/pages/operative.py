@@ -137,6 +137,7 @@ def operative_view(svc: DataService, principal: Principal, node: str, week: str 
         "suggestion": prod_sugg,
         "staff_suggestion": staff_sugg,
         "plan_ref": ref,
+        "explanation": svc.plan_explanation(principal, ref, lang),
     }
 
 
@@ -237,6 +238,10 @@ def register_callbacks(app: Dash, svc: DataService,
         sugg = suggestion_tables(svc, v["suggestion"], v["staff_suggestion"], lg)
         if v["plan_ref"].run_id is None:
             sugg = plan_note(v["plan_ref"], lg)
+        elif v["explanation"]:
+            sugg = html.Div([sugg, html.Details([
+                html.Summary(t("dash.sugg.explanation", lg)),
+                html.Ul([html.Li(line) for line in v["explanation"]], className="explain")])])
         state = {"page": "operative", "node": node, "week": v["week"], "scenario": scenario,
                  "level_type": level_type, "lang": lg}
         return (v["cards"], v["fig_production"], v["fig_beds"],
