@@ -103,3 +103,16 @@ def test_cli_generate_and_check(tmp_path: Path) -> None:
     assert res.exit_code == 1
     res = runner.invoke(app, ["dev", "generate-demo", "--region", "nowhere", "--check"])
     assert res.exit_code == 2
+
+
+@pytest.mark.parametrize("folder,which", [("demo_region", "demo"),
+                                           ("vasterbotten_style", "vasterbotten")])
+def test_reading_the_files_gives_the_generated_frames(folder: str, which: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    from pks.data.io import read_csv_folder
+
+    data: PlanningData = request.getfixturevalue(which)
+    read = read_csv_folder(REPO / "data" / folder)
+    for name in TABLE_NAMES:
+        pd.testing.assert_frame_equal(getattr(read, name).reset_index(drop=True),
+                                      getattr(data, name), obj=name)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -51,8 +49,10 @@ def _conformance_problems(data: PlanningData) -> list[str]:
                 if bad:
                     problems.append(f"{name}.{c.name}: invalid weeks {bad[:3]}")
             elif c.dtype == "date":
-                for x in v.unique():
-                    dt.date.fromisoformat(str(x))
+                if not pd.api.types.is_datetime64_any_dtype(s):
+                    problems.append(f"{name}.{c.name}: dtype {s.dtype}")
+                elif not (v.dt.normalize() == v).all():
+                    problems.append(f"{name}.{c.name}: not whole days")
             else:
                 if not all(isinstance(x, str) and x != "" for x in v):
                     problems.append(f"{name}.{c.name}: non-string or empty values")

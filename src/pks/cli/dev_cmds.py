@@ -8,11 +8,14 @@ Västerbotten-style instance.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pks.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from pks.data.planning_data import PlanningData
 
 DEMO_SEED = 20260101
 """Seed of the committed demo region (and of the Västerbotten-style instance)."""
@@ -25,7 +28,7 @@ REGIONS = {
 dev_app = typer.Typer(help="Utvecklarkommandon / developer commands.", no_args_is_help=True)
 
 
-def build_region(region: str, seed: int = DEMO_SEED):  # noqa: ANN201 - PlanningData
+def build_region(region: str, seed: int = DEMO_SEED) -> PlanningData:
     """Generate one of the committed regions (``demo_region`` or ``vasterbotten_style``)."""
     from pks.data.generate import demo_spec, generate_region, vasterbotten_spec
 

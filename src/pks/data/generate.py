@@ -361,7 +361,10 @@ def demo_spec() -> RegionSpec:
 
 
 def vasterbotten_spec() -> RegionSpec:
-    """A small instance in the Västerbotten hierarchy: region → förvaltning → basenhet → kostnadsställe."""
+    """A small instance in the Västerbotten hierarchy.
+
+    Region → förvaltning (administration) → basenhet (unit) → kostnadsställe (cost centre).
+    """
     root = NodeSpec("VLL", None, "Region Västerbotten", "region", "political",
                     "regionfullmaktige")
     hsf = NodeSpec("VLL-HSF", "VLL", "Hälso- och sjukvårdsförvaltningen", "administration",
@@ -548,7 +551,6 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
     all_weeks = spec.all_weeks
     sim_weeks = burn_in + week_range(f"{spec.history_first_year}-W01", spec.as_of_week)
     cal_weeks = burn_in + all_weeks
-    ncw = len(cal_weeks)
     wd = cal.workday_fraction(cal_weeks)
     vac = cal.vacation_share(cal_weeks)
     summer = cal.summer_weight(cal_weeks)
@@ -871,8 +873,9 @@ def _weekly_demo(factors: dict[int, np.ndarray], yf: np.ndarray, budget_year: in
 
 
 def _org_nodes(spec: RegionSpec) -> pd.DataFrame:
-    rows = [(n.node_id, n.parent_id, n.name, n.node_type, n.pks_level, n.owner_role, None,
-             spec.county) for n in spec.nodes]
+    rows: list[tuple[str, str | None, str, str, str, str, str | None, str]] = [
+        (n.node_id, n.parent_id, n.name, n.node_type, n.pks_level, n.owner_role, None,
+         spec.county) for n in spec.nodes]
     rows += [(u.node_id, u.parent_id, u.name, u.node_type, u.pks_level, u.owner_role, u.site,
               spec.county) for u in spec.units]
     return pd.DataFrame(rows, columns=["node_id", "parent_id", "name", "node_type", "pks_level",
@@ -960,7 +963,8 @@ def _actuals(spec: RegionSpec, rng: np.random.Generator, uid: np.ndarray, weeks:
     overtime_cap = fte_act[:, :, None] * 200.0 / WEEKS_PER_YEAR * 2.0
     overtime = np.minimum(0.03 * worked + 0.6 * shortfall, overtime_cap)
     rest = np.maximum(0.03 * worked + shortfall - overtime, 0.0)
-    agency = base_share[:, :, None] * worked + rest * np.array([0.8, 0.05, 0.12, 0.08])[None, :, None]
+    rest_share = np.array([0.8, 0.05, 0.12, 0.08])[None, :, None]
+    agency = base_share[:, :, None] * worked + rest * rest_share
     agency = agency * rng.lognormal(0.0, 0.1, size=(nu, 4, nw))
     actuals_staff = pd.DataFrame({
         "unit_id": np.repeat(uid, 4 * nw),
@@ -1026,7 +1030,7 @@ _PRESORTED = frozenset({"org_nodes", "demand_history", "actuals_production", "st
 
 
 def _finish(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Cast to schema dtypes, round floats, sort by key, reset the index."""
+    """Cast to the canonical dtypes of ``pks.data.parse``, round floats, sort by key."""
     from pks.data.schema import SCHEMAS
 
     schema = SCHEMAS[name]
@@ -1040,8 +1044,10 @@ def _finish(name: str, df: pd.DataFrame) -> pd.DataFrame:
             out[c.name] = col.astype("int64")
         elif c.dtype == "bool":
             out[c.name] = col.astype(bool)
-        else:
-            out[c.name] = col.astype(object).where(col.notna(), None)
+        elif c.dtype == "date":
+            out[c.name] = pd.to_datetime(col).astype("datetime64[ns]")
+        else:  # str and week: pandas' string dtype, missing as NaN (as pks.data.io reads them)
+            out[c.name] = pd.Series(col.to_numpy(dtype=object), dtype="str", index=col.index)
     if name not in _PRESORTED:
         out = out.sort_values(list(schema.key), kind="mergesort")
     return out.reset_index(drop=True)

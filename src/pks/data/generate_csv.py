@@ -1,4 +1,4 @@
-"""Byte-stable CSV output of generated regions (fixed float format, ``\\n`` line ends).
+"""Byte-stable CSV output of generated regions (fixed float format, LF line ends).
 
 The files of ``data/demo_region`` are written by :func:`write_region_csv` and checked by
 :func:`compare_region_csv`; both format every value the same way on every platform:
@@ -35,7 +35,7 @@ def _format_float(values: np.ndarray, decimals: int) -> list[str]:
 
 
 def table_csv_text(name: str, df: pd.DataFrame) -> str:
-    """The CSV text of one generated table (header + rows, ``\\n`` line ends)."""
+    """The CSV text of one generated table (header + rows, LF line ends)."""
     from pks.data.generate import DEFAULT_DECIMALS, FLOAT_DECIMALS
 
     schema = SCHEMAS[name]
@@ -49,9 +49,10 @@ def table_csv_text(name: str, df: pd.DataFrame) -> str:
             cols.append([str(int(v)) for v in s])
         elif c.dtype == "bool":
             cols.append(["true" if bool(v) else "false" for v in s])
+        elif c.dtype == "date":
+            cols.append(["" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d") for v in s])
         else:
-            cols.append(["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-                         for v in s])
+            cols.append(["" if pd.isna(v) else str(v) for v in s])
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(schema.column_names)

@@ -101,7 +101,8 @@ def _ratios(obs: np.ndarray, first: int) -> tuple[np.ndarray, float, np.ndarray]
     return ccr, cwr, sex_share
 
 
-def _age_one_year(pop: np.ndarray, ccr: np.ndarray, cwr: float, sex_share: np.ndarray) -> np.ndarray:
+def _age_one_year(pop: np.ndarray, ccr: np.ndarray, cwr: float,
+                  sex_share: np.ndarray) -> np.ndarray:
     nxt = np.empty_like(pop)
     nxt[:, 1:100] = pop[:, :99] * ccr[:, :99]
     nxt[:, 100] = (pop[:, 99] + pop[:, 100]) * ccr[:, 100]
