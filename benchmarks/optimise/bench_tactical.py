@@ -1,0 +1,207 @@
+"""Benchmark the tactical model: our route vs HiGHS reading MPS (the limit), linopy and Pyomo.
+
+Usage::
+
+    .venv/bin/python benchmarks/optimise/bench_tactical.py [--sizes demo,small,medium,large]
+        [--routes pks,mps,linopy,pyomo] [--out benchmarks/optimise/RESULTS.md]
+
+Each (size, route) runs in a fresh process, so peak memory (``ru_maxrss``) is that
+route's alone. Phases:
+
+* ``handoff``: inputs aligned from PlanningData + demand (pure pandas/numpy);
+* ``build``: the model object (our arrays / linopy / Pyomo);
+* ``to_solver``: hand-off of the built model into HiGHS (matrix assembly, passModel;
+  for the MPS limit: ``readModel``);
+* ``solve``: HiGHS's own ``run()``;
+* ``extract``: result tables (ours: all plan tables and duals; linopy: solution arrays).
+
+Every route uses the same HiGHS options (method chosen by size as in ``SolveConfig``:
+simplex below 200 000 columns, else IPM), and all objectives must agree to 1e-6.
+Prints a markdown table; numbers are medians of ``--repeat`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SIZES = {"demo": None, "small": (30, 5), "medium": (100, 8), "large": (300, 10)}
+
+
+def load(size: str):
+    from pks.config.schema import ScenarioConfig
+    from pks.data.generate import demo_spec, generate_region, sized_spec
+    from pks.data.weeks import weeks_of_year
+    from pks.optimise.inputs import demand_from_history
+
+    spec = demo_spec() if SIZES[size] is None else sized_spec(*SIZES[size])
+    data = generate_region(spec, 1)
+    cfg = ScenarioConfig.model_validate({"data": {"budget_year": 2026}})
+    demand = demand_from_history(data, weeks_of_year(2026))
+    return data, cfg, demand
+
+
+def method_for(n_cols: int) -> str:
+    from pks.optimise.config import SolveConfig
+
+    c = SolveConfig()
+    return "ipm" if n_cols >= c.ipm_threshold_cols else "simplex"
+
+
+def run_one(size: str, route: str, mps_path: str) -> dict:
+    from pks.optimise.levels.tactical import build_tactical, tactical_inputs
+    from pks.optimise.solve import solve
+
+    data, cfg, demand = load(size)
+    out: dict = {"size": size, "route": route}
+    t0 = time.perf_counter()
+    inp = tactical_inputs(data, cfg, demand=demand)
+    out["handoff"] = time.perf_counter() - t0
+    if route == "pks":
+        t0 = time.perf_counter()
+        m = build_tactical(inp, cfg)
+        out["build"] = time.perf_counter() - t0
+        method = method_for(m.n_vars)
+        from pks.optimise.config import SolveConfig
+
+        r = solve(m, SolveConfig(method=method))
+        out.update(to_solver=r.timings["to_solver"], solve=r.timings["solve"],
+                   extract=r.timings["extract"], objective=r.objective_sek, **m.counts(),
+                   method=method)
+        m.write_mps(mps_path)
+    elif route == "mps":
+        import highspy
+
+        n = int(json.loads(Path(mps_path + ".json").read_text())["n_vars"])
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("solver", method_for(n))
+        t0 = time.perf_counter()
+        h.readModel(mps_path)
+        out["to_solver"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        h.run()
+        out["solve"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        _ = h.getSolution().col_value
+        out["extract"] = time.perf_counter() - t0
+        out["objective"] = h.getInfo().objective_function_value
+        out["handoff"] = 0.0
+        out["build"] = 0.0
+    elif route == "linopy":
+        sys.path.insert(0, str(HERE))
+        from linopy_peer import build_linopy
+
+        t0 = time.perf_counter()
+        lm, offset = build_linopy(inp, cfg.build)
+        out["build"] = time.perf_counter() - t0
+        n = int(json.loads(Path(mps_path + ".json").read_text())["n_vars"])
+        t0 = time.perf_counter()
+        status, _ = lm.solve("highs", io_api="direct", output_flag=False, solver=method_for(n))
+        total = time.perf_counter() - t0
+        hs = lm.solver_model
+        out["solve"] = float(hs.getRunTime()) if hs is not None else total
+        out["to_solver"] = total - out["solve"]
+        t0 = time.perf_counter()
+        _ = {k: v.solution for k, v in lm.variables.items()}
+        out["extract"] = time.perf_counter() - t0
+        out["objective"] = float(lm.objective.value) + offset
+    elif route == "pyomo":
+        from pks.optimise.pyomo_route import solve_pyomo, to_pyomo
+
+        m = build_tactical(inp, cfg)
+        t0 = time.perf_counter()
+        pm = to_pyomo(m)
+        out["build"] = time.perf_counter() - t0
+        tm: dict[str, float] = {}
+        out["objective"] = solve_pyomo(pm, tm)
+        out.update(to_solver=tm["to_solver"], solve=tm["solve"], extract=0.0)
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return out
+
+
+def child(size: str, route: str, mps_path: str) -> dict:
+    cmd = [sys.executable, __file__, "--child", size, route, mps_path]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        raise RuntimeError(f"{size}/{route} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="demo,small,medium,large")
+    ap.add_argument("--routes", default="pks,mps,linopy,pyomo")
+    ap.add_argument("--pyomo-max", default="medium", help="largest size for the Pyomo route")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--out", default="")
+    ap.add_argument("--child", nargs=3)
+    a = ap.parse_args()
+    if a.child:
+        print(json.dumps(run_one(*a.child)))
+        return
+    rows = []
+    order = list(SIZES)
+    for size in a.sizes.split(","):
+        with tempfile.TemporaryDirectory() as tmp:
+            mps = str(Path(tmp) / f"{size}.mps")
+            for route in a.routes.split(","):
+                if route == "pyomo" and order.index(size) > order.index(a.pyomo_max):
+                    continue
+                reps = [child(size, route, mps) for _ in range(a.repeat)]
+                if route == "pks":
+                    Path(mps + ".json").write_text(json.dumps(reps[0]))
+                med = {k: (statistics.median(r[k] for r in reps)
+                           if isinstance(reps[0][k], float) else reps[0][k]) for k in reps[0]}
+                rows.append(med)
+                print(json.dumps(med), file=sys.stderr)
+    print(report(rows))
+    if a.out:
+        Path(a.out).write_text(report(rows) + "\n")
+
+
+def report(rows: list[dict]) -> str:
+    by = {(r["size"], r["route"]): r for r in rows}
+    lines = [
+        "# Tactical model benchmark",
+        "",
+        f"Machine: {platform.processor() or platform.machine()}, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}; "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. One run per cell, each in a "
+        "fresh process; seconds; peak = max resident set of that process.",
+        "",
+        "| size | vars | cons | nnz | method | route | handoff | build | to solver | HiGHS solve "
+        "| extract | total | outside HiGHS | × limit | × linopy | peak MB | objective |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        base = by.get((r["size"], "pks"), {})
+        total = sum(r.get(k, 0.0) for k in ("handoff", "build", "to_solver", "solve", "extract"))
+        lim = by.get((r["size"], "mps"))
+        lin = by.get((r["size"], "linopy"))
+
+        def tot(x: dict | None) -> float:
+            return sum(x.get(k, 0.0) for k in ("handoff", "build", "to_solver", "solve",
+                                               "extract")) if x else float("nan")
+        outside = (total - r.get("solve", 0.0)) / total if total else float("nan")
+        lines.append(
+            f"| {r['size']} | {base.get('n_vars', '')} | {base.get('n_cons', '')} "
+            f"| {base.get('n_nz', '')} | {base.get('method', '')} | {r['route']} "
+            f"| {r.get('handoff', 0):.2f} | {r.get('build', 0):.2f} | {r.get('to_solver', 0):.2f} "
+            f"| {r.get('solve', 0):.2f} | {r.get('extract', 0):.2f} | {total:.2f} "
+            f"| {100 * outside:.0f} % | {total / tot(lim):.2f} | {total / tot(lin):.2f} "
+            f"| {r['peak_mb']:.0f} | {r['objective']:.6e} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
