@@ -41,12 +41,17 @@ class RegionSummary:
 
 
 def division_of(tree: OrgTree, node: str) -> str | None:
-    """Nearest ancestor-or-self of ``node`` that is a division (or administration)."""
+    """Nearest ancestor-or-self of ``node`` that is a division (or administration).
+
+    Units outside every division (e.g. region-wide services) fall back to their
+    top-level node under the root.
+    """
     for kind in DIVISION_TYPES:
         found = tree.ancestor_of_type(node, kind)
         if found is not None:
             return found
-    return None
+    path = tree.path(node)
+    return path[1] if len(path) > 2 else None
 
 
 def _framed_under(tree: OrgTree, top: str, framed: set[str]) -> list[str]:
@@ -92,7 +97,8 @@ def summarise(data: PlanningData) -> RegionSummary:
     weeks = sorted(data.demand_history["week"].unique())
     frames = data.budget_frames
     framed = set(frames["node_id"])
-    div_ids = sorted(d for d in set(divisions) if d)
+    types = dict(zip(nodes["node_id"], nodes["node_type"], strict=True))
+    div_ids = sorted(d for d in set(divisions) if d and types.get(d) in DIVISION_TYPES)
     rows = []
     for d in div_ids:
         for n in _framed_under(tree, d, framed):
