@@ -12,13 +12,13 @@ from pks.forecast.backtest import (
     MONTHLY_BUCKETS,
     WEEKLY_BUCKETS,
     WEEKLY_SPEC,
+    BacktestReport,
     BacktestSeries,
     ae_series,
     rtt_series,
     run_series,
     summarise,
     write_report,
-    BacktestReport,
 )
 from pks.forecast.calendar import working_days_weeks
 from pks.forecast.model import seasonal_naive, week_phase

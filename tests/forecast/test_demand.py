@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from .tiny import COUNTY, make_cfg, make_data
 
 from pks.data.weeks import weeks_of_year
 from pks.forecast.demand import FORECAST_COLUMNS, ForecastInputError, forecast_demand
 from pks.forecast.demography import population_by_band
+
+from .tiny import COUNTY, make_cfg, make_data
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +148,59 @@ def test_fast_index_matches_reference(tiny_data) -> None:
     pd.testing.assert_frame_equal(ref, fast, rtol=1e-12)
     assert ref.loc[2025].sum() == pytest.approx(1.0)
     assert ref.loc[2027].sum() > ref.loc[2026].sum() > 1.0  # 80+ grows 3 %/year
+
+
+def test_history_population_is_the_same_for_every_scenario(tiny_data) -> None:
+    """When history years have no registered population (the demo region's SCB data end
+    in 2015), the reference projection standardises the history for every scenario, so
+    a scenario with a different past still gives the same history-only forecast and
+    `no_change` still reproduces it."""
+    pop = tiny_data.population
+    obs = pop[pop["scenario"] == "observed"]
+    rows = [pop[pop["scenario"] != "observed"], obs[obs["year"] <= 2022]]
+    for name, bump in (("scb", 1.0), ("boom", 1.3)):
+        past = obs[obs["year"] >= 2023].copy()
+        past["scenario"] = name
+        past["population_persons"] *= np.where(past["age"] >= 80, bump ** (past["year"] - 2022),
+                                               1.0)
+        rows.append(past)
+    boom_future = pop[pop["scenario"] == "scb"].copy()
+    boom_future["scenario"] = "boom"
+    rows.append(boom_future)
+    nochange = obs[obs["year"] == 2025].copy()
+    for year in range(2025, 2029):
+        nochange = nochange.assign(scenario="no_change", year=year)
+        rows.append(nochange)
+    data = tiny_data.replace(population=pd.concat([r for r in rows if len(r)],
+                                                  ignore_index=True))
+    cols = FORECAST_COLUMNS[4:]
+    h_scb = forecast_demand(data, make_cfg("scb"), use_demography=False).forecast_demand
+    h_boom = forecast_demand(data, make_cfg("boom"), use_demography=False).forecast_demand
+    pd.testing.assert_frame_equal(h_scb[cols], h_boom[cols], rtol=1e-12)
+    nc = forecast_demand(data, make_cfg("no_change")).forecast_demand
+    pd.testing.assert_frame_equal(nc[cols], h_scb[cols], rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_demo_region_scenarios(demo_model_dir) -> None:
+    """On the demo region: `pop_no_change` reproduces the history-only forecast exactly,
+    and the industrial-growth scenario (more people) gives more demand than SCB."""
+    from pathlib import Path
+
+    from pks.config import load_scenario
+    from pks.data.io import read_csv_folder
+
+    cfg = load_scenario(demo_model_dir, "base")
+    if not (Path(cfg.data.instance_dir) / "demand_history.csv").exists():
+        pytest.skip("demo region data not generated")
+    data = read_csv_folder(cfg.data.instance_dir)
+    data = data.replace(care_types=data.care_types.head(8))
+    cols = FORECAST_COLUMNS[4:]
+    nc = forecast_demand(data, load_scenario(demo_model_dir, "pop_no_change")).forecast_demand
+    ho = forecast_demand(data, cfg, use_demography=False).forecast_demand
+    pd.testing.assert_frame_equal(nc[cols], ho[cols], rtol=1e-12)
+    scb = forecast_demand(data, cfg).forecast_demand
+    ind = forecast_demand(data, load_scenario(demo_model_dir, "industrial_growth")
+                          ).forecast_demand
+    last = scb["week"].str.startswith("2028")
+    assert ind.loc[last, "demand_cases"].sum() > scb.loc[last, "demand_cases"].sum()

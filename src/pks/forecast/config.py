@@ -20,6 +20,9 @@ class ForecastConfig(FrozenModel):
     """Estimate the effect of working days per week (Swedish public holidays)."""
     standardise_history: bool = True
     """Divide the history by the demographic index before fitting (no double counting)."""
+    history_population_scenario: str = "scb"
+    """Projection used for history years without registered population (same for every
+    scenario, so the fitted use rates do not depend on the scenario)."""
     queue_factor: float = 4.0
     """NHSRwaitinglist factor: target mean wait = guarantee limit / factor."""
     cv_arrival: float = 1.0

@@ -9,13 +9,16 @@ Pipeline per unit × care type (the total over both sexes is modelled; see
    ``D(year)`` relative to the last history year (``pks.forecast.demography``), so the
    history is expressed at the base-year population and its trend is the trend in *use
    rates* only — this keeps past population growth out of the ETS trend so it is not
-   counted twice;
+   counted twice. The history's population is a fact, not a scenario: it is the
+   registered population where the table has it, else the reference projection
+   ``forecast.history_population_scenario`` (``scb``), the same for every scenario;
 3. calendar-adjusted ETS (``pks.forecast.model``): ISO-week seasonal factors (incl. week
    53), Swedish holidays as working days per week, damped additive trend;
 4. the **history-only forecast** (population held at the base year) is multiplied by the
-   per-sex index ``D_sex(year)`` of the chosen population scenario. With the scenario
-   ``no_change`` ``D_sex`` equals the profile's sex shares in every year, so the result is
-   exactly the history-only forecast split by sex.
+   per-sex index ``D_sex(year) = Σ_band w[sex, band] × P(year)/P(base year)`` of the
+   chosen population scenario (growth relative to the scenario's own base-year value).
+   With the scenario ``no_change`` ``D_sex`` equals the profile's sex shares in every
+   year, so the result is exactly the history-only forecast split by sex.
 
 Intervals are per row; the sex rows split the total intervals in proportion
 (comonotone split), so lo/hi of the two sexes add up to the total's.
@@ -38,9 +41,9 @@ from pks.forecast._threads import single_blas_thread
 from pks.forecast.calendar import working_days_weeks
 from pks.forecast.demography import (
     PopulationError,
-    population_ratio,
     flat_index,
     population_by_band,
+    population_ratio,
     sex_shares_from_history,
 )
 from pks.forecast.model import FittedSeries, SeriesSpec, fit_series, week_phase
@@ -187,6 +190,21 @@ def _calendar_between(first: str, last: str) -> tuple[np.ndarray, np.ndarray]:
     return week_phase(weeks), working_days_weeks(weeks)
 
 
+def _ratio(cache: dict[tuple[str, str, tuple[int, ...], int], pd.DataFrame | None],
+           problems: list[str], population: pd.DataFrame, county: str, scenario: str,
+           years: tuple[int, ...], base_year: int) -> pd.DataFrame | None:
+    """Cached population ratio to the base year; a failure is listed once in ``problems``."""
+    key = (county, scenario, years, base_year)
+    if key not in cache:
+        try:
+            cache[key] = population_ratio(
+                population_by_band(population, county, scenario, list(years)), base_year)
+        except PopulationError as exc:
+            cache[key] = None
+            problems.append(str(exc))
+    return cache[key]
+
+
 def _fast_index(profile: pd.DataFrame, ratio: pd.DataFrame) -> pd.DataFrame:
     """Per-sex demographic index (as :func:`pks.forecast.demography.demographic_index`)."""
     col = {c: i for i, c in enumerate(ratio.columns)}
@@ -269,7 +287,8 @@ def _forecast_demand(
     profiles = {k: g for k, g in data.demand_age_profile.groupby(["unit_id", "care_type"])}
     wd_fc = working_days_weeks(weeks)
     keys_fc = week_phase(weeks)
-    pop_cache: dict[tuple[str, tuple[int, ...], int], pd.DataFrame | None] = {}
+    pop_cache: dict[tuple[str, str, tuple[int, ...], int], pd.DataFrame | None] = {}
+    pop_scenarios = set(data.population["scenario"].unique())
     out_series: list[SeriesForecast] = []
     frames: list[pd.DataFrame] = []
     for unit, ct in wanted:
@@ -282,24 +301,29 @@ def _forecast_demand(
         county = _unit_county(data, unit, cfg.data.county)
         prof = profiles.get((unit, ct))
         if prof is not None and len(prof) and (use_demography or fc.standardise_history):
-            yrs = tuple(sorted(set(hist_years) | set(years_fc) | {base_year}))
-            key = (county, yrs, base_year)
-            if key not in pop_cache:
-                try:
-                    pop_cache[key] = population_ratio(population_by_band(
-                        data.population, county, cfg.data.population_scenario, list(yrs)
-                    ), base_year)
-                except PopulationError as exc:
-                    pop_cache[key] = None
-                    problems.append(str(exc))
-            ratio = pop_cache[key]
-            if ratio is None:
+            hist_yrs = tuple(sorted(set(hist_years) | {base_year}))
+            fut_yrs = tuple(sorted(set(years_fc) | {base_year}))
+            ref = (fc.history_population_scenario
+                   if fc.history_population_scenario in pop_scenarios
+                   else cfg.data.population_scenario)
+            r_hist = _ratio(pop_cache, problems, data.population, county, ref, hist_yrs,
+                            base_year) if fc.standardise_history else None
+            r_fut = _ratio(pop_cache, problems, data.population, county,
+                           cfg.data.population_scenario, fut_yrs, base_year
+                           ) if use_demography else None
+            if (fc.standardise_history and r_hist is None) or (use_demography
+                                                              and r_fut is None):
                 continue
-            idx = _fast_index(prof, ratio)
-            d_hist = idx.sum(axis=1).reindex([week_year(w) for w in hist_weeks]).to_numpy() \
-                if fc.standardise_history else np.ones(len(hist_weeks))
-            if not use_demography:  # population frozen at the base year
-                idx = flat_index(years_fc, {s: float(idx.loc[base_year, s]) for s in SEXES})
+            if r_hist is not None:
+                d_hist = _fast_index(prof, r_hist).sum(axis=1).reindex(
+                    [week_year(w) for w in hist_weeks]).to_numpy()
+            else:
+                d_hist = np.ones(len(hist_weeks))
+            if r_fut is not None:
+                idx = _fast_index(prof, r_fut)
+            else:  # history-only: population frozen at the base year
+                idx = flat_index(years_fc, {s: float(prof.loc[prof["sex"] == s,
+                                                              "share_pu"].sum()) for s in SEXES})
         else:
             shares = (
                 {s: float(prof.loc[prof["sex"] == s, "share_pu"].sum()) for s in SEXES}

@@ -81,7 +81,7 @@ def population_by_band(
             rows[y] = obs.loc[y]
         elif scen is not None and y in scen.index:
             rows[y] = scen.loc[y]
-        elif scen is None and last_obs is not None and y > last_obs:
+        elif scen is None and obs is not None and last_obs is not None and y > last_obs:
             rows[y] = obs.loc[last_obs]  # no_change: hold the last observed population
         else:
             missing.append(y)
