@@ -97,12 +97,17 @@ def test_cli_generate_and_check(tmp_path: Path) -> None:
     res = runner.invoke(app, ["dev", "generate-demo", "--region", "vasterbotten_style",
                               "--out", str(out), "--check"])
     assert res.exit_code == 0, res.output
+    assert "identiska" in res.output
+    res = runner.invoke(app, ["dev", "generate-demo", "--region", "vasterbotten_style",
+                              "--out", str(out), "--check", "--lang", "en"])
+    assert res.exit_code == 0 and "identical" in res.output
     (out / "org_nodes.csv").write_text("broken\n", encoding="utf-8")
     res = runner.invoke(app, ["dev", "generate-demo", "--region", "vasterbotten_style",
                               "--out", str(out), "--check"])
     assert res.exit_code == 1
     res = runner.invoke(app, ["dev", "generate-demo", "--region", "nowhere", "--check"])
     assert res.exit_code == 2
+    assert "vasterbotten_style" in res.output
 
 
 @pytest.mark.parametrize("folder,which", [("demo_region", "demo"),

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pks.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from pks.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, LangOpt
+from pks.i18n import t
+from pks.types import Language
 
 if TYPE_CHECKING:
     from pks.data.planning_data import PlanningData
@@ -42,7 +44,7 @@ def generate_demo(out: Path | None = None, check: bool = False, region: str = "d
     from pks.data.generate_csv import compare_region_csv, write_region_csv
 
     if region not in REGIONS:
-        return EXIT_USAGE, [f"unknown region {region!r}; choose one of {sorted(REGIONS)}"]
+        return EXIT_USAGE, []
     folder = out or REGIONS[region]
     data = build_region(region, seed)
     if check:
@@ -61,22 +63,25 @@ def generate_demo_cmd(
     region: Annotated[str, typer.Option("--region", help="demo_region or "
                                         "vasterbotten_style.")] = "demo_region",
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = DEMO_SEED,
+    lang: LangOpt = "sv",
 ) -> None:
     """Regenerate (or check) the synthetic demo region's CSV files.
 
     Exit codes: 0 written or identical; 1 files differ (with --check); 2 unknown region.
     """
+    language: Language = "en" if lang == "en" else "sv"
     code, diffs = generate_demo(out, check, region, seed)
     folder = out or REGIONS.get(region, Path("?"))
     if code == EXIT_USAGE:
-        typer.echo(diffs[0], err=True)
+        typer.echo(t("dev.unknown_region", language, region=region,
+                     choices=", ".join(sorted(REGIONS))), err=True)
     elif check and diffs:
-        typer.echo(f"{len(diffs)} fil(er) skiljer sig från generatorn i {folder}: "
-                   + ", ".join(diffs), err=True)
+        typer.echo(t("dev.files_differ", language, n=len(diffs), folder=folder,
+                     files=", ".join(diffs)), err=True)
     elif check:
-        typer.echo(f"Alla filer i {folder} är identiska med generatorns utdata.")
+        typer.echo(t("dev.identical", language, folder=folder))
     else:
-        typer.echo(f"Skrev {region} till {folder}.")
+        typer.echo(t("dev.written", language, region=region, folder=folder))
     raise typer.Exit(code)
 
 
