@@ -21,8 +21,14 @@ Design (see ``benchmarks/simulate/README.md`` for the measurements behind it)
 * Capacity: the plan's ``production_cases + external_cases`` per line and week, times the
   unit's staff factor ``min_k min(1, realised supply_k / planned required_k)`` over staff
   categories ``k`` (the binding category), where realised supply = planned available hours
-  − sick leave beyond the planned level + planned overtime + planned agency hours; then
-  thinned by cancellations and no-shows.
+  − sick leave beyond the planned level + planned overtime + planned agency hours + net
+  planned transfers between units; then thinned by cancellations and no-shows. Sick leave
+  per unit, category and week is lognormal around ``sick_leave_factor`` × the planned
+  share (``staff_availability.sick_leave_pu``) with CV ``absence_cv``; only the part above
+  the planned share costs hours.
+* Workload per unit, category and week: hours required = treated cases × staff hours per
+  case; overtime = hours required beyond own available hours, planned agency and
+  transfers; utilisation = required / supply.
 * Acute care is not wait-listed: acute patients are treated on arrival (and inpatients
   take a bed).
 """
@@ -109,7 +115,7 @@ def capacity_factor(p: SimParams, rep: int) -> tuple[np.ndarray, np.ndarray]:
     sick_real = p.sick_plan * cfg.sick_leave_factor * mult
     extra = np.maximum(sick_real - p.sick_plan, 0.0)
     avail = np.maximum(p.staff_available - extra * p.staff_contracted, 0.0)
-    supply = avail + p.staff_overtime + p.staff_agency
+    supply = avail + p.staff_overtime + p.staff_agency + p.staff_transfer
     with np.errstate(divide="ignore", invalid="ignore"):
         f = np.where(p.staff_required > 0, np.minimum(1.0, supply / p.staff_required), 1.0)
     return f.min(axis=1) if n_k else np.ones((n_u, n_w)), avail
@@ -464,8 +470,8 @@ def _collect(st: _State) -> ReplicationOutput:
     n_u, n_k = len(p.units), len(p.staff_categories)
     required = np.zeros((n_u, n_k, n_w))
     np.add.at(required, p.line_unit_idx, req_l)
-    supply = st.avail + p.staff_overtime + p.staff_agency
-    overtime = np.maximum(required - st.avail - p.staff_agency, 0.0)
+    supply = st.avail + p.staff_overtime + p.staff_agency + p.staff_transfer
+    overtime = np.maximum(required - st.avail - p.staff_agency - p.staff_transfer, 0.0)
     patients = None
     if p.cfg.patient_records == "all" or (p.cfg.patient_records == "first" and st.rep == 0):
         patients = {

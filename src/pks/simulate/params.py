@@ -88,6 +88,7 @@ class SimParams:
     staff_overtime: np.ndarray
     staff_agency: np.ndarray
     staff_required: np.ndarray
+    staff_transfer: np.ndarray
     staff_contracted: np.ndarray
     sick_plan: np.ndarray
     fte: np.ndarray
@@ -351,7 +352,8 @@ def build_params(
     np.add.at(h, (ru["index"].to_numpy(), ru["staff_category"].map(kidx).to_numpy()),
               _num(ru, "staff_h_per_case").to_numpy())
     arrays = {n: np.zeros((n_u, n_k, n_w)) for n in
-              ("available_h", "overtime_h", "agency_h", "required_h")}
+              ("available_h", "overtime_h", "agency_h", "required_h", "transfer_in_h",
+               "transfer_out_h")}
     has_staff = np.zeros((n_u, n_k), dtype=bool)
     if plan_staff is not None and not plan_staff.empty:
         ps = plan_staff[plan_staff["unit_id"].isin(uidx) & plan_staff["week"].isin(widx)
@@ -426,6 +428,8 @@ def build_params(
         initial_ages=tuple(initial), list_target=list_target, staff_categories=cats,
         h_per_case=h, staff_available=arrays["available_h"],
         staff_overtime=arrays["overtime_h"], staff_agency=arrays["agency_h"],
-        staff_required=arrays["required_h"], staff_contracted=contracted, sick_plan=sick,
+        staff_required=arrays["required_h"],
+        staff_transfer=arrays["transfer_in_h"] - arrays["transfer_out_h"],
+        staff_contracted=contracted, sick_plan=sick,
         fte=fte, beds=beds, has_beds=has_beds, targets=targets, cfg=cfg,
     )
