@@ -204,3 +204,15 @@ def test_demo_region_scenarios(demo_model_dir) -> None:
                           ).forecast_demand
     last = scb["week"].str.startswith("2028")
     assert ind.loc[last, "demand_cases"].sum() > scb.loc[last, "demand_cases"].sum()
+
+
+def test_horizon_follows_plan_years() -> None:
+    from pks.config.schema import DataConfig, ScenarioConfig
+    from pks.forecast.config import ForecastConfig
+    from pks.forecast.demand import forecast_weeks
+
+    vb = ScenarioConfig(data=DataConfig(budget_year=2026, plan_years=3))
+    weeks = forecast_weeks(vb)
+    assert weeks[0] == "2026-W01" and weeks[-1] == "2029-W52"
+    short = vb.model_copy(update={"forecast": ForecastConfig(horizon_years=1)})
+    assert forecast_weeks(short)[-1] == "2026-W53"

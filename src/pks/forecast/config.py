@@ -8,8 +8,9 @@ from pks.base import FrozenModel
 class ForecastConfig(FrozenModel):
     """How demand is forecast and how capacity need is derived from it."""
 
-    horizon_years: int = 3
-    """Forecast horizon in years from the budget year (budget year + 2 plan years)."""
+    horizon_years: int | None = None
+    """Forecast horizon in years from the budget year; None = the budget year and all plan
+    years of ``data`` (Norrbotten 1 + 2, Västerbotten 1 + 3)."""
     interval_levels: tuple[float, ...] = (0.8, 0.95)
     """Prediction-interval coverages reported."""
     damped_trend: bool = True

@@ -165,8 +165,8 @@ class ForecastResult:
 
 def forecast_weeks(cfg: ScenarioConfig) -> list[str]:
     """Every ISO week of the budget year and the plan years."""
-    years = cfg.data.years[: cfg.forecast.horizon_years] if cfg.forecast.horizon_years else \
-        cfg.data.years
+    n = cfg.forecast.horizon_years
+    years = cfg.data.years if n is None else [cfg.data.budget_year + i for i in range(n)]
     return [w for y in years for w in weeks_of_year(y)]
 
 
