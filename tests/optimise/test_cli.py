@@ -1,0 +1,93 @@
+"""CLI: pks plan / plans / adopt on a small generated region (store in a temp SQLite file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pks.cli import app
+
+pytestmark = pytest.mark.solver
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    from pks.data.generate import generate_region, sized_spec
+    from pks.data.io import write_csv_folder
+
+    root = tmp_path_factory.mktemp("inst")
+    write_csv_folder(generate_region(sized_spec(4, 2), 1), root / "data")
+    m = root / "model"
+    m.mkdir()
+    (m / "model.yaml").write_text(
+        f"data:\n  instance_dir: {root / 'data'}\n  budget_year: 2026\n"
+        "  as_of_week: 2026-W20\nbuild:\n  operative_weeks: 4\n", encoding="utf-8")
+    return m
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_build_only_prints_model_size(model_dir):
+    r = invoke("plan", "--level", "tactical", "--model", str(model_dir), "--no-store",
+               "--build-only", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "Model built" in r.output and "variables" in r.output
+
+
+def test_plan_store_adopt_and_never_overwrite(model_dir, tmp_path):
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    out = tmp_path / "tac.xlsx"
+    r = invoke("plan", "--level", "tactical", "--model", str(model_dir), "--db", db,
+               "--out", str(out), "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "Saved plan" in r.output and "Plan at the Tactical level" in r.output
+    assert "plan_production" in pd.ExcelFile(out).sheet_names
+    run_id = r.output.split("Saved plan ")[1].split()[0]
+    r = invoke("adopt", run_id, "--by", "Anna Andersson", "--db", db, "--lang", "en")
+    assert r.exit_code == 0, r.output
+    r = invoke("adopt", run_id, "--by", "x", "--status", "agreed", "--db", db)
+    assert r.exit_code == 1
+    r = invoke("plan", "--level", "operative", "--model", str(model_dir), "--db", db)
+    assert r.exit_code == 0, r.output
+    assert run_id in r.output  # the adopted tactical plan is the hand-off
+    r = invoke("plan", "--level", "tactical", "--model", str(model_dir), "--db", db)
+    assert r.exit_code == 0, r.output
+    from pks.data.store import Store
+
+    with Store.open(db) as s:
+        assert s.run(run_id).status == "adopted"
+        assert len(s.runs(kind="plan", level="tactical")) == 2
+    r = invoke("plans", "--db", db)
+    assert r.exit_code == 0 and run_id in r.output and "Anna Andersson" in r.output
+
+
+def test_frame_for_unknown_node_exits_1_before_solving(model_dir, tmp_path):
+    import shutil
+
+    import yaml
+
+    data = tmp_path / "data"
+    src = Path(yaml.safe_load((model_dir / "model.yaml").read_text())["data"]["instance_dir"])
+    shutil.copytree(src, data)
+    bf = pd.read_csv(data / "budget_frames.csv")
+    bf = pd.concat([bf, pd.DataFrame([{"node_id": "GHOST", "year": 2026, "frame_sek": 1.0,
+                                       "efficiency_pu": 0.0}])])
+    bf.to_csv(data / "budget_frames.csv", index=False)
+    m = tmp_path / "model"
+    m.mkdir()
+    (m / "model.yaml").write_text(f"data:\n  instance_dir: {data}\n", encoding="utf-8")
+    r = invoke("plan", "--level", "tactical", "--model", str(m), "--no-store")
+    assert r.exit_code == 1
+    assert "GHOST" in r.output
+
+
+def test_unknown_level_is_a_usage_error(model_dir):
+    r = invoke("plan", "--level", "monthly", "--model", str(model_dir), "--no-store")
+    assert r.exit_code == 2
