@@ -204,7 +204,7 @@ def _area(div: str, code: str, name: str, role: str = "verksamhetschef") -> Node
 
 
 def demo_spec() -> RegionSpec:
-    """The demo region: a synthetic Region Norrbotten (54 producing units, 5 hospitals)."""
+    """The demo region: a synthetic Region Norrbotten (55 producing units, 5 hospitals)."""
     root = NodeSpec("NLL", None, "Region Norrbotten", "region", "political", "regionfullmaktige")
     rs = NodeSpec("NLL-RS", "NLL", "Regionstyrelsen", "board", "political", "regionstyrelse")
     divs = [
