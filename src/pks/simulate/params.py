@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 PRIORITY_CLASSES: tuple[int, ...] = (1, 2, 3, 4)
 SEXES: tuple[str, ...] = ("female", "male")
 DEMOGRAPHICS: tuple[tuple[str, str], ...] = tuple((s, a) for s in SEXES for a in AGE_BANDS)
+NEG_TOL = 1e-6
+"""Negative plan values down to this size are solver round-off and read as zero."""
 Z80 = 1.2815515655446004
 Z95 = 1.959963984540054
 DEFAULT_TARGETS: dict[str, float] = {
@@ -269,9 +271,10 @@ def build_params(
         pp["external_cases"] = 0.0
     for c in ("demand_cases", "production_cases", "external_cases"):
         pp[c] = _num(pp, c).fillna(0.0)
-        if (pp[c] < 0).any():
+        if (pp[c] < -NEG_TOL).any():
             problems.append(f"plan_production.{c} has negative values "
-                            f"({int((pp[c] < 0).sum())} rows)")
+                            f"({int((pp[c] < -NEG_TOL).sum())} rows)")
+        pp[c] = pp[c].clip(lower=0.0)  # solver round-off (|x| <= NEG_TOL)
     if demand is not None and "demand_cases" in demand:
         if (_num(demand, "demand_cases") < 0).any():
             problems.append("forecast demand_cases has negative values")
@@ -364,9 +367,9 @@ def build_params(
         for n, arr in arrays.items():
             if n in ps:
                 vals = _num(ps, n).fillna(0.0).to_numpy()
-                if (vals < 0).any():
+                if (vals < -NEG_TOL).any():
                     problems.append(f"plan_staff.{n} has negative values")
-                np.add.at(arr, (ui, ki, wi), vals)
+                np.add.at(arr, (ui, ki, wi), np.maximum(vals, 0.0))
         has_staff[ui, ki] = True
     fte = np.zeros((n_u, n_k))
     st = data.staffing[data.staffing["unit_id"].isin(uidx)
