@@ -1,0 +1,55 @@
+"""Demo region: regression reference and the independent MPS solve (slow)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import highspy
+import pytest
+
+from pks.config import load_scenario
+from pks.optimise.inputs import demand_from_history
+from pks.optimise.levels.tactical import build_tactical, tactical_inputs
+from pks.optimise.solve import solve
+
+pytestmark = [pytest.mark.slow, pytest.mark.solver]
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = tomllib.loads((Path(__file__).parent / "expected_values.toml").read_text())
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from pks.data.io import read_csv_folder
+    from pks.data.weeks import weeks_of_year
+
+    cfg = load_scenario(ROOT / "models" / "demo_region")
+    data = read_csv_folder(cfg.data.instance_dir)
+    inp = tactical_inputs(data, cfg, demand=demand_from_history(data, weeks_of_year(2026)))
+    m = build_tactical(inp, cfg)
+    return m, solve(m, cfg.solve)
+
+
+def test_demo_tactical_regression(demo):
+    m, r = demo
+    ref = EXPECTED["demo_tactical"]
+    assert r.ok
+    assert m.n_vars == ref["n_vars"]
+    assert m.n_cons == ref["n_cons"]
+    assert r.objective_sek == pytest.approx(ref["objective_sek"], rel=1e-6)
+
+
+def test_demo_objective_equals_independent_mps_solve(demo, tmp_path):
+    m, r = demo
+    path = tmp_path / "demo.mps"
+    m.write_mps(str(path))
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(path))
+    h.run()
+    assert h.getInfo().objective_function_value == pytest.approx(r.objective_sek, rel=1e-6)
+    from tests.optimise.mps_reader import read_mps, solve_linprog
+
+    lin, _ = solve_linprog(read_mps(str(path)))
+    assert lin == pytest.approx(r.objective_sek, rel=1e-6)
