@@ -15,6 +15,7 @@ Benchmarks run serially (PERFORMANCE-NOTES: two processes on this machine give ~
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -22,6 +23,8 @@ import resource
 import subprocess
 import sys
 import time
+
+print = functools.partial(print, flush=True)  # noqa: A001 - progress as it runs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -82,7 +85,13 @@ def run_case(spec: dict) -> dict:
 
 def measure(spec: dict) -> dict:
     out = subprocess.run([sys.executable, __file__, "--case", json.dumps(spec)], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        err = (out.stderr.strip().splitlines() or ["?"])[-1]
+        print(f"\n> case {spec} failed: {err}\n", flush=True)
+        return {**spec, "lines": 0, "units": 0, "patients_per_rep": float("nan"),
+                "s_per_rep": float("nan"), "reps_per_min": float("nan"),
+                "peak_rss_mb": float("nan"), "run_s": float("nan"), "build_s": float("nan")}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -110,7 +119,8 @@ def main() -> None:
         return
     q = a.quick
     print(f"# Simulator benchmark\n\nMachine: {platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."
+          f"Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."
           f" Load average at start: {os.getloadavg()[0]:.2f}.\n")
     print("## Demo region, plan year (52 weeks)\n")
     rows = [measure({"region": "demo", "reps": 2 if q else 10})]

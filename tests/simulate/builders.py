@@ -19,7 +19,8 @@ CARE = {
 
 def small_region(n_units: int = 4, start: str = "2027-W01", n_weeks: int = 26,
                  beds: float = 10.0, list_fv: int = 40, over_fv: int = 2,
-                 list_op: int = 30, over_op: int = 1) -> tuple[PlanningData, dict[str, pd.DataFrame]]:
+                 list_op: int = 30, over_op: int = 1
+                 ) -> tuple[PlanningData, dict[str, pd.DataFrame]]:
     """A region R with divisions D1, D2 and ``n_units`` units, and a sound plan for it."""
     units = [f"U{i + 1}" for i in range(n_units)]
     org = [("R", None, "Region", "region", "political", "regionstyrelse")]
@@ -54,7 +55,7 @@ def small_region(n_units: int = 4, start: str = "2027-W01", n_weeks: int = 26,
     hist_week = add_weeks(start, -1)
     hist = []
     for u in units:
-        for ct, (_k, acute, _s, _l, d, _c, _h) in CARE.items():
+        for ct, (_k, _a, _s, _l, d, _c, _h) in CARE.items():
             n, m = ((list_fv, over_fv) if ct == "first_visit" else
                     (list_op, over_op) if ct == "operation" else (0, 0))
             for w in week_range(add_weeks(start, -13), hist_week):

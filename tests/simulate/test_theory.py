@@ -10,12 +10,13 @@ import math
 
 import numpy as np
 import pytest
-from .builders import line_params
 from scipy import stats
 
 from pks.simulate.analysis import mean_ci
 from pks.simulate.config import SimulateConfig
 from pks.simulate.model import run_replication
+
+from .builders import line_params
 
 ALPHA = 0.001
 

@@ -31,7 +31,7 @@ from pks.types import Language
 
 log = logging.getLogger(__name__)
 
-TOP_TYPES = ("region", "board", "administration", "division")
+TOP_TYPES = ("region", "administration", "division")
 
 
 def _lang(lang: str) -> Language:

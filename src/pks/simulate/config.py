@@ -21,7 +21,7 @@ class SimulateConfig(FrozenModel):
     of the key KPI (region share treated within the guarantee) is at most
     ``target_half_width``, between ``min_replications`` and ``max_replications``."""
     target_half_width: float = Field(0.005, gt=0)
-    """Sequential rule: target absolute CI half-width of the key KPI (a share, so 0.005 = ±0,5 pp)."""
+    """Sequential rule: target absolute CI half-width of the key KPI (a share: 0.005 = ±0,5 pp)."""
     alpha: float = Field(0.05, gt=0, lt=1)
     """Significance level of every confidence interval (0.05 = 95 % intervals)."""
     min_replications: int = Field(20, ge=2)

@@ -102,7 +102,7 @@ def _p_lost(p: SimParams) -> float:
 
 
 def capacity_factor(p: SimParams, rep: int) -> tuple[np.ndarray, np.ndarray]:
-    """Staff factor per unit and week, and realised available own hours per unit × category × week."""
+    """Staff factor ``[unit, week]`` and realised own available hours ``[unit, category, week]``."""
     cfg = p.cfg
     n_u, n_k, n_w = p.staff_available.shape
     mult = np.ones((n_u, n_k, n_w))

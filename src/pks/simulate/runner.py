@@ -79,7 +79,7 @@ def run_replications(
         todo = [(0, r) for r in range(len(outs), n_target)]
         done0 = len(outs)
 
-        def prog(d: int, t: int, done0: int = done0) -> None:
+        def prog(d: int, t: int, done0: int = done0, n_target: int = n_target) -> None:
             if progress:
                 progress(done0 + d, max(n_target, done0 + t))
 
