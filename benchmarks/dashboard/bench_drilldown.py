@@ -84,6 +84,7 @@ def main() -> None:
 
     app = create_app(settings)
     client = app.server.test_client()
+    client.get("/")
     http = []
     for page in ("/operativ", "/taktisk", "/strategisk"):
         times = []
@@ -110,7 +111,7 @@ def main() -> None:
 def _layout_request(page: str, node: str) -> dict[str, object]:
     """The request Dash Pages sends to render a page for a URL (path + query)."""
     return {
-        "output": "_pages_content.children..._pages_store.data",
+        "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"},
                     {"id": "_pages_store", "property": "data"}],
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": page},

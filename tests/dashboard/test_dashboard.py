@@ -16,10 +16,10 @@ from pks.dashboard.access import (
     LOCAL_USER,
     AccessDenied,
     Principal,
+    UserRecord,
     authenticate,
     hash_password,
     load_users,
-    UserRecord,
     write_users,
 )
 from pks.dashboard.app import export_frame, header_view
@@ -120,7 +120,8 @@ def test_drill_view_and_header(svc: DataService, units):
     crumbs, chips = drill_view(svc, LOCAL_USER, tree.root, "sv")
     assert [c.id["node"] for c in chips[1:]] == tree.children(tree.root)
     crumbs, chips = drill_view(svc, LOCAL_USER, units[0], "sv")
-    assert chips == [] and len([c for c in crumbs if getattr(c, "id", None)]) == tree.depth(units[0])
+    links = [c for c in crumbs if getattr(c, "id", None)]
+    assert chips == [] and len(links) == tree.depth(units[0])
     head = header_view("/taktisk", "?lang=en&node=X", units[0], LOCAL_USER, False,
                        [("/operativ", "dash.nav.operative"), ("/taktisk", "dash.nav.tactical")])
     nav = head[1].children

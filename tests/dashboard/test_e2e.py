@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from pks.dashboard.access import Principal, UserRecord, hash_password, write_users
@@ -135,7 +134,8 @@ def test_every_page_drill_down_and_language(page, local_app: Served):
         name = pg.locator("#children .chip").first.inner_text()
         pg.locator("#children .chip").first.click()
         pg.wait_for_function(
-            "(n) => document.querySelector('#breadcrumb .crumb-current')?.innerText === n", arg=name)
+            "(n) => document.querySelector('#breadcrumb .crumb-current')?.innerText === n",
+            arg=name)
         depth += 1
     assert depth >= 3  # region → board → division → area → unit in the generated region
     # the deviation table follows: a unit lists only itself

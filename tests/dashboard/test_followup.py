@@ -40,7 +40,8 @@ def test_production_weekly_roll_up_is_exact(tree):
     w1 = f[f["week"] == "2026-W01"].set_index("node_id")
     assert w1.loc["U1", "plan_cases"] == 20.0 and w1.loc["U1", "actual_cases"] == 18.0
     assert w1.loc["R", "plan_cases"] == 120.0 and w1.loc["R", "actual_cases"] == 108.0
-    assert w1.loc["D1", "actual_cases"] == w1.loc["U1", "actual_cases"] + w1.loc["U2", "actual_cases"]
+    d1 = w1.loc["U1", "actual_cases"] + w1.loc["U2", "actual_cases"]
+    assert w1.loc["D1", "actual_cases"] == d1
     assert w1.loc["R", "deviation_pu"] == pytest.approx(-0.1)
     # unreported weeks: plan counts, the deviation does not read missing as zero
     w8 = f[f["week"] == "2026-W08"].set_index("node_id")

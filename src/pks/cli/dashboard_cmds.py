@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from pks.cli.common import (
+    DEFAULT_DB_URL,
     DEFAULT_MODEL_DIR,
     EXIT_INVALID,
     EXIT_RUN_FAILED,
@@ -22,7 +23,6 @@ from pks.cli.common import (
     DbOpt,
     LangOpt,
     ModelOpt,
-    default_db_url,
 )
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to bind (127.0.0.1 = this "
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
     """Add the dashboard commands to the ``pks`` app."""
 
     @app.command("dashboard")
-    def dashboard(db: DbOpt = default_db_url(), model: ModelOpt = DEFAULT_MODEL_DIR,
+    def dashboard(db: DbOpt = DEFAULT_DB_URL, model: ModelOpt = DEFAULT_MODEL_DIR,
                   host: HostOpt = "127.0.0.1", port: PortOpt = 8050, users: UsersOpt = None,
                   scenario: ScenarioOpt = "base") -> None:
         """Serve the follow-up dashboard (Swedish, with an English switch)."""
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(month: Annotated[str, typer.Option("--month", help="Month YYYY-MM.")],
                out: Annotated[Path, typer.Option("--out", help="FILE.html or FILE.pdf")],
-               db: DbOpt = default_db_url(), model: ModelOpt = DEFAULT_MODEL_DIR,
+               db: DbOpt = DEFAULT_DB_URL, model: ModelOpt = DEFAULT_MODEL_DIR,
                scenario: ScenarioOpt = "base", lang: LangOpt = "sv") -> None:
         """Write the monthly follow-up report for the regional board (HTML or PDF)."""
         from pks.dashboard.access import LOCAL_USER

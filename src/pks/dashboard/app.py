@@ -143,7 +143,8 @@ _LOGIN_HTML = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">
 <form method="post" class="login card"><h2>{{title}}</h2>
 {% if error %}<div class="note warn" id="login-error">{{error}}</div>{% endif %}
 <label>{{u}}<input name="username" id="username" autocomplete="username" required></label>
-<label>{{p}}<input name="password" id="password" type="password" autocomplete="current-password" required></label>
+<label>{{p}}<input name="password" id="password" type="password"
+ autocomplete="current-password" required></label>
 <button class="btn" id="login-button" type="submit">{{b}}</button></form></body></html>"""
 
 
@@ -157,7 +158,7 @@ def header_view(pathname: str | None, search: str | None, node: str | None,
     """Header: title, page links (keeping node and language), language switch, user."""
     q = _query(search)
     lang = lang_of(q.get("lang"))
-    keep = {"lang": lang}
+    keep: dict[str, str] = {"lang": lang}
     if node:
         keep["node"] = node
     links = []
@@ -174,7 +175,7 @@ def header_view(pathname: str | None, search: str | None, node: str | None,
             qq["node"] = node
         switch.append(html.A(lg.upper(), href=f"{here}?{urlencode(qq)}", id=f"lang-{lg}",
                              className="lang active" if lg == lang else "lang"))
-    user = [html.Span(t("dash.user", lang, user=principal.username,
+    user: list[Any] = [html.Span(t("dash.user", lang, user=principal.username,
                         role=t(f"dash.role.{principal.role}", lang)), className="user")]
     if login:
         user.append(html.A(t("dash.logout", lang), href="/logout", className="nav-link"))
@@ -189,7 +190,7 @@ def export_frame(svc: DataService, principal: Principal, table: str, state: dict
     """Recompute an exportable table server-side (same access checks as the page)."""
     for name in PAGE_MODULES:
         mod = importlib.import_module(f"pks.dashboard.pages.{name}")
-        fns = getattr(mod, "export_tables", lambda: {})()
+        fns: dict[str, Any] = getattr(mod, "export_tables", dict)()
         if table in fns:
             return fns[table](svc, principal, state)  # type: ignore[no-any-return]
     raise KeyError(f"unknown table {table!r}")
@@ -214,8 +215,9 @@ def create_app(settings: DashboardSettings) -> Dash:
     Path(settings.cache_dir).mkdir(parents=True, exist_ok=True)
     manager = DiskcacheManager(diskcache.Cache(settings.cache_dir))
     assets = settings.assets_dir or str(resources.files("pks.dashboard") / "assets")
-    app = Dash("pks.dashboard", server=server, use_pages=True, pages_folder="",
-               assets_folder=assets, include_assets_files=settings.assets_dir is not None,
+    app = Dash("pks.dashboard", server=server,  # type: ignore[arg-type]
+               use_pages=True, pages_folder="", assets_folder=assets,
+               include_assets_files=settings.assets_dir is not None,
                suppress_callback_exceptions=True,
                background_callback_manager=manager, title="PKS",
                update_title=None)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from dash import dcc, html
@@ -93,9 +94,10 @@ def data_table(df: pd.DataFrame, cols: Sequence[Col], lang: Language, table_id: 
 def kpi_card(title: str, value: str, detail: str, light: str, lang: Language,
              card_id: str | None = None) -> html.Div:
     """A KPI card with its traffic light."""
-    kw = {"id": card_id} if card_id else {}
+    kw: dict[str, Any] = {"id": card_id} if card_id else {}
     return html.Div([
-        html.Div([html.Span(className=f"dot dot-{light}"), html.Span(title)], className="kpi-title"),
+        html.Div([html.Span(className=f"dot dot-{light}"), html.Span(title)],
+                 className="kpi-title"),
         html.Div(value, className="kpi-value"),
         html.Div(detail, className="kpi-detail"),
         html.Span(t(f"dash.light.{light}", lang), className="sr-only"),
@@ -123,5 +125,5 @@ def graph(graph_id: str, figure: object | None = None) -> dcc.Graph:
 
 def section(title: str, *children: object, sid: str | None = None) -> html.Section:
     """A titled card on a page."""
-    kw = {"id": sid} if sid else {}
+    kw: dict[str, Any] = {"id": sid} if sid else {}
     return html.Section([html.H3(title), *children], className="card", **kw)  # type: ignore[list-item]

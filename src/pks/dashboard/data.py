@@ -369,8 +369,10 @@ class DataService:
         return by_node.reset_index(drop=True), per_unit.reset_index(drop=True)
 
     def plan_explanation(self, principal: Principal, ref: PlanRef, lang: str) -> list[str]:
-        """The optimiser's planner-language explanation of a plan (region-wide, so only for
-        users who see the whole region)."""
+        """The optimiser's planner-language explanation of a plan.
+
+        The explanation is region-wide, so only users who see the whole region get it.
+        """
         if principal.restricted or ref.run_id is None:
             return []
         ex = self.plan_tables(ref).get("plan_explanation")
@@ -420,40 +422,35 @@ class DataService:
         d = self.snapshot().data
         for sc in scenarios:
             ref = self.plan_ref(sc, "strategic")
-            t = self.plan_tables(ref)
-            pp = t.get("plan_production")
-            if pp is not None and not pp.empty:
+            pre = self._derived(("strategic_pre", sc), lambda ref=ref: _strategic_per_unit(
+                self.plan_tables(ref)))
+            pp = pre.get("production")
+            if pp is not None:
                 pp = pp[pp["unit_id"].isin(units)].copy()
                 pp["node_id"] = pp["unit_id"].map(child_of)
-                pp["year"] = pp["week"].map(week_year) if "year" not in pp else pp["year"]
                 g = pp.groupby(["node_id", "year"], as_index=False)[
                     ["demand_cases", "production_cases", "external_cases", "unmet_cases"]].sum()
                 out["demand"].append(g.assign(scenario=sc))
-            fte = t.get("plan_fte")
-            if fte is not None and not fte.empty:
-                key = "unit_id" if "unit_id" in fte.columns else "node_id"
-                f = fte[fte[key].isin(units)]
+            fte = pre.get("fte")
+            if fte is not None:
+                f = fte[fte["unit_id"].isin(units)]
                 out["fte"].append(f.groupby(["year", "staff_category"], as_index=False)["fte"]
                                   .sum().assign(scenario=sc))
-            ps = t.get("plan_staff")
-            if ps is not None and not ps.empty:
-                ps = ps[ps["unit_id"].isin(units)].copy()
-                ps["year"] = ps["week"].map(week_year)
+            ps = pre.get("staff")
+            if ps is not None:
                 from pks.followup.deviations import agency_cost_share
 
+                ps = ps[ps["unit_id"].isin(units)]
                 rows = []
                 for year, g in ps.groupby("year"):
-                    h = g.groupby(["unit_id", "staff_category"], as_index=False)[
-                        ["own_h", "agency_h"]].sum()
-                    a = agency_cost_share(h, d.staffing, d.staff_categories, tree)
-                    a = a[a["node_id"] == node_id]
-                    rows.append(a.assign(year=year))
+                    a = agency_cost_share(g, d.staffing, d.staff_categories, tree)
+                    rows.append(a[a["node_id"] == node_id].assign(year=year))
                 if rows:
                     out["agency"].append(pd.concat(rows).assign(scenario=sc))
-            pc = t.get("plan_cost")
-            if pc is not None and not pc.empty:
+            pc = pre.get("cost")
+            if pc is not None:
                 # unit rows summed up the tree (exact), compared with each node's own frame
-                per_unit = pc[pc["node_id"].isin(units)].rename(columns={"node_id": "unit_id"})
+                per_unit = pc[pc["unit_id"].isin(units)]
                 c = roll_up(per_unit, tree, ["net_cost_sek"], by=["year"])
                 c = c[c["node_id"].isin([node_id, *children])]
                 frames = d.budget_frames[["node_id", "year", "frame_sek"]]
@@ -482,6 +479,31 @@ class DataService:
                 raise AccessDenied(f"{principal.username} may not report for {foreign}")
         self.store.replace_actuals(tables)
         self.invalidate()
+
+
+def _strategic_per_unit(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A strategic plan's tables summed to unit × year (× category): small and fast to filter."""
+    out: dict[str, pd.DataFrame] = {}
+    pp = t.get("plan_production")
+    if pp is not None and not pp.empty:
+        pp = pp.assign(year=pp["week"].map(week_year)) if "year" not in pp else pp
+        out["production"] = pp.groupby(["unit_id", "year"], as_index=False)[
+            ["demand_cases", "production_cases", "external_cases", "unmet_cases"]].sum()
+    fte = t.get("plan_fte")
+    if fte is not None and not fte.empty:
+        key = "unit_id" if "unit_id" in fte.columns else "node_id"
+        out["fte"] = fte.rename(columns={key: "unit_id"}).groupby(
+            ["unit_id", "staff_category", "year"], as_index=False)["fte"].sum()
+    ps = t.get("plan_staff")
+    if ps is not None and not ps.empty:
+        ps = ps.assign(year=ps["week"].map(week_year)) if "year" not in ps else ps
+        out["staff"] = ps.groupby(["unit_id", "staff_category", "year"], as_index=False)[
+            ["own_h", "agency_h"]].sum()
+    pc = t.get("plan_cost")
+    if pc is not None and not pc.empty:
+        out["cost"] = pc[["node_id", "year", "net_cost_sek"]].rename(
+            columns={"node_id": "unit_id"})
+    return out
 
 
 def valid_week_or(default: str, week: str | None) -> str:

@@ -70,9 +70,11 @@ _PROCESS_SECRET = secrets.token_hex(32)
 
 
 def settings_from_env(env: dict[str, str] | None = None) -> DashboardSettings:
-    """Settings from ``PKS_DATABASE_URL``, ``PKS_MODEL_DIR``, ``PKS_SCENARIO``,
-    ``PKS_DASHBOARD_HOST``, ``PKS_DASHBOARD_PORT``, ``PKS_USERS_FILE``, ``PKS_REQUIRE_LOGIN``,
-    ``PKS_CACHE_DIR`` and ``PKS_SECRET_KEY``.
+    """Settings from the environment.
+
+    Reads ``PKS_DATABASE_URL``, ``PKS_MODEL_DIR``, ``PKS_SCENARIO``, ``PKS_DASHBOARD_HOST``,
+    ``PKS_DASHBOARD_PORT``, ``PKS_USERS_FILE``, ``PKS_REQUIRE_LOGIN``, ``PKS_CACHE_DIR`` and
+    ``PKS_SECRET_KEY``.
 
     A deployed app (gunicorn behind a proxy) requires login unless ``PKS_REQUIRE_LOGIN=0``.
     """

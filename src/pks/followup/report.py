@@ -61,7 +61,10 @@ def _esc(x: object) -> str:
 
 
 def _table(df: pd.DataFrame, cols: list[tuple[str, str, str]], lang: Language) -> str:
-    """cols: (column, header, kind) with kind in {text, num0, num1, pct, msek, light, key:<prefix>}."""
+    """HTML table; ``cols`` are (column, header, kind).
+
+    ``kind`` is one of text, num0, num1, pct, msek, light or ``key:<catalogue prefix>``.
+    """
     head = "".join(f"<th class='{'num' if k.startswith(('num', 'pct', 'msek')) else ''}'>"
                    f"{_esc(h)}</th>" for _, h, k in cols)
     rows = []
@@ -72,7 +75,8 @@ def _table(df: pd.DataFrame, cols: list[tuple[str, str, str]], lang: Language) -
             missing = v is None or (isinstance(v, float) and pd.isna(v))
             if kind == "light":
                 lt = "none" if missing else str(v)
-                cells.append(f"<td><span class='dot {lt}'></span>{_esc(t('dash.light.' + lt, lang))}</td>")
+                label = _esc(t("dash.light." + lt, lang))
+                cells.append(f"<td><span class='dot {lt}'></span>{label}</td>")
             elif kind.startswith("key:"):
                 cells.append(f"<td>{'' if missing else _esc(t(kind[4:] + str(v), lang))}</td>")
             elif kind == "text":
@@ -157,8 +161,10 @@ def board_report_html(fi: FollowupInputs, th: Thresholds, *, year: int, month: i
                       region_name: str, lang: Language = "sv",
                       forecast_method: str = "plan", grace_weeks: int = 1,
                       node_type: str = "division") -> str:
-    """The monthly report: production, waiting lists, staff, economy and coverage per
-    ``node_type`` (divisions by default) and the region, year to date up to ``month``.
+    """The monthly board report as one HTML page.
+
+    Production, waiting lists, staff, economy and coverage per ``node_type`` (divisions by
+    default) and the region, year to date up to ``month``.
 
     Raises
     ------

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from pks.dashboard import ids
-from pks.dashboard.access import Principal
+from pks.dashboard.access import LOCAL_USER, Principal
 from pks.dashboard.data import DataService
 from pks.i18n import t
 from pks.types import Language
@@ -29,7 +29,8 @@ def node_options(svc: DataService, principal: Principal, lang: Language
                  ) -> list[dict[str, str]]:
     """Dropdown options of every node the user may see, indented by depth, tree order."""
     tree = svc.tree()
-    visible = set(svc.nodes_below(principal, tree.root, None)) if not principal.restricted \
+    root = svc.default_node(LOCAL_USER)
+    visible = set(svc.nodes_below(principal, root, None)) if not principal.restricted \
         else set()
     if principal.restricted:
         for u in principal.units:
@@ -99,7 +100,8 @@ def drill_view(svc: DataService, principal: Principal, node: str, lang: Language
     """Breadcrumb (root → node, only ancestors the user may open) and child buttons."""
     tree = svc.tree()
     svc.check(principal, node)
-    visible = set(svc.nodes_below(principal, tree.root, None)) if not principal.restricted \
+    root = svc.default_node(LOCAL_USER)
+    visible = set(svc.nodes_below(principal, root, None)) if not principal.restricted \
         else {n for u in principal.units if u in tree.nodes.index
               for n in svc.nodes_below(principal, u, None)}
     crumbs: list[Any] = []
