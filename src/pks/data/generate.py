@@ -14,20 +14,15 @@ Västerbotten hierarchy style and :func:`sized_spec` a benchmark region of any s
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
 from pks.data import generate_calendar as cal
-from pks.data.generate_history import simulate
-from pks.data.generate_population import (
-    PopulationScenario,
-    norrbotten_scenarios,
-    project,
-    vasterbotten_scenarios,
-)
+from pks.data.generate_history import SimResult, simulate
+from pks.data.generate_population import project
 from pks.data.generate_profiles import (
     AGE_BANDS,
     AGE_PROFILES,
@@ -35,11 +30,15 @@ from pks.data.generate_profiles import (
     PROFILES,
     CareTypeProfile,
 )
+from pks.data.generate_regions import HOSPITALS, demo_spec, sized_spec, vasterbotten_spec
+from pks.data.generate_spec import FrameSpec, NodeSpec, RegionSpec, UnitSpec
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_range, weeks_of_year
 
+__all__ = ["HOSPITALS", "FrameSpec", "NodeSpec", "RegionSpec", "UnitSpec", "demo_spec",
+           "generate_region", "sized_spec", "vasterbotten_spec"]
+
 SEXES = ("female", "male")
-HOSPITALS = ("Sunderby", "Piteå", "Kalix", "Gällivare", "Kiruna")
 WEEKS_PER_YEAR = 52.18
 
 # Staff categories: id, Swedish, English, contracted hours per FTE and year, LPIK cost type.
@@ -70,386 +69,8 @@ VACATION_SCALE = np.array([0.92, 1.0, 1.0, 1.0])
 UTILISATION_TARGET = 0.90
 
 
-@dataclass(frozen=True)
-class NodeSpec:
-    """A non-producing organisation node (region, board, division, area, administration)."""
-
-    node_id: str
-    parent_id: str | None
-    name: str
-    node_type: str
-    pks_level: str
-    owner_role: str
-
-
-@dataclass(frozen=True)
-class UnitSpec:
-    """A producing leaf (unit / basenhet, or cost centre in the Västerbotten style).
-
-    Attributes
-    ----------
-    profile : key of :data:`pks.data.generate_profiles.PROFILES` (or ``"generic"``).
-    size : volume scale of the profile (1 = a mid-sized unit of its specialty).
-    staffing_pu : staffed capacity relative to the expected demand (< 1: short, waiting
-        lists grow; > 1: slack).
-    behind_pu : share of the planned production missing in the actuals of the budget year.
-    actuals_missing_weeks : weeks without any follow-up (late or missing reporting, R-16).
-    agency_base_pu : share of physician hours bought from agencies in a normal week.
-    n_care_types : use only the first n care types of the profile.
-    capitation_pu : capitation revenue relative to the unit's net cost (capitation units).
-    """
-
-    node_id: str
-    parent_id: str
-    name: str
-    profile: str
-    size: float
-    site: str
-    staffing_pu: float = 1.0
-    node_type: str = "unit"
-    pks_level: str = "operative"
-    owner_role: str = "forsta_linjens_chef"
-    funding_mode: str = "frame"
-    kpp_exception: bool = False
-    behind_pu: float = 0.0
-    actuals_missing_weeks: tuple[str, ...] = ()
-    agency_base_pu: float = 0.01
-    n_care_types: int | None = None
-    capitation_pu: float = 1.0
-
-
-@dataclass(frozen=True)
-class FrameSpec:
-    """Budget frame of a node: derived from its units' cost, or fixed for the budget year.
-
-    ``fit_pu`` is the budget-year frame relative to the cost of meeting the expected
-    demand at the standard staffing (< 1: a tight frame with a gap). ``frame_sek`` fixes
-    the budget-year frame instead (e.g. the board's frame from the seed).
-    """
-
-    node_id: str
-    fit_pu: float = 1.0
-    efficiency_pu: float = 0.0
-    frame_sek: float | None = None
-
-
-@dataclass(frozen=True)
-class RegionSpec:
-    """Everything that defines a synthetic region (all other numbers are generated)."""
-
-    name: str
-    county: str
-    nodes: tuple[NodeSpec, ...]
-    units: tuple[UnitSpec, ...]
-    frames: tuple[FrameSpec, ...]
-    population_scenarios: tuple[PopulationScenario, ...]
-    history_population_scenario: str = "scb"
-    history_first_year: int = 2023
-    budget_year: int = 2026
-    plan_years: int = 2
-    as_of_week: str = "2026-W46"
-    population_last_year: int = 2035
-    volume_scale: float = 1.0
-    trend_pu_per_year: float = 0.005
-    lpik: tuple[tuple[int, str, float], ...] = field(default_factory=lambda: LPIK_NORRBOTTEN)
-
-    @property
-    def history_weeks(self) -> list[str]:
-        """Weeks of ``demand_history``: first history year W01 to the year before the budget."""
-        return week_range(f"{self.history_first_year}-W01", weeks_of_year(self.budget_year - 1)[-1])
-
-    @property
-    def all_weeks(self) -> list[str]:
-        """Weeks of the weekly capacity tables: history years to the last plan year."""
-        last = weeks_of_year(self.budget_year + self.plan_years)[-1]
-        return week_range(f"{self.history_first_year}-W01", last)
-
-    @property
-    def plan_year_list(self) -> list[int]:
-        """Budget year and plan years."""
-        return list(range(self.budget_year, self.budget_year + self.plan_years + 1))
-
-
-# LPIK per component (digest §4.4: Norrbotten, SKR EkonomiNytt 04/2022 [002:2007-2021];
-# pharmaceuticals from the Västerbotten table [003:828-839]); 2027-2028 extrapolated.
-LPIK_NORRBOTTEN: tuple[tuple[int, str, float], ...] = tuple(
-    (y, k, v) for y, row in {
-        2022: {"hourly_wage": 0.027, "social_charges": 0.032, "consumption": 0.039,
-               "pharmaceuticals": -0.007, "lpik_total": 0.027},
-        2023: {"hourly_wage": 0.030, "social_charges": 0.129, "consumption": 0.028,
-               "pharmaceuticals": -0.007, "lpik_total": 0.043},
-        2024: {"hourly_wage": 0.031, "social_charges": 0.012, "consumption": 0.026,
-               "pharmaceuticals": -0.007, "lpik_total": 0.021},
-        2025: {"hourly_wage": 0.032, "social_charges": 0.003, "consumption": 0.027,
-               "pharmaceuticals": -0.007, "lpik_total": 0.020},
-        2026: {"hourly_wage": 0.033, "social_charges": 0.056, "consumption": 0.027,
-               "pharmaceuticals": -0.007, "lpik_total": 0.031},
-        2027: {"hourly_wage": 0.033, "social_charges": 0.033, "consumption": 0.025,
-               "pharmaceuticals": -0.007, "lpik_total": 0.030},
-        2028: {"hourly_wage": 0.033, "social_charges": 0.033, "consumption": 0.025,
-               "pharmaceuticals": -0.007, "lpik_total": 0.030},
-    }.items() for k, v in row.items()
-)
-
-
 def _rng(seed: int, stream: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(stream.encode())]))
-
-
-# --------------------------------------------------------------------------- specs
-
-
-def _area(div: str, code: str, name: str, role: str = "verksamhetschef") -> NodeSpec:
-    return NodeSpec(f"{div}-{code}", div, name, "area", "tactical", role)
-
-
-def demo_spec() -> RegionSpec:
-    """The demo region: a synthetic Region Norrbotten (55 producing units, 5 hospitals)."""
-    root = NodeSpec("NLL", None, "Region Norrbotten", "region", "political", "regionfullmaktige")
-    rs = NodeSpec("NLL-RS", "NLL", "Regionstyrelsen", "board", "political", "regionstyrelse")
-    divs = [
-        NodeSpec("NLL-RS-DNV", "NLL-RS", "Division Närsjukvård", "division", "strategic",
-                 "divisionschef"),
-        NodeSpec("NLL-RS-DOS", "NLL-RS", "Division Opererande specialiteter", "division",
-                 "strategic", "divisionschef"),
-        NodeSpec("NLL-RS-DPS", "NLL-RS", "Division Psykiatri", "division", "strategic",
-                 "divisionschef"),
-        NodeSpec("NLL-RS-DDM", "NLL-RS", "Division Diagnostik och medicinsk service", "division",
-                 "strategic", "divisionschef"),
-        NodeSpec("NLL-RS-DPV", "NLL-RS", "Division Primärvård", "division", "strategic",
-                 "divisionschef"),
-        NodeSpec("NLL-RS-RGM", "NLL-RS", "Regiongemensamma verksamheter", "region_wide",
-                 "strategic", "regiondirektor"),
-    ]
-    dnv, dos, dps, ddm, dpv, rgm = (d.node_id for d in divs)
-    areas = [
-        _area(dnv, "MED", "Verksamhetsområde Medicin"),
-        _area(dnv, "AKM", "Verksamhetsområde Akutsjukvård"),
-        _area(dnv, "GER", "Verksamhetsområde Geriatrik och rehabilitering"),
-        _area(dnv, "BUM", "Verksamhetsområde Barn- och ungdomsmedicin"),
-        _area(dnv, "ONK", "Verksamhetsområde Cancervård"),
-        _area(dos, "ORT", "Verksamhetsområde Ortopedi"),
-        _area(dos, "KIR", "Verksamhetsområde Kirurgi"),
-        _area(dos, "URO", "Verksamhetsområde Urologi"),
-        _area(dos, "ONH", "Verksamhetsområde Öron-näsa-hals"),
-        _area(dos, "OGO", "Verksamhetsområde Ögonsjukvård"),
-        _area(dos, "KVI", "Verksamhetsområde Kvinnosjukvård"),
-        _area(dps, "VPS", "Verksamhetsområde Vuxenpsykiatri"),
-        _area(dps, "BUP", "Verksamhetsområde Barn- och ungdomspsykiatri"),
-        _area(ddm, "BFM", "Verksamhetsområde Bild- och funktionsmedicin"),
-        _area(dpv, "PLB", "Primärvårdsområde Luleå–Boden", "omradeschef"),
-        _area(dpv, "PPA", "Primärvårdsområde Piteå–Älvsbyn", "omradeschef"),
-        _area(dpv, "POS", "Primärvårdsområde Östra Norrbotten", "omradeschef"),
-        _area(dpv, "PMT", "Primärvårdsområde Malmfälten–Tornedalen", "omradeschef"),
-    ]
-    site_code = {"Sunderby": "SUN", "Piteå": "PIT", "Kalix": "KAL", "Gällivare": "GAL",
-                 "Kiruna": "KIR"}
-    malm = ("Gällivare", "Kiruna")
-    units: list[UnitSpec] = []
-
-    def add(area: str, site: str, name: str, profile: str, size: float, staffing: float = 1.0,
-            code: str | None = None, **kw: object) -> None:
-        parent = f"{area}"
-        uid = f"{parent}-{code or site_code[site]}"
-        somatic = profile not in ("psychiatry_inpatient", "psychiatry_outpatient",
-                                  "child_psychiatry", "primary_care")
-        extra: dict[str, object] = {"kpp_exception": site in malm and somatic}
-        if site in malm:
-            extra["agency_base_pu"] = 0.06
-        extra.update(kw)
-        units.append(UnitSpec(uid, parent, name, profile, size, site, staffing,
-                              **extra))  # type: ignore[arg-type]
-
-    med, akm, ger, bum, onk = (a.node_id for a in areas[:5])
-    ort, kir, uro, onh, ogo, kvi = (a.node_id for a in areas[5:11])
-    vps, bup, bfm = (a.node_id for a in areas[11:14])
-    plb, ppa, pos, pmt = (a.node_id for a in areas[14:18])
-    add(med, "Sunderby", "Medicinkliniken Sunderby sjukhus", "medicine", 2.4, 0.97)
-    add(med, "Sunderby", "Hjärtcentrum Sunderby sjukhus", "cardiology", 1.6, 1.0, code="SUN-HJC")
-    add(med, "Piteå", "Medicinkliniken Piteå älvdals sjukhus", "medicine", 1.1, 1.03)
-    add(med, "Kalix", "Medicinkliniken Kalix sjukhus", "medicine", 0.8, 1.02)
-    add(med, "Gällivare", "Medicinkliniken Gällivare sjukhus", "medicine", 0.9, 0.98)
-    add(med, "Kiruna", "Medicinkliniken Kiruna sjukhus", "medicine", 0.7, 0.96)
-    add(akm, "Sunderby", "Akutmottagningen Sunderby sjukhus", "emergency", 1.6)
-    add(akm, "Piteå", "Akutmottagningen Piteå älvdals sjukhus", "emergency", 0.55)
-    add(akm, "Kalix", "Akutmottagningen Kalix sjukhus", "emergency", 0.4)
-    add(akm, "Gällivare", "Akutmottagningen Gällivare sjukhus", "emergency", 0.5)
-    add(akm, "Kiruna", "Akutmottagningen Kiruna sjukhus", "emergency", 0.45)
-    add(ger, "Sunderby", "Geriatriken Sunderby sjukhus", "geriatrics", 1.2, 0.99, code="SUN-GER")
-    add(ger, "Piteå", "Rehabiliteringsmedicin Piteå älvdals sjukhus", "rehabilitation", 1.0, 0.95,
-        code="PIT-REH")
-    add(bum, "Sunderby", "Barn- och ungdomskliniken Sunderby sjukhus", "paediatrics", 1.5, 1.02)
-    add(bum, "Gällivare", "Barn- och ungdomsmottagningen Gällivare", "paediatrics", 0.4, 1.04)
-    add(onk, "Sunderby", "Onkologiska kliniken Sunderby sjukhus", "oncology", 1.3, 0.99)
-    add(ort, "Sunderby", "Ortopedkliniken Sunderby sjukhus", "orthopaedics", 1.6, 0.94,
-        behind_pu=0.06)
-    add(ort, "Piteå", "Ortopedkliniken Piteå älvdals sjukhus (planerad ortopedi)",
-        "orthopaedics", 1.0, 0.97)
-    add(ort, "Gällivare", "Ortopedkliniken Gällivare sjukhus", "orthopaedics", 0.6, 0.95)
-    add(kir, "Sunderby", "Kirurgkliniken Sunderby sjukhus", "surgery", 1.8, 0.96)
-    add(kir, "Piteå", "Kirurgkliniken Piteå älvdals sjukhus", "surgery", 0.6, 1.02)
-    add(kir, "Kalix", "Kirurgkliniken Kalix sjukhus", "surgery", 0.5, 1.03)
-    add(kir, "Gällivare", "Kirurgkliniken Gällivare sjukhus", "surgery", 0.7, 0.95,
-        behind_pu=0.08)
-    add(kir, "Kiruna", "Kirurgmottagningen Kiruna sjukhus", "surgery", 0.35, 1.0)
-    add(uro, "Sunderby", "Urologkliniken Sunderby sjukhus", "urology", 1.2, 0.95)
-    add(onh, "Sunderby", "Öron-näsa-halskliniken Sunderby sjukhus", "ent", 1.3, 0.97)
-    add(ogo, "Sunderby", "Ögonkliniken Sunderby sjukhus", "ophthalmology", 1.5, 0.96)
-    add(ogo, "Gällivare", "Ögonmottagningen Gällivare sjukhus", "ophthalmology", 0.4, 1.0)
-    add(kvi, "Sunderby", "Kvinnokliniken Sunderby sjukhus", "gynaecology", 1.4, 1.01)
-    add(kvi, "Gällivare", "Kvinnokliniken Gällivare sjukhus", "gynaecology", 0.45, 1.0)
-    add(vps, "Sunderby", "Psykiatriska kliniken Sunderby sjukhus, slutenvård",
-        "psychiatry_inpatient", 2.6, 0.98, code="SUN-SV")
-    add(vps, "Sunderby", "Psykiatrisk öppenvård Luleå–Boden", "psychiatry_outpatient", 1.6,
-        0.95, code="SUN-OV")
-    add(vps, "Piteå", "Psykiatrisk öppenvård Piteå", "psychiatry_outpatient", 0.8, 0.97)
-    add(vps, "Kalix", "Psykiatrisk öppenvård Kalix", "psychiatry_outpatient", 0.5, 1.0)
-    add(vps, "Gällivare", "Psykiatriska kliniken Gällivare, slutenvård", "psychiatry_inpatient",
-        0.8, 0.97, code="GAL-SV")
-    add(vps, "Kiruna", "Psykiatrisk öppenvård Kiruna", "psychiatry_outpatient", 0.5, 0.94,
-        behind_pu=0.05)
-    add(bup, "Sunderby", "Barn- och ungdomspsykiatrin Sunderby", "child_psychiatry", 1.4, 0.92)
-    add(bup, "Gällivare", "Barn- och ungdomspsykiatrin Gällivare", "child_psychiatry", 0.5, 0.95,
-        actuals_missing_weeks=("2026-W44", "2026-W45", "2026-W46"))
-    add(bfm, "Sunderby", "Röntgenkliniken Sunderby sjukhus", "radiology", 1.6, 0.98,
-        code="SUN-RTG")
-    add(bfm, "Piteå", "Röntgen Piteå älvdals sjukhus", "radiology", 0.6, 1.02, code="PIT-RTG")
-    add(bfm, "Gällivare", "Röntgen Gällivare sjukhus", "radiology", 0.5, 1.0, code="GAL-RTG")
-    add(bfm, "Sunderby", "Klinisk fysiologi Sunderby sjukhus", "clinical_physiology", 1.2, 0.96,
-        code="SUN-KFY")
-    pc = {"funding_mode": "capitation", "agency_base_pu": 0.10}
-    add(plb, "Sunderby", "Hälsocentralen Hertsön (Luleå)", "primary_care", 0.9, 1.0,
-        code="HER", capitation_pu=1.01, **pc)
-    add(plb, "Sunderby", "Hälsocentralen Örnäset (Luleå)", "primary_care", 0.8, 0.99,
-        code="ORN", capitation_pu=0.99, **pc)
-    add(plb, "Sunderby", "Hälsocentralen Boden", "primary_care", 1.0, 1.0, code="BOD",
-        capitation_pu=1.0, **pc)
-    add(ppa, "Piteå", "Hälsocentralen Piteå centrum", "primary_care", 1.0, 1.01, code="PIT",
-        capitation_pu=1.02, **pc)
-    add(ppa, "Piteå", "Hälsocentralen Älvsbyn", "primary_care", 0.45, 0.98, code="ALV",
-        capitation_pu=0.97, **pc)
-    add(pos, "Kalix", "Hälsocentralen Kalix", "primary_care", 0.7, 1.0, code="KAL",
-        capitation_pu=1.0, **pc)
-    add(pos, "Kalix", "Hälsocentralen Haparanda", "primary_care", 0.5, 0.97, code="HAP",
-        capitation_pu=0.98, **pc)
-    add(pmt, "Gällivare", "Hälsocentralen Gällivare", "primary_care", 0.7, 0.96, code="GAL",
-        capitation_pu=0.97, **{**pc, "agency_base_pu": 0.14})
-    add(pmt, "Kiruna", "Hälsocentralen Kiruna", "primary_care", 0.8, 0.97, code="KIR",
-        capitation_pu=0.98, **{**pc, "agency_base_pu": 0.14})
-    add(pmt, "Gällivare", "Hälsocentralen Pajala", "primary_care", 0.25, 0.95, code="PAJ",
-        capitation_pu=0.96, actuals_missing_weeks=("2026-W21", "2026-W22", "2026-W46"),
-        **{**pc, "agency_base_pu": 0.18})
-    add(pmt, "Gällivare", "Hälsocentralen Jokkmokk", "primary_care", 0.25, 0.96, code="JOK",
-        capitation_pu=0.97, **{**pc, "agency_base_pu": 0.18})
-    add(rgm, "Sunderby", "Habiliteringen Norrbotten", "habilitation", 1.5, 0.97, code="HAB")
-    add(rgm, "Sunderby", "Digitala vårdmottagningen", "digital_clinic", 1.0, 1.05, code="DIG")
-    frames = (
-        # RS regionbidrag 2025 9 854.5 mnkr [002:2484-2522] uprated by LPIK 2026 3.1 %.
-        FrameSpec("NLL-RS", frame_sek=round(9_854.5e6 * 1.031, -5)),
-        FrameSpec(dnv, fit_pu=1.01, efficiency_pu=0.005),
-        FrameSpec(dos, fit_pu=0.955),
-        FrameSpec(dps, fit_pu=1.0),
-        FrameSpec(ddm, fit_pu=1.02),
-        FrameSpec(dpv, fit_pu=1.0),
-        FrameSpec(rgm, fit_pu=1.01),
-    )
-    return RegionSpec(
-        name="Region Norrbotten (demo)", county="Norrbottens län",
-        nodes=(root, rs, *divs, *areas), units=tuple(units), frames=frames,
-        population_scenarios=norrbotten_scenarios(), history_population_scenario="region",
-    )
-
-
-def vasterbotten_spec() -> RegionSpec:
-    """A small instance in the Västerbotten hierarchy.
-
-    Region → förvaltning (administration) → basenhet (unit) → kostnadsställe (cost centre).
-    """
-    root = NodeSpec("VLL", None, "Region Västerbotten", "region", "political",
-                    "regionfullmaktige")
-    hsf = NodeSpec("VLL-HSF", "VLL", "Hälso- och sjukvårdsförvaltningen", "administration",
-                   "strategic", "forvaltningschef")
-    be = [
-        NodeSpec("VLL-HSF-ORT-NUS", "VLL-HSF", "Basenhet Ortopedi NUS", "unit", "tactical",
-                 "verksamhetschef"),
-        NodeSpec("VLL-HSF-MED-SKE", "VLL-HSF", "Basenhet Medicin Skellefteå lasarett", "unit",
-                 "tactical", "verksamhetschef"),
-        NodeSpec("VLL-HSF-PSY-LYC", "VLL-HSF", "Basenhet Psykiatri Lycksele", "unit", "tactical",
-                 "verksamhetschef"),
-        NodeSpec("VLL-HSF-PV-UME", "VLL-HSF", "Basenhet Primärvård Umeå", "unit", "tactical",
-                 "verksamhetschef"),
-    ]
-    cc = {"node_type": "cost_centre", "pks_level": "operative"}
-    units = (
-        UnitSpec("VLL-HSF-ORT-NUS-MOT", be[0].node_id, "Ortopedmottagning NUS", "orthopaedics",
-                 1.2, "Umeå (NUS)", 0.95, n_care_types=3, **cc),  # type: ignore[arg-type]
-        UnitSpec("VLL-HSF-ORT-NUS-OP", be[0].node_id, "Ortopedoperation och avdelning NUS",
-                 "orthopaedics", 1.2, "Umeå (NUS)", 0.97, **cc),  # type: ignore[arg-type]
-        UnitSpec("VLL-HSF-MED-SKE-AVD", be[1].node_id, "Medicinavdelning Skellefteå",
-                 "medicine", 1.2, "Skellefteå", 1.0, **cc),  # type: ignore[arg-type]
-        UnitSpec("VLL-HSF-MED-SKE-AKM", be[1].node_id, "Akutmottagning Skellefteå", "emergency",
-                 0.7, "Skellefteå", 1.0, **cc),  # type: ignore[arg-type]
-        UnitSpec("VLL-HSF-PSY-LYC-OV", be[2].node_id, "Psykiatrisk öppenvård Lycksele",
-                 "psychiatry_outpatient", 0.5, "Lycksele", 0.95, agency_base_pu=0.15,
-                 **cc),  # type: ignore[arg-type]
-        UnitSpec("VLL-HSF-PSY-LYC-SV", be[2].node_id, "Psykiatrisk slutenvård Lycksele",
-                 "psychiatry_inpatient", 0.6, "Lycksele", 1.0, **cc),  # type: ignore[arg-type]
-        UnitSpec("VLL-HSF-PV-UME-ALI", be[3].node_id, "Hälsocentral Ålidhem", "primary_care",
-                 0.9, "Umeå", 1.0, funding_mode="capitation", agency_base_pu=0.14,
-                 **cc),  # type: ignore[arg-type]
-        UnitSpec("VLL-HSF-PV-UME-TEG", be[3].node_id, "Hälsocentral Teg", "primary_care", 0.8,
-                 "Umeå", 0.97, funding_mode="capitation", agency_base_pu=0.14,
-                 actuals_missing_weeks=("2026-W46",), **cc),  # type: ignore[arg-type]
-    )
-    frames = (
-        FrameSpec("VLL-HSF", fit_pu=0.99),
-        # the primary-care basenhet is a result unit financed by capitation: no frame (R-33)
-        *(FrameSpec(b.node_id, fit_pu=f) for b, f in zip(be[:3], (0.97, 1.0, 1.0), strict=True)),
-    )
-    lpik = tuple((y, k, v) for y, k, v in LPIK_NORRBOTTEN)
-    return RegionSpec(
-        name="Region Västerbotten (exempel)", county="Västerbottens län",
-        nodes=(root, hsf, *be), units=units, frames=frames,
-        population_scenarios=vasterbotten_scenarios(), history_population_scenario="scb",
-        plan_years=2, lpik=lpik,
-    )
-
-
-def sized_spec(n_units: int, n_care_types: int = 5) -> RegionSpec:
-    """A benchmark region with ``n_units`` producing units of ``n_care_types`` (1–10) each.
-
-    Units are spread over divisions of about 25 units and areas of 5, the five hospital
-    sites in turn; sizes and staffing follow a fixed deterministic pattern.
-    """
-    if not 1 <= n_care_types <= len(GENERIC_PROFILE):
-        raise ValueError(f"n_care_types must be 1..{len(GENERIC_PROFILE)}")
-    if n_units < 1:
-        raise ValueError("n_units must be positive")
-    root = NodeSpec("REG", None, f"Benchmarkregion {n_units}×{n_care_types}", "region",
-                    "political", "regionfullmaktige")
-    board = NodeSpec("REG-RS", "REG", "Regionstyrelsen", "board", "political", "regionstyrelse")
-    n_div = max(1, (n_units + 24) // 25)
-    n_area = max(1, (n_units + 4) // 5)
-    divs = [NodeSpec(f"REG-RS-D{d:02d}", "REG-RS", f"Division {d + 1}", "division", "strategic",
-                     "divisionschef") for d in range(n_div)]
-    areas = [NodeSpec(f"{divs[a * n_div // n_area].node_id}-A{a:03d}",
-                      divs[a * n_div // n_area].node_id, f"Verksamhetsområde {a + 1}", "area",
-                      "tactical", "verksamhetschef") for a in range(n_area)]
-    units = []
-    for u in range(n_units):
-        area = areas[u * n_area // n_units]
-        size = 0.5 + ((u * 37) % 20) / 10.0
-        staffing = 0.93 + ((u * 53) % 13) / 100.0
-        units.append(UnitSpec(f"{area.node_id}-U{u:04d}", area.node_id, f"Enhet {u + 1}",
-                              "generic", size, HOSPITALS[u % 5], staffing,
-                              n_care_types=n_care_types))
-    frames = (FrameSpec("REG-RS", fit_pu=1.0),
-              *(FrameSpec(d.node_id, fit_pu=0.97 if i % 3 == 0 else 1.01)
-                for i, d in enumerate(divs)))
-    return RegionSpec(name=root.name, county="Norrbottens län", nodes=(root, board, *divs, *areas),
-                      units=tuple(units), frames=frames,
-                      population_scenarios=norrbotten_scenarios(),
-                      history_population_scenario="region")
 
 
 # ----------------------------------------------------------------------- generation
@@ -521,6 +142,274 @@ def _round_shares(shares: np.ndarray, decimals: int = 4) -> np.ndarray:
     return (units / scale).reshape(shares.shape)
 
 
+@dataclass(frozen=True)
+class _Calendar:
+    """The simulated and written weeks with their calendar factors (all arrays per week)."""
+
+    weeks: list[str]  # burn-in year + history years .. last plan year
+    n_burn: int  # weeks of the burn-in year (simulated, never written)
+    n_hist: int  # weeks of demand_history
+    n_sim: int  # burn-in + history + actual weeks up to the as-of week
+    actual_weeks: list[str]
+    workdays: np.ndarray
+    vacation: np.ndarray
+    summer: np.ndarray
+    xmas: np.ndarray
+    winter: np.ndarray
+    week_no: np.ndarray
+    years: np.ndarray  # ISO year of each week
+    year_frac: np.ndarray  # years since 1 January of the budget year
+
+    @classmethod
+    def of(cls, spec: RegionSpec) -> _Calendar:
+        burn_in = weeks_of_year(spec.history_first_year - 1)
+        weeks = burn_in + spec.all_weeks
+        actual = week_range(f"{spec.budget_year}-W01", spec.as_of_week)
+        n_hist = len(spec.history_weeks)
+        return cls(
+            weeks=weeks, n_burn=len(burn_in), n_hist=n_hist,
+            n_sim=len(burn_in) + n_hist + len(actual), actual_weeks=actual,
+            workdays=cal.workday_fraction(weeks), vacation=cal.vacation_share(weeks),
+            summer=cal.summer_weight(weeks), xmas=cal.christmas_weight(weeks),
+            winter=cal.winter_wave(weeks), week_no=cal.week_numbers(weeks),
+            years=np.array([int(w[:4]) for w in weeks]),
+            year_frac=cal.year_fraction(weeks, spec.budget_year),
+        )
+
+    def year_mask(self, year: int) -> np.ndarray:
+        """Weeks of ISO year ``year``."""
+        return self.years == year
+
+    @property
+    def written(self) -> np.ndarray:
+        """Weeks written to the weekly capacity tables (the burn-in year is not)."""
+        return np.arange(len(self.weeks)) >= self.n_burn
+
+
+@dataclass(frozen=True)
+class _Availability:
+    """Shares of contracted time per unit × staff category × week."""
+
+    vacation: np.ndarray
+    sick: np.ndarray
+    training: np.ndarray
+
+    @property
+    def at_work(self) -> np.ndarray:
+        """Share of contracted time at work."""
+        return 1.0 - self.vacation - self.sick - self.training
+
+
+def _availability(nu: int, c: _Calendar, rng: np.random.Generator) -> _Availability:
+    """Vacation, sick leave and training by unit, category and week (rounded to 0.1 %)."""
+    unit_vac_scale = rng.uniform(0.92, 1.08, size=(nu, 1, 1))
+    unit_sick_scale = rng.uniform(0.8, 1.25, size=(nu, 4, 1))
+    vac = np.clip(c.vacation[None, None, :] * VACATION_SCALE[None, :, None] * unit_vac_scale,
+                  0.0, 0.6)
+    sick = SICK_BASE[None, :, None] * unit_sick_scale * (1.0 + 0.25 * c.winter[None, None, :])
+    holiday = (c.summer > 0) | (c.xmas > 0)
+    train = np.where(holiday[None, None, :], 0.005, TRAINING_BASE[None, :, None]
+                     * np.ones((nu, 1, 1)))
+    return _Availability(np.round(vac, 3), np.round(sick, 3), np.round(train, 3))
+
+
+@dataclass(frozen=True)
+class _Demand:
+    """Expected demand per line and week, and its budget-year volume."""
+
+    level: np.ndarray  # (line, week): volume without season (trend × demography)
+    referrals: np.ndarray  # (line, week): expected referrals incl. season
+    annual_budget: np.ndarray  # (line,): expected cases in the budget year
+
+
+def _demand(spec: RegionSpec, nu: int, lines: _Lines, demo_factor: dict[int, np.ndarray],
+            c: _Calendar, rng: np.random.Generator) -> _Demand:
+    """Expected referrals: base volume × unit trend × demography × season."""
+    unit_trend = spec.trend_pu_per_year + rng.normal(0.0, 0.008, size=nu)
+    trend = (1.0 + unit_trend[lines.unit_idx, None]) ** c.year_frac[None, :]
+    demo = _weekly_demo(demo_factor, c.year_frac, spec.budget_year)
+    elective_season = c.workdays * (1.0 - 0.22 * c.summer) * (1.0 - 0.25 * c.xmas)
+    acute_season = (1.0 + 0.06 * c.winter) * (1.0 - 0.05 * c.summer)
+    season = np.where(lines.acute[:, None], acute_season[None, :], elective_season[None, :])
+    season = season / season.mean(axis=1, keepdims=True)
+    level = lines.per_week[:, None] * trend * demo
+    annual = level[:, c.year_mask(spec.budget_year)].mean(axis=1) * WEEKS_PER_YEAR
+    return _Demand(level, level * season, annual)
+
+
+@dataclass(frozen=True)
+class _Physical:
+    """Staffed beds and theatre hours: ordinary level per unit and per unit × week."""
+
+    beds_normal: np.ndarray
+    beds: np.ndarray
+    theatre_normal: np.ndarray
+    theatre: np.ndarray
+
+
+def _physical(units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand,
+              c: _Calendar) -> _Physical:
+    """Beds at 87 % mean occupancy and theatre hours at 85 % use, with holiday closures."""
+    nu = len(units)
+    bed_days_week = np.zeros(nu)
+    theatre_week = np.zeros(nu)
+    np.add.at(bed_days_week, lines.unit_idx, d.annual_budget / WEEKS_PER_YEAR * lines.los)
+    np.add.at(theatre_week, lines.unit_idx, d.annual_budget / WEEKS_PER_YEAR * lines.theatre_h)
+    is_psych = np.array([u.profile.startswith("psych") for u in units])
+    beds_normal = np.where(bed_days_week > 0, np.ceil(bed_days_week / 7.0 / 0.87), 0.0)
+    closure = np.where(is_psych[:, None], 0.15, 0.30) * c.summer[None, :] + 0.15 * c.xmas[None, :]
+    beds = np.round(beds_normal[:, None] * (1.0 - closure))
+    theatre_normal = np.round(theatre_week / 0.85 * 2.0) / 2.0
+    cut = 0.5 * c.summer + 0.4 * c.xmas
+    theatre = np.round(theatre_normal[:, None] * (1.0 - cut[None, :]) * c.workdays[None, :]
+                       * 2.0) / 2.0
+    return _Physical(beds_normal, beds, theatre_normal, theatre)
+
+
+def _capacity(spec: RegionSpec, units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand,
+              c: _Calendar, av: _Availability, ph: _Physical) -> np.ndarray:
+    """Expected elective production capacity per line and week (cases)."""
+    staff_factor = av.at_work.mean(axis=1) * c.workdays[None, :]  # (unit, week)
+    staff_factor = staff_factor / staff_factor.mean(axis=1, keepdims=True)
+    bed_factor = np.where(ph.beds_normal[:, None] > 0,
+                          ph.beds / np.maximum(ph.beds_normal[:, None], 1), 1.0)
+    th_factor = np.where(ph.theatre_normal[:, None] > 0,
+                         ph.theatre / np.maximum(ph.theatre_normal[:, None], 0.5), 1.0)
+    u = lines.unit_idx
+    factor = staff_factor[u]
+    factor = np.where((lines.los > 0)[:, None], np.minimum(factor, bed_factor[u]), factor)
+    factor = np.where((lines.theatre_h > 0)[:, None],
+                      np.minimum(factor, th_factor[u] * 1.05), factor)
+    staffing = np.array([x.staffing_pu for x in units])[u]
+    behind = np.array([x.behind_pu for x in units])[u]
+    in_budget = (c.years >= spec.budget_year)[None, :]
+    cap = d.level * staffing[:, None] * factor * np.where(in_budget, 1.0 - behind[:, None], 1.0)
+    # influenza wave of the budget year: sick leave up, capacity −4 % in weeks 3–9
+    flu = in_budget & (c.week_no[None, :] >= 3) & (c.week_no[None, :] <= 9)
+    return cap * np.where(flu, 0.96, 1.0)
+
+
+def _simulate(units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand, cap: np.ndarray,
+              sex_share: np.ndarray, c: _Calendar, seed: int) -> SimResult:
+    """Referrals, production and waiting lists per line × sex over the simulated weeks."""
+    nl, n = len(lines.unit_idx), c.n_sim
+    ref_s = (d.referrals[:, None, :n] * sex_share[:, :, None]).reshape(nl * 2, n)
+    cap_s = (cap[:, None, :n] * sex_share[:, :, None]).reshape(nl * 2, n)
+    is_pc = np.array([u.profile == "primary_care" for u in units])[lines.unit_idx]
+    buffer_weeks = np.where(is_pc, 0.6, 2.5)
+    init_extra = _rng(seed, "initial").uniform(0.0, 8.0, size=nl)
+    init_extra = np.where(is_pc, init_extra * 0.1, init_extra)
+    mean_ref = ref_s[:, :52].mean(axis=1)
+    buffer_s = np.floor(np.repeat(buffer_weeks, 2) * mean_ref)
+    init_s = np.floor((np.repeat(buffer_weeks + init_extra, 2)) * mean_ref)
+    guarantee_weeks = np.array([13 if p.stage in ("first_visit", "treatment") else 0
+                                for p in lines.profiles])
+    return simulate(ref_s, cap_s, np.repeat(lines.acute, 2), buffer_s, init_s,
+                    np.repeat(guarantee_weeks, 2), _rng(seed, "history"))
+
+
+def _series_frame(uid: np.ndarray, lines: _Lines, sim: SimResult, cols: slice,
+                  weeks: list[str]) -> pd.DataFrame:
+    """Rows in key order (unit, care type, week, sex) from the (line × sex, week) arrays."""
+    nl, k = len(lines.unit_idx), len(weeks)
+
+    def flat(a: np.ndarray) -> np.ndarray:
+        return a[:, cols].reshape(nl, 2, k).transpose(0, 2, 1).reshape(-1)
+
+    return pd.DataFrame({
+        "unit_id": np.repeat(uid[lines.unit_idx], 2 * k),
+        "care_type": np.repeat(lines.care_type, 2 * k),
+        "week": np.tile(np.repeat(np.array(weeks), 2), nl),
+        "sex": np.tile(np.array(SEXES), nl * k),
+        "referrals_cases": flat(sim.referrals),
+        "production_cases": flat(sim.production),
+        "waiting_list_cases": flat(sim.waiting),
+        "waiting_over_guarantee_cases": flat(sim.over_guarantee),
+    })
+
+
+@dataclass(frozen=True)
+class _Staffing:
+    """Staffing targets and staff parameters per unit × category."""
+
+    fte_need: np.ndarray  # FTE that meets the expected demand at the target utilisation
+    fte_target: np.ndarray  # bemanningsmål = need × the unit's staffing factor
+    cost_fte: np.ndarray
+    agency_max: np.ndarray
+    recruit: np.ndarray
+    attrition: np.ndarray
+    remote: np.ndarray  # (unit,)
+
+
+def _staffing(spec: RegionSpec, units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand,
+              c: _Calendar, av: _Availability, rng: np.random.Generator) -> _Staffing:
+    """Bemanningsmål from the hours the budget year's demand needs at 90 % utilisation."""
+    nu = len(units)
+    req_h = np.zeros((nu, 4))
+    np.add.at(req_h, lines.unit_idx, d.annual_budget[:, None] * lines.hours)
+    mean_avail = av.at_work[:, :, c.year_mask(spec.budget_year)].mean(axis=2)
+    fte_need = req_h / (CONTRACTED_H[None, :] * mean_avail * UTILISATION_TARGET)
+    staffing = np.array([u.staffing_pu for u in units])
+    fte_target = np.round(fte_need * staffing[:, None], 1)
+    remote = np.array([u.remote for u in units])
+    cost_fte = np.round(COST_PER_FTE[None, :] * np.where(remote, 1.04, 1.0)[:, None]
+                        * rng.uniform(0.97, 1.03, size=(nu, 4)), -3)
+    agency_max = np.round(req_h / WEEKS_PER_YEAR * np.array([0.25, 0.08, 0.12, 0.10])[None, :])
+    recruit = np.round(np.maximum(0.5, fte_target * 0.15), 1)
+    attrition = np.round(ATTRITION[None, :] + np.where(remote, 0.02, 0.0)[:, None]
+                         + rng.uniform(-0.01, 0.01, size=(nu, 4)), 3)
+    return _Staffing(fte_need, fte_target, cost_fte, agency_max, recruit, attrition, remote)
+
+
+@dataclass(frozen=True)
+class _Economy:
+    """Per-case and per-unit money (SEK)."""
+
+    var_cost: np.ndarray  # (line,)
+    revenue: np.ndarray  # (line,)
+    ext_price: np.ndarray  # (line,)
+    ext_cap: np.ndarray  # (line,)
+    fixed: np.ndarray  # (unit,)
+    capitation: np.ndarray  # (unit,) bool
+    cap_rev: np.ndarray  # (unit,)
+    cost_framed: np.ndarray  # (unit,) net cost of meeting demand that a frame must cover
+    staff_share: np.ndarray  # (unit,)
+
+
+def _economy(units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand, st: _Staffing,
+             ph: _Physical, rng: np.random.Generator) -> _Economy:
+    """Variable costs, purchased-care prices, fixed costs, capitation and framed cost."""
+    nu = len(units)
+    u = lines.unit_idx
+    profile_var = np.array([p.var_cost_sek for p in lines.profiles])
+    hourly = st.cost_fte / CONTRACTED_H[None, :]
+    internal_cost_line = (lines.hours * hourly[u]).sum(axis=1) + profile_var
+    var_cost = np.round(profile_var * rng.uniform(0.9, 1.1, size=len(u)), -1)
+    revenue = np.array([p.revenue_sek for p in lines.profiles])
+    ext_factor = np.array([p.ext_factor for p in lines.profiles])
+    ext_price = np.round(ext_factor * internal_cost_line * 1.15, -2)  # 1.15: fixed-cost share
+    ext_cap = np.where(ext_factor > 0, np.round(d.annual_budget / WEEKS_PER_YEAR * 0.15, 1), 0.0)
+    staff_cost = (st.fte_target * st.cost_fte).sum(axis=1)
+    staff_cost_full = (st.fte_need * st.cost_fte).sum(axis=1)
+    var_total = np.zeros(nu)
+    rev_total = np.zeros(nu)
+    np.add.at(var_total, u, d.annual_budget * var_cost)
+    np.add.at(rev_total, u, d.annual_budget * revenue)
+    fixed = np.round(0.12 * staff_cost + 350_000.0 * ph.beds_normal
+                     + 150_000.0 * ph.theatre_normal, -3)
+    capitation = np.array([x.funding_mode == "capitation" for x in units])
+    cap_pu = np.array([x.capitation_pu for x in units])
+    cap_rev = np.where(capitation, np.round((staff_cost_full + var_total + fixed - rev_total)
+                                            * cap_pu, -3), 0.0)
+    cost_demand_met = staff_cost_full + var_total + fixed - rev_total - cap_rev
+    # a capitation unit's surplus is its own (result unit, R-33); only a deficit is framed
+    # (the appropriation for extra missions in sparsely populated areas, [001:171-175])
+    cost_framed = np.where(capitation, np.maximum(cost_demand_met, 0.0), cost_demand_met)
+    staff_share = staff_cost_full / np.maximum(staff_cost_full + var_total + fixed, 1.0)
+    return _Economy(var_cost, revenue, ext_price, ext_cap, fixed, capitation, cap_rev,
+                    cost_framed, staff_share)
+
+
 def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
     """Generate every input table of a synthetic region.
 
@@ -535,313 +424,136 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
     ``spec.as_of_week``.
     """
     units = _sorted_units(spec)
-    nu = len(units)
-    lines = _lines(spec, _rng(seed, "structure"))
-    nl = len(lines.unit_idx)
-    # The round-trip rounding the CSV applies is applied here, so the frames equal the files.
-    lines_age = _round_shares(lines.age_share)
-    sex_share = lines_age.sum(axis=2)  # (line, sex)
-
-    # ---------------------------------------------------------------- population
-    population = project(spec.county, spec.population_scenarios, spec.population_last_year)
-    demo_factor = _demographic_factors(population, spec, lines_age)  # (line, year) dict
-
-    # ---------------------------------------------------------------- calendar
-    burn_in = weeks_of_year(spec.history_first_year - 1)
-    all_weeks = spec.all_weeks
-    sim_weeks = burn_in + week_range(f"{spec.history_first_year}-W01", spec.as_of_week)
-    cal_weeks = burn_in + all_weeks
-    wd = cal.workday_fraction(cal_weeks)
-    vac = cal.vacation_share(cal_weeks)
-    summer = cal.summer_weight(cal_weeks)
-    xmas = cal.christmas_weight(cal_weeks)
-    winter = cal.winter_wave(cal_weeks)
-    wn = cal.week_numbers(cal_weeks)
-
-    # staff availability per unit × category × week
-    rs = _rng(seed, "availability")
-    unit_vac_scale = rs.uniform(0.92, 1.08, size=(nu, 1, 1))
-    unit_sick_scale = rs.uniform(0.8, 1.25, size=(nu, 4, 1))
-    vac_ucw = np.clip(vac[None, None, :] * VACATION_SCALE[None, :, None] * unit_vac_scale,
-                      0.0, 0.6)
-    vac_ucw = np.round(vac_ucw, 3)
-    sick_ucw = SICK_BASE[None, :, None] * unit_sick_scale * (1.0 + 0.25 * winter[None, None, :])
-    sick_ucw = np.round(sick_ucw, 3)
-    holiday = (summer > 0) | (xmas > 0)
-    train_ucw = np.where(holiday[None, None, :], 0.005, TRAINING_BASE[None, :, None]
-                         * np.ones((nu, 1, 1)))
-    train_ucw = np.round(train_ucw, 3)
-    avail_ucw = 1.0 - vac_ucw - sick_ucw - train_ucw  # share of contracted time at work
-
-    # ---------------------------------------------------------------- demand means
-    yf = cal.year_fraction(cal_weeks, spec.budget_year)
-    years_of_week = np.array([int(w[:4]) for w in cal_weeks])
-    rt = _rng(seed, "trend")
-    unit_trend = spec.trend_pu_per_year + rt.normal(0.0, 0.008, size=nu)
-    trend = (1.0 + unit_trend[lines.unit_idx, None]) ** yf[None, :]
-    demo = _weekly_demo(demo_factor, yf, spec.budget_year)
-    elective_season = wd * (1.0 - 0.22 * summer) * (1.0 - 0.25 * xmas)
-    acute_season = (1.0 + 0.06 * winter) * (1.0 - 0.05 * summer)
-    season = np.where(lines.acute[:, None], acute_season[None, :], elective_season[None, :])
-    season = season / season.mean(axis=1, keepdims=True)
-    ref_mean_line = lines.per_week[:, None] * trend * demo * season  # (line, week)
-
-    # ---------------------------------------------------------------- capacity
-    staffing = np.array([u.staffing_pu for u in units])
-    unit_of_line = lines.unit_idx
-    by_year = {y: years_of_week == y for y in sorted(set(years_of_week))}
-    budget_mask = by_year[spec.budget_year]
-    annual_cases_budget = (lines.per_week[:, None] * trend * demo)[:, budget_mask].mean(axis=1) \
-        * WEEKS_PER_YEAR
-    bed_days_week = np.zeros(nu)
-    theatre_week = np.zeros(nu)
-    np.add.at(bed_days_week, unit_of_line, annual_cases_budget / WEEKS_PER_YEAR * lines.los)
-    np.add.at(theatre_week, unit_of_line, annual_cases_budget / WEEKS_PER_YEAR * lines.theatre_h)
-    is_psych = np.array([u.profile.startswith("psych") for u in units])
-    beds_normal = np.where(bed_days_week > 0, np.ceil(bed_days_week / 7.0 / 0.87), 0.0)
-    closure = np.where(is_psych[:, None], 0.15, 0.30) * summer[None, :] + 0.15 * xmas[None, :]
-    beds_w = np.round(beds_normal[:, None] * (1.0 - closure))
-    theatre_normal = np.round(theatre_week / 0.85 * 2.0) / 2.0
-    theatre_cut = 0.5 * summer + 0.4 * xmas
-    theatre_w = np.round(theatre_normal[:, None] * (1.0 - theatre_cut[None, :]) * wd[None, :]
-                         * 2.0) / 2.0
-
-    # capacity factor of each line by week (normalised to 1 over the year)
-    staff_factor = avail_ucw.mean(axis=1) * wd[None, :]  # (unit, week)
-    staff_factor = staff_factor / staff_factor.mean(axis=1, keepdims=True)
-    bed_factor = np.where(beds_normal[:, None] > 0, beds_w / np.maximum(beds_normal[:, None], 1),
-                          1.0)
-    th_factor = np.where(theatre_normal[:, None] > 0,
-                         theatre_w / np.maximum(theatre_normal[:, None], 0.5), 1.0)
-    cap_factor = staff_factor[unit_of_line]
-    uses_beds = lines.los > 0
-    uses_theatre = lines.theatre_h > 0
-    cap_factor = np.where(uses_beds[:, None], np.minimum(cap_factor, bed_factor[unit_of_line]),
-                          cap_factor)
-    cap_factor = np.where(uses_theatre[:, None],
-                          np.minimum(cap_factor, th_factor[unit_of_line] * 1.05), cap_factor)
-    level = (lines.per_week[:, None] * trend * demo)
-    behind = np.array([u.behind_pu for u in units])[unit_of_line]
-    in_budget = (years_of_week >= spec.budget_year)[None, :]
-    cap_mean_line = level * staffing[unit_of_line, None] * cap_factor * np.where(
-        in_budget, 1.0 - behind[:, None], 1.0)
-    # 2026 winter sick-leave spike (influenza) lowers capacity in weeks 3–9 of the budget year
-    flu = in_budget & (wn[None, :] >= 3) & (wn[None, :] <= 9)
-    cap_mean_line = cap_mean_line * np.where(flu, 0.96, 1.0)
-
-    # ---------------------------------------------------------------- simulation
-    n_sim = len(sim_weeks)
-    rsim = _rng(seed, "history")
-    ref_s = (ref_mean_line[:, None, :n_sim] * sex_share[:, :, None]).reshape(nl * 2, n_sim)
-    cap_s = (cap_mean_line[:, None, :n_sim] * sex_share[:, :, None]).reshape(nl * 2, n_sim)
-    acute_s = np.repeat(lines.acute, 2)
-    is_pc = np.array([u.profile == "primary_care" for u in units])[unit_of_line]
-    buffer_weeks = np.where(is_pc, 0.6, 2.5)
-    init_extra = _rng(seed, "initial").uniform(0.0, 8.0, size=nl)
-    init_extra = np.where(is_pc, init_extra * 0.1, init_extra)
-    mean_ref = ref_s[:, :52].mean(axis=1)
-    buffer_s = np.floor(np.repeat(buffer_weeks, 2) * mean_ref)
-    init_s = np.floor((np.repeat(buffer_weeks + init_extra, 2)) * mean_ref)
-    guarantee_weeks = np.array([13 if p.stage in ("first_visit", "treatment") else 0
-                                for p in lines.profiles])
-    sim = simulate(ref_s, cap_s, acute_s, buffer_s, init_s, np.repeat(guarantee_weeks, 2),
-                   rsim)
-    n_burn = len(burn_in)
-    n_hist = len(spec.history_weeks)
-
-    def series_frame(cols: slice, weeks: list[str]) -> pd.DataFrame:
-        """Rows in key order (unit, care type, week, sex) from the (line × sex, week) arrays."""
-        k = len(weeks)
-
-        def flat(a: np.ndarray) -> np.ndarray:
-            return a[:, cols].reshape(nl, 2, k).transpose(0, 2, 1).reshape(-1)
-
-        return pd.DataFrame({
-            "unit_id": np.repeat(np.array([units[i].node_id for i in unit_of_line]), 2 * k),
-            "care_type": np.repeat(lines.care_type, 2 * k),
-            "week": np.tile(np.repeat(np.array(weeks), 2), nl),
-            "sex": np.tile(np.array(SEXES), nl * k),
-            "referrals_cases": flat(sim.referrals),
-            "production_cases": flat(sim.production),
-            "waiting_list_cases": flat(sim.waiting),
-            "waiting_over_guarantee_cases": flat(sim.over_guarantee),
-        })
-
-    demand_history = series_frame(slice(n_burn, n_burn + n_hist), spec.history_weeks)
-    actual_weeks = week_range(f"{spec.budget_year}-W01", spec.as_of_week)
-    actuals_production = series_frame(slice(n_burn + n_hist, n_sim), actual_weeks)
-
-    # ---------------------------------------------------------------- staffing
-    ru = _rng(seed, "staffing")
-    hours = lines.hours
-    req_h = np.zeros((nu, 4))
-    np.add.at(req_h, unit_of_line, annual_cases_budget[:, None] * hours)
-    mean_avail = avail_ucw[:, :, budget_mask].mean(axis=2)
-    fte_need = req_h / (CONTRACTED_H[None, :] * mean_avail * UTILISATION_TARGET)
-    fte_target = np.round(fte_need * staffing[:, None], 1)
-    malm = np.array([u.kpp_exception or u.site in ("Gällivare", "Kiruna") for u in units])
-    cost_fte = np.round(COST_PER_FTE[None, :] * np.where(malm, 1.04, 1.0)[:, None]
-                        * ru.uniform(0.97, 1.03, size=(nu, 4)), -3)
-    weekly_req = req_h / WEEKS_PER_YEAR
-    agency_max = np.round(weekly_req * np.array([0.25, 0.08, 0.12, 0.10])[None, :], 0)
-    recruit = np.round(np.maximum(0.5, fte_target * 0.15), 1)
-    attrition = np.round(ATTRITION[None, :] + np.where(malm, 0.02, 0.0)[:, None]
-                         + ru.uniform(-0.01, 0.01, size=(nu, 4)), 3)
-
-    # ---------------------------------------------------------------- economy
-    hourly = cost_fte / CONTRACTED_H[None, :]
-    internal_cost_line = (hours * hourly[unit_of_line]).sum(axis=1) + np.array(
-        [p.var_cost_sek for p in lines.profiles])
-    var_cost = np.round(np.array([p.var_cost_sek for p in lines.profiles])
-                        * ru.uniform(0.9, 1.1, size=nl), -1)
-    revenue = np.array([p.revenue_sek for p in lines.profiles])
-    ext_factor = np.array([p.ext_factor for p in lines.profiles])
-    ext_price = np.round(ext_factor * internal_cost_line * 1.15, -2)  # 1.15: fixed-cost share
-    ext_cap = np.where(ext_factor > 0, np.round(annual_cases_budget / WEEKS_PER_YEAR * 0.15, 1),
-                       0.0)
-    staff_cost = (fte_target * cost_fte).sum(axis=1)
-    staff_cost_full = ((fte_need * cost_fte).sum(axis=1))
-    var_total = np.zeros(nu)
-    rev_total = np.zeros(nu)
-    np.add.at(var_total, unit_of_line, annual_cases_budget * var_cost)
-    np.add.at(rev_total, unit_of_line, annual_cases_budget * revenue)
-    fixed = np.round(0.12 * staff_cost + 350_000.0 * beds_normal + 150_000.0 * theatre_normal,
-                     -3)
-    capitation = np.array([u.funding_mode == "capitation" for u in units])
-    cap_pu = np.array([u.capitation_pu for u in units])
-    cap_rev = np.where(capitation, np.round((staff_cost_full + var_total + fixed - rev_total)
-                                            * cap_pu, -3), 0.0)
-    cost_demand_met = staff_cost_full + var_total + fixed - rev_total - cap_rev
-    # a capitation unit's surplus is its own (result unit, R-33); only a deficit is framed
-    # (the appropriation for extra missions in sparsely populated areas, [001:171-175])
-    cost_framed = np.where(capitation, np.maximum(cost_demand_met, 0.0), cost_demand_met)
-    staff_share = staff_cost_full / np.maximum(staff_cost_full + var_total + fixed, 1.0)
-
-    # ---------------------------------------------------------------- assemble tables
     uid = np.array([u.node_id for u in units])
-    org_nodes = _org_nodes(spec)
+    lines = _lines(spec, _rng(seed, "structure"))
+    # the CSV's rounding is applied here, so the frames equal the files
+    age_share = _round_shares(lines.age_share)
+    sex_share = age_share.sum(axis=2)  # (line, sex)
+    population = project(spec.county, spec.population_scenarios, spec.population_last_year)
+    c = _Calendar.of(spec)
+    av = _availability(len(units), c, _rng(seed, "availability"))
+    d = _demand(spec, len(units), lines, _demographic_factors(population, spec, age_share), c,
+                _rng(seed, "trend"))
+    ph = _physical(units, lines, d, c)
+    sim = _simulate(units, lines, d, _capacity(spec, units, lines, d, c, av, ph), sex_share, c,
+                    seed)
+    rs = _rng(seed, "staffing")
+    st = _staffing(spec, units, lines, d, c, av, rs)
+    ec = _economy(units, lines, d, st, ph, rs)
+
+    cost_indices = pd.DataFrame(list(spec.lpik), columns=["year", "cost_type", "uprating_pu"])
+    tables = {
+        "org_nodes": _org_nodes(spec),
+        **_production_tables(uid, lines, ec),
+        "staff_categories": pd.DataFrame({
+            "staff_category": [k[0] for k in STAFF_CATEGORIES],
+            "name_sv": [k[1] for k in STAFF_CATEGORIES],
+            "name_en": [k[2] for k in STAFF_CATEGORIES],
+            "contracted_h_per_fte_year": CONTRACTED_H,
+        }),
+        **_weekly_capacity_tables(uid, st, c, av, ph),
+        "unit_finance": pd.DataFrame({
+            "unit_id": uid,
+            "funding_mode": np.where(ec.capitation, "capitation", "frame"),
+            "fixed_cost_sek_per_year": ec.fixed,
+            "capitation_revenue_sek_per_year": ec.cap_rev,
+            "kpp_exception": np.array([u.kpp_exception for u in units], dtype=bool),
+        }),
+        "demand_history": _series_frame(uid, lines, sim, slice(c.n_burn, c.n_burn + c.n_hist),
+                                        spec.history_weeks),
+        "demand_age_profile": pd.DataFrame({
+            "unit_id": np.repeat(uid[lines.unit_idx], 2 * len(AGE_BANDS)),
+            "care_type": np.repeat(lines.care_type, 2 * len(AGE_BANDS)),
+            "sex": np.tile(np.repeat(np.array(SEXES), len(AGE_BANDS)), len(lines.unit_idx)),
+            "age_band": np.tile(np.array(AGE_BANDS), 2 * len(lines.unit_idx)),
+            "share_pu": age_share.reshape(-1),
+        }),
+        "population": population,
+        "budget_frames": _budget_frames(spec, uid, ec.cost_framed, ec.staff_share, cost_indices),
+        "cost_indices": cost_indices,
+        "targets": _targets(spec),
+        "actuals_production": _series_frame(uid, lines, sim,
+                                            slice(c.n_burn + c.n_hist, c.n_sim), c.actual_weeks),
+        **_actuals(units, _rng(seed, "actuals"), uid, c, st, av,
+                   sim.production[:, c.n_burn + c.n_hist:c.n_sim], lines, ph, ec),
+    }
+    missing = {(u.node_id, w) for u in units for w in u.actuals_missing_weeks}
+    for name in ("actuals_production", "actuals_staff", "actuals_unit"):
+        df = tables[name]
+        keys = pd.Series(list(zip(df["unit_id"], df["week"], strict=True)), index=df.index)
+        tables[name] = df[~keys.isin(missing)].reset_index(drop=True)
+    return PlanningData.from_tables({k: _finish(k, v) for k, v in tables.items()})
+
+
+def _production_tables(uid: np.ndarray, lines: _Lines, ec: _Economy) -> dict[str, pd.DataFrame]:
+    """care_types, care_type_priorities and resource_use."""
+    u = lines.unit_idx
+    profile_los = np.array([p.los_days or 1.0 for p in lines.profiles])
     care_types = pd.DataFrame({
-        "unit_id": uid[unit_of_line],
+        "unit_id": uid[u],
         "care_type": lines.care_type,
         "care_type_kind": [p.kind for p in lines.profiles],
         "acute": lines.acute,
         "guarantee_stage": [p.stage for p in lines.profiles],
         "mean_los_days": lines.los,
         "theatre_h_per_case": lines.theatre_h,
-        "drg_weight": np.round(np.array([p.drg for p in lines.profiles])
-                               * np.where(uses_beds, lines.los / np.maximum(
-                                   [p.los_days or 1.0 for p in lines.profiles], 0.1), 1.0), 3),
-        "variable_cost_sek_per_case": var_cost,
-        "revenue_sek_per_case": revenue,
-        "external_price_sek_per_case": ext_price,
-        "external_cases_per_week_max": ext_cap,
+        # DRG weight follows the line's length of stay around its profile's
+        "drg_weight": np.round(np.array([p.drg for p in lines.profiles]) * np.where(
+            lines.los > 0, lines.los / np.maximum(profile_los, 0.1), 1.0), 3),
+        "variable_cost_sek_per_case": ec.var_cost,
+        "revenue_sek_per_case": ec.revenue,
+        "external_price_sek_per_case": ec.ext_price,
+        "external_cases_per_week_max": ec.ext_cap,
     })
-    prio_rows = []
-    for k, p in enumerate(lines.profiles):
-        for cls, (share, wait) in enumerate(p.priorities, start=1):
-            prio_rows.append((uid[unit_of_line[k]], p.care_type, cls, share, wait))
-    care_type_priorities = pd.DataFrame(prio_rows, columns=[
-        "unit_id", "care_type", "priority_class", "share_pu", "max_wait_days"])
-    staff_categories = pd.DataFrame({
-        "staff_category": [c[0] for c in STAFF_CATEGORIES],
-        "name_sv": [c[1] for c in STAFF_CATEGORIES],
-        "name_en": [c[2] for c in STAFF_CATEGORIES],
-        "contracted_h_per_fte_year": CONTRACTED_H,
-    })
+    prio = [(uid[u[k]], p.care_type, cls, share, wait)
+            for k, p in enumerate(lines.profiles)
+            for cls, (share, wait) in enumerate(p.priorities, start=1)]
+    priorities = pd.DataFrame(prio, columns=["unit_id", "care_type", "priority_class",
+                                             "share_pu", "max_wait_days"])
     resource_use = pd.DataFrame({
-        "unit_id": np.repeat(uid[unit_of_line], 4),
+        "unit_id": np.repeat(uid[u], 4),
         "care_type": np.repeat(lines.care_type, 4),
-        "staff_category": np.tile(np.array(STAFF), nl),
-        "staff_h_per_case": hours.reshape(-1),
+        "staff_category": np.tile(np.array(STAFF), len(u)),
+        "staff_h_per_case": lines.hours.reshape(-1),
     })
-    resource_use = resource_use[resource_use["staff_h_per_case"] > 0]
-    staffing_tbl = pd.DataFrame({
+    return {"care_types": care_types, "care_type_priorities": priorities,
+            "resource_use": resource_use[resource_use["staff_h_per_case"] > 0]}
+
+
+def _weekly_capacity_tables(uid: np.ndarray, st: _Staffing, c: _Calendar, av: _Availability,
+                            ph: _Physical) -> dict[str, pd.DataFrame]:
+    """staffing, staff_availability and unit_capacity."""
+    nu = len(uid)
+    written = c.written
+    weeks = np.array(c.weeks)[written]
+    nw = len(weeks)
+    staffing = pd.DataFrame({
         "unit_id": np.repeat(uid, 4),
         "staff_category": np.tile(np.array(STAFF), nu),
-        "staffing_target_fte": fte_target.reshape(-1),
-        "cost_sek_per_fte_year": cost_fte.reshape(-1),
+        "staffing_target_fte": st.fte_target.reshape(-1),
+        "cost_sek_per_fte_year": st.cost_fte.reshape(-1),
         "overtime_cost_factor_pu": np.tile(OVERTIME_FACTOR, nu),
         "overtime_h_per_fte_year_max": 200.0,
         "agency_cost_factor_pu": np.tile(AGENCY_FACTOR, nu),
-        "agency_h_per_week_max": agency_max.reshape(-1),
-        "recruitment_fte_per_year_max": recruit.reshape(-1),
-        "attrition_pu_per_year": attrition.reshape(-1),
+        "agency_h_per_week_max": st.agency_max.reshape(-1),
+        "recruitment_fte_per_year_max": st.recruit.reshape(-1),
+        "attrition_pu_per_year": st.attrition.reshape(-1),
     })
-    out_mask = np.array([w >= f"{spec.history_first_year}-W01" for w in cal_weeks])
-    out_weeks = [w for w, m in zip(cal_weeks, out_mask, strict=True) if m]
-    nw = len(out_weeks)
-    staff_availability = pd.DataFrame({
+    availability = pd.DataFrame({
         "unit_id": np.repeat(uid, 4 * nw),
         "staff_category": np.tile(np.repeat(np.array(STAFF), nw), nu),
-        "week": np.tile(np.array(out_weeks), nu * 4),
-        "vacation_pu": vac_ucw[:, :, out_mask].reshape(-1),
-        "sick_leave_pu": sick_ucw[:, :, out_mask].reshape(-1),
-        "training_pu": train_ucw[:, :, out_mask].reshape(-1),
+        "week": np.tile(weeks, nu * 4),
+        "vacation_pu": av.vacation[:, :, written].reshape(-1),
+        "sick_leave_pu": av.sick[:, :, written].reshape(-1),
+        "training_pu": av.training[:, :, written].reshape(-1),
     })
-    unit_capacity = pd.DataFrame({
+    capacity = pd.DataFrame({
         "unit_id": np.repeat(uid, nw),
-        "week": np.tile(np.array(out_weeks), nu),
-        "staffed_beds": beds_w[:, out_mask].reshape(-1),
-        "theatre_h_per_week": theatre_w[:, out_mask].reshape(-1),
+        "week": np.tile(weeks, nu),
+        "staffed_beds": ph.beds[:, written].reshape(-1),
+        "theatre_h_per_week": ph.theatre[:, written].reshape(-1),
     })
-    unit_finance = pd.DataFrame({
-        "unit_id": uid,
-        "funding_mode": np.where(capitation, "capitation", "frame"),
-        "fixed_cost_sek_per_year": fixed,
-        "capitation_revenue_sek_per_year": cap_rev,
-        "kpp_exception": np.array([u.kpp_exception for u in units], dtype=bool),
-    })
-    demand_age_profile = pd.DataFrame({
-        "unit_id": np.repeat(uid[unit_of_line], 2 * len(AGE_BANDS)),
-        "care_type": np.repeat(lines.care_type, 2 * len(AGE_BANDS)),
-        "sex": np.tile(np.repeat(np.array(SEXES), len(AGE_BANDS)), nl),
-        "age_band": np.tile(np.array(AGE_BANDS), 2 * nl),
-        "share_pu": lines_age.reshape(-1),
-    })
-    cost_indices = pd.DataFrame(list(spec.lpik), columns=["year", "cost_type", "uprating_pu"])
-    budget_frames = _budget_frames(spec, uid, cost_framed, staff_share, cost_indices)
-    targets = _targets(spec)
-
-    # ---------------------------------------------------------------- actuals
-    act_idx = np.array([i for i, w in enumerate(cal_weeks) if w in set(actual_weeks)])
-    actuals_staff, actuals_unit = _actuals(
-        spec, _rng(seed, "actuals"), uid, actual_weeks, act_idx, fte_target, cost_fte,
-        vac_ucw, sick_ucw, train_ucw, winter, wn, sim.production[:, n_burn + n_hist:],
-        lines, hours, beds_w, var_cost, revenue, fixed, malm)
-    missing = {(u.node_id, w) for u in units for w in u.actuals_missing_weeks}
-    if missing:
-        def drop(df: pd.DataFrame) -> pd.DataFrame:
-            keys = pd.Series(list(zip(df["unit_id"], df["week"], strict=True)), index=df.index)
-            return df[~keys.isin(missing)].reset_index(drop=True)
-        actuals_production = drop(actuals_production)
-        actuals_staff = drop(actuals_staff)
-        actuals_unit = drop(actuals_unit)
-
-    tables = {
-        "org_nodes": org_nodes,
-        "care_types": care_types,
-        "care_type_priorities": care_type_priorities,
-        "staff_categories": staff_categories,
-        "resource_use": resource_use,
-        "staffing": staffing_tbl,
-        "staff_availability": staff_availability,
-        "unit_capacity": unit_capacity,
-        "unit_finance": unit_finance,
-        "demand_history": demand_history,
-        "demand_age_profile": demand_age_profile,
-        "population": population,
-        "budget_frames": budget_frames,
-        "cost_indices": cost_indices,
-        "targets": targets,
-        "actuals_production": actuals_production,
-        "actuals_staff": actuals_staff,
-        "actuals_unit": actuals_unit,
-    }
-    return PlanningData.from_tables({k: _finish(k, v) for k, v in tables.items()})
-
-
-def _mask(weeks: list[str], year: int) -> np.ndarray:
-    return np.array([w.startswith(f"{year}-") for w in weeks])
+    return {"staffing": staffing, "staff_availability": availability, "unit_capacity": capacity}
 
 
 def _demographic_factors(population: pd.DataFrame, spec: RegionSpec,
@@ -933,31 +645,31 @@ def _targets(spec: RegionSpec) -> pd.DataFrame:
     return pd.DataFrame(rows)[cols]
 
 
-def _actuals(spec: RegionSpec, rng: np.random.Generator, uid: np.ndarray, weeks: list[str],
-             idx: np.ndarray, fte: np.ndarray, cost_fte: np.ndarray, vac: np.ndarray,
-             sick: np.ndarray, train: np.ndarray, winter: np.ndarray, wn: np.ndarray,
-             production_s: np.ndarray, lines: _Lines, hours: np.ndarray, beds_w: np.ndarray,
-             var_cost: np.ndarray, revenue: np.ndarray, fixed: np.ndarray,
-             malm: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _actuals(units: tuple[UnitSpec, ...], rng: np.random.Generator, uid: np.ndarray,
+             c: _Calendar, st: _Staffing, av: _Availability, production_s: np.ndarray,
+             lines: _Lines, ph: _Physical, ec: _Economy) -> dict[str, pd.DataFrame]:
     """Staff and unit actuals of the budget year consistent with the simulated production."""
     nu = len(uid)
+    weeks = c.actual_weeks
     nw = len(weeks)
+    idx = np.arange(c.n_burn + c.n_hist, c.n_sim)
     prod_line = production_s.reshape(-1, 2, nw).sum(axis=1)  # (line, week)
     req = np.zeros((nu, 4, nw))
-    np.add.at(req, lines.unit_idx, prod_line[:, None, :] * hours[:, :, None])
-    vacancy = rng.uniform(0.0, 0.06, size=(nu, 4)) + np.where(malm, 0.04, 0.0)[:, None]
-    fte_act = fte * (1.0 - vacancy)
-    contracted_w = fte_act[:, :, None] * (np.array([c[3] for c in STAFF_CATEGORIES])
-                                          / WEEKS_PER_YEAR)[None, :, None]
-    flu = ((wn[idx] >= 3) & (wn[idx] <= 9)).astype(float)
-    sick_act = sick[:, :, idx] * (1.0 + 0.35 * flu[None, None, :]) * rng.lognormal(
+    np.add.at(req, lines.unit_idx, prod_line[:, None, :] * lines.hours[:, :, None])
+    vacancy = rng.uniform(0.0, 0.06, size=(nu, 4)) + np.where(st.remote, 0.04, 0.0)[:, None]
+    fte_act = st.fte_target * (1.0 - vacancy)
+    contracted_w = fte_act[:, :, None] * (CONTRACTED_H / WEEKS_PER_YEAR)[None, :, None]
+    wn = c.week_no[idx]
+    flu = ((wn >= 3) & (wn <= 9)).astype(float)
+    sick_act = av.sick[:, :, idx] * (1.0 + 0.35 * flu[None, None, :]) * rng.lognormal(
         0.0, 0.12, size=(nu, 4, nw))
     sick_act = np.minimum(sick_act, 0.4)
-    at_work = np.maximum(1.0 - vac[:, :, idx] - sick_act - train[:, :, idx], 0.05)
+    at_work = np.maximum(1.0 - av.vacation[:, :, idx] - sick_act - av.training[:, :, idx], 0.05)
     worked = contracted_w * at_work
     sick_h = contracted_w * sick_act
+    # hours needed beyond a sound 95 % of the worked hours: overtime first, then agency
     shortfall = np.maximum(req - worked * 0.95, 0.0)
-    agency_base = np.array([u.agency_base_pu for u in _sorted_units(spec)])
+    agency_base = np.array([u.agency_base_pu for u in units])
     base_share = np.stack([agency_base, agency_base * 0.03, agency_base * 0.07,
                            agency_base * 0.04], axis=1)
     overtime_cap = fte_act[:, :, None] * 200.0 / WEEKS_PER_YEAR * 2.0
@@ -975,30 +687,30 @@ def _actuals(spec: RegionSpec, rng: np.random.Generator, uid: np.ndarray, weeks:
         "agency_h": np.round(agency, 1).reshape(-1),
         "sick_leave_h": np.round(sick_h, 1).reshape(-1),
     })
-    # beds: occupied bed-days ≈ admissions × LOS (Little's law), daily variation ~ Poisson
-    bed_days = np.zeros((nu, nw))
-    np.add.at(bed_days, lines.unit_idx, prod_line * lines.los[:, None])
-    # a stay spans weeks: smooth admissions with weight 7 / (LOS + 7) on the current week
+    # beds: occupied bed-days ≈ admissions × LOS (Little's law); a stay spans weeks, so
+    # admissions are smoothed with weight 7 / (LOS + 7) on the current week
     occ_line = np.empty_like(prod_line)
     alpha = np.minimum(1.0, 7.0 / (lines.los + 7.0))[:, None]
     state = prod_line[:, :1].copy()
     for w in range(nw):
         state = alpha * prod_line[:, w:w + 1] + (1.0 - alpha) * state
         occ_line[:, w:w + 1] = state
-    np.add.at(bed_days := np.zeros((nu, nw)), lines.unit_idx, occ_line * lines.los[:, None])
+    bed_days = np.zeros((nu, nw))
+    np.add.at(bed_days, lines.unit_idx, occ_line * lines.los[:, None])
     occ = bed_days / 7.0
-    beds = beds_w[:, idx]
+    # overflow: expected census above the staffed beds, daily census ~ N(occ, 1.44 occ)
+    beds = ph.beds[:, idx]
     sd = np.sqrt(np.maximum(occ, 1e-9)) * 1.2
     z = (occ - beds) / sd
     expected_excess = (occ - beds) * norm.cdf(z) + sd * norm.pdf(z)
     overflow = np.where(occ > 0, 7.0 * expected_excess, 0.0)
-    hourly = cost_fte / (np.array([c[3] for c in STAFF_CATEGORIES])[None, :])
-    staff_cost = (fte_act * cost_fte).sum(axis=1)[:, None] / WEEKS_PER_YEAR \
+    hourly = st.cost_fte / CONTRACTED_H[None, :]
+    staff_cost = (fte_act * st.cost_fte).sum(axis=1)[:, None] / WEEKS_PER_YEAR \
         + (overtime * (hourly * OVERTIME_FACTOR[None, :])[:, :, None]).sum(axis=1) \
         + (agency * (hourly * AGENCY_FACTOR[None, :])[:, :, None]).sum(axis=1)
     var = np.zeros((nu, nw))
-    np.add.at(var, lines.unit_idx, prod_line * (var_cost - revenue)[:, None])
-    cost = staff_cost + var + fixed[:, None] / WEEKS_PER_YEAR
+    np.add.at(var, lines.unit_idx, prod_line * (ec.var_cost - ec.revenue)[:, None])
+    cost = staff_cost + var + ec.fixed[:, None] / WEEKS_PER_YEAR
     actuals_unit = pd.DataFrame({
         "unit_id": np.repeat(uid, nw),
         "week": np.tile(np.array(weeks), nu),
@@ -1006,7 +718,7 @@ def _actuals(spec: RegionSpec, rng: np.random.Generator, uid: np.ndarray, weeks:
         "overflow_bed_days": np.round(overflow, 1).reshape(-1),
         "cost_sek": np.round(np.maximum(cost, 0.0), -2).reshape(-1),
     })
-    return actuals_staff, actuals_unit
+    return {"actuals_staff": actuals_staff, "actuals_unit": actuals_unit}
 
 
 # -------------------------------------------------------------- output discipline
