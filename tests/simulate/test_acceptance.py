@@ -155,6 +155,8 @@ def test_library_entry_point(store_with_plan):
     url, plan_id, _ = store_with_plan
     cfg = load_scenario("models/demo_region", "base")
     with Store.open(url) as s:
-        run = simulate_plan_run(s, plan_id, cfg, replications=2)
-        assert s.run(run.run_id).kind == "simulation"
-    assert isinstance(run.result.verdicts, pd.DataFrame)
+        run_id = simulate_plan_run(s, plan_id, cfg, replications=2)
+        info = s.run(run_id)
+        assert info.kind == "simulation" and info.parent_run_id == plan_id
+        v = s.load_run_tables(run_id, ["sim_verdicts"])["sim_verdicts"]
+    assert isinstance(v, pd.DataFrame) and len(v) > 0

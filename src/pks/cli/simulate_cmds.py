@@ -150,7 +150,7 @@ def simulate_cmd(
     from pks.simulate.config import SimulateConfig
     from pks.simulate.executor import make_executor
     from pks.simulate.params import SimInputError
-    from pks.simulate.store_io import simulate_plan_run
+    from pks.simulate.store_io import run_and_store
 
     lg = _lang(lang)
     problems: list[str] = []
@@ -200,7 +200,7 @@ def simulate_cmd(
 
     executor = make_executor(sim.scheduler, workers)
     try:
-        run = simulate_plan_run(store, plan, cfg, replications=replications,
+        run = run_and_store(store, plan, cfg, replications=replications,
                                 executor=executor, progress=cb)
     except SimInputError as exc:
         _fail(exc.problems, lg)

@@ -48,6 +48,7 @@ _LAZY = {
     "SimResult": "runner", "run_batch": "runner", "run_replications": "runner",
     "simulate_params": "runner", "simulate_plan": "runner",
     "SimulationRun": "store_io", "simulate_plan_run": "store_io",
+    "run_and_store": "store_io",
 }
 
 

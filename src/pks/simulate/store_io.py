@@ -95,6 +95,25 @@ def simulate_plan_run(
     executor: Executor | None = None,
     progress: Progress | None = None,
     note: str = "",
+) -> str:
+    """Simulate a stored plan, save the result next to it and return the new run id.
+
+    The same as :func:`run_and_store` (see there) but returns only the run id; the verdicts
+    are in the run's ``sim_verdicts`` table.
+    """
+    return run_and_store(store, plan_run_id, cfg, replications=replications,
+                         executor=executor, progress=progress, note=note).run_id
+
+
+def run_and_store(
+    store: Store,
+    plan_run_id: str,
+    cfg: ScenarioConfig,
+    *,
+    replications: int | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    note: str = "",
 ) -> SimulationRun:
     """Simulate a stored plan and save the result as a ``simulation`` run (child of the plan).
 
