@@ -1,0 +1,107 @@
+"""``pks demo``: the README's main job on the demo region, end to end.
+
+validate → load into the store → summary → forecast and capacity/bed need → strategic,
+tactical and operative plans (the tactical plan is agreed and adopted as the binding
+production plan) → simulation of the adopted tactical plan → dashboard. Each step is the
+same code as its own command (``pks validate``, ``pks load``, ``pks info``, ``pks need``,
+``pks plan``, ``pks adopt``, ``pks simulate``, ``pks dashboard``), called in-process.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pks.cli.common import (
+    DEFAULT_MODEL_DIR,
+    EXIT_RUN_FAILED,
+    DbOpt,
+    LangOpt,
+    ModelOpt,
+    default_db_url,
+)
+from pks.i18n import format_number, t
+
+
+def _step(title: str) -> float:
+    typer.echo("")
+    typer.echo(f"== {title} ==")
+    return time.perf_counter()
+
+
+def demo_cmd(
+    model: ModelOpt = DEFAULT_MODEL_DIR,
+    db: DbOpt = default_db_url(),
+    compare: Annotated[list[str] | None, typer.Option(
+        "--compare", help="Further scenarios planned at the strategic level for the "
+        "dashboard's scenario comparison.")] = None,
+    replications: Annotated[int | None, typer.Option(
+        "--replications", "-n", help="Fixed number of simulation replications "
+        "(default: the precision rule of the model instance).")] = None,
+    serve: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="Serve the dashboard at the end.")] = True,
+    port: Annotated[int, typer.Option("--port", help="Dashboard port.")] = 8050,
+    lang: LangOpt = "sv",
+) -> None:
+    """Run the whole PKS chain on the demo region and serve the dashboard."""
+    from pks.cli.dashboard_cmds import serve_dashboard
+    from pks.cli.data_cmds import info_cmd, load_cmd, validate_cmd
+    from pks.cli.forecast_cmds import need_cmd
+    from pks.cli.plan_cmds import plan_cmd
+    from pks.cli.simulate_cmds import simulate_cmd
+    from pks.config.loader import ConfigError, load_scenario
+    from pks.data.store import Store
+
+    compare = ["industrial_growth"] if compare is None else compare
+    try:
+        cfg = load_scenario(model, "base")
+        for name in compare:
+            load_scenario(model, name)
+    except ConfigError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    instance = Path(cfg.data.instance_dir)
+    started = time.perf_counter()
+
+    _step(t("demo.step.validate", lang))
+    validate_cmd(instance, lang=lang)
+    _step(t("demo.step.load", lang))
+    load_cmd(instance, db=db, lang=lang)
+    _step(t("demo.step.info", lang))
+    info_cmd(db=db, lang=lang)
+    for scenario in ["base", *compare]:
+        _step(t("demo.step.need", lang, scenario=scenario))
+        need_cmd(scenario=scenario, model=model, db=db, lang=lang)
+        levels = ("strategic", "tactical", "operative") if scenario == "base" else ("strategic",)
+        for level in levels:
+            _step(t("demo.step.plan", lang, level=t(f"level.{level}", lang), scenario=scenario))
+            plan_cmd(level=level, scenario=scenario, model=model, db=db, lang=lang)
+
+    _step(t("demo.step.adopt", lang))
+    store = Store.open(db)
+    tactical = store.latest_run("plan", scenario="base", level="tactical")
+    if tactical is None:
+        typer.echo(t("demo.error.no_plan", lang), err=True)
+        raise typer.Exit(EXIT_RUN_FAILED)
+    for status, who in (("proposed", "produktionsplanerare"), ("agreed", "verksamhetschefer"),
+                        ("adopted", "regionstyrelsen")):
+        store.set_plan_status(tactical.run_id, status, by=who, note="pks demo")
+        typer.echo(t("demo.status", lang, run_id=tactical.run_id, status=status, by=who))
+    store.close()
+
+    _step(t("demo.step.simulate", lang))
+    simulate_cmd(plan=tactical.run_id, replications=replications, scenario="base", model=model,
+                 db=db, lang=lang)
+    typer.echo("")
+    typer.echo(t("demo.done", lang,
+                 seconds=format_number(time.perf_counter() - started, lang, 0)))
+    if serve:
+        serve_dashboard(db, model, port=port)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``demo`` to the ``pks`` app."""
+    app.command("demo")(demo_cmd)
