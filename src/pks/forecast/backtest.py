@@ -13,6 +13,8 @@ Metrics per series and horizon bucket:
   out of sample. This ratio is the acceptance criterion ("MASE < 1 relative to
   seasonal-naive"); the classic MASE is reported too;
 - ``smape_model`` / ``smape_snaive``: symmetric MAPE in % (200·|e| / (|y| + |f|));
+- ``coverage80_pu`` / ``coverage95_pu``: share of actuals inside the model's 80 % and
+  95 % prediction intervals;
 - ``*_combo``: the equal-weight mean of the model and seasonal-naive forecasts, a
   standard robust combination (weights fixed at 1/2, not fitted).
 
@@ -96,16 +98,21 @@ def run_series(s: BacktestSeries) -> pd.DataFrame:
         train = y[:o]
         expo = s.exposure if s.exposure is not None else np.ones(n)
         fitted = fit_series(train / expo[:o], s.phase[:o], s.working_days[:o], s.spec)
-        fc = fitted.forecast(s.phase[o:o + h_max], s.working_days[o:o + h_max], ())["mean"]
-        fc = fc * expo[o:o + h_max]
+        out = fitted.forecast(s.phase[o:o + h_max], s.working_days[o:o + h_max], (0.8, 0.95))
+        fc = out["mean"] * expo[o:o + h_max]
+        lo80, hi80 = out["lo80"] * expo[o:o + h_max], out["hi80"] * expo[o:o + h_max]
+        lo95, hi95 = out["lo95"] * expo[o:o + h_max], out["hi95"] * expo[o:o + h_max]
         sn = seasonal_naive(train, p, h_max)
         scale = float(np.mean(np.abs(train[p:] - train[:-p]))) if o > p else np.nan
         for h in range(1, h_max + 1):
             rows.append((s.dataset, s.group, s.name, s.periods[o - 1], h,
                          _bucket_label(h, s.buckets), y[o + h - 1], fc[h - 1], sn[h - 1],
-                         0.5 * (fc[h - 1] + sn[h - 1]), scale))
+                         0.5 * (fc[h - 1] + sn[h - 1]), scale,
+                         lo80[h - 1] <= y[o + h - 1] <= hi80[h - 1],
+                         lo95[h - 1] <= y[o + h - 1] <= hi95[h - 1]))
     return pd.DataFrame(rows, columns=["dataset", "group", "series", "origin", "h", "horizon",
-                                       "actual", "model", "snaive", "combo", "scale"])
+                                       "actual", "model", "snaive", "combo", "scale",
+                                       "in80", "in95"])
 
 
 def _smape(a: pd.Series, f: pd.Series) -> float:
@@ -132,6 +139,8 @@ def summarise(errors: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
             "smape_model": _smape(g["actual"], g["model"]),
             "smape_snaive": _smape(g["actual"], g["snaive"]),
             "smape_combo": _smape(g["actual"], g["combo"]),
+            "coverage80_pu": float(g["in80"].mean()),
+            "coverage95_pu": float(g["in95"].mean()),
         })
 
     rows = []
@@ -414,6 +423,15 @@ def write_report(rep: BacktestReport, out_dir: str | Path, command: str = "pks b
         _md_table(rep.by_horizon[["dataset", "horizon", "n_forecasts", "mase_model",
                                   "mase_snaive", "rel_mase", "rel_mase_combo", "smape_model",
                                   "smape_snaive", "model_wins"]]),
+        "",
+        "## Prediction intervals",
+        "",
+        "Share of actual values inside the model's 80 % and 95 % intervals (calibrated "
+        "intervals give 0.80 and 0.95; these intervals drive the simulator's demand "
+        "paths).",
+        "",
+        _md_table(rep.by_horizon[["dataset", "horizon", "n_forecasts", "coverage80_pu",
+                                  "coverage95_pu"]]),
         "",
     ]
     if len(demo_groups):

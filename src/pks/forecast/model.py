@@ -91,6 +91,10 @@ class FittedSeries:
     ets: ETSResults | None
     constant_level: float
     """Used instead of ETS when the series is too short or constant."""
+    sigma_scale: float = 1.0
+    """Degrees-of-freedom correction of the forecast spread, sqrt(n / (n − k)), where k
+    counts the calendar-GLM and ETS parameters estimated from the same n periods (the
+    in-sample residual variance understates the out-of-sample variance by (n − k)/n)."""
 
     def season_log(self, phase: np.ndarray) -> np.ndarray:
         """Seasonal log-factor at positions ``phase`` in the year."""
@@ -130,7 +134,7 @@ class FittedSeries:
         """
         steps = offset + len(phase)
         mean, sd = self.level_forecast(steps)
-        mean, sd = mean[offset:], sd[offset:]
+        mean, sd = mean[offset:], sd[offset:] * self.sigma_scale
         f = self.calendar_factor(phase, wd)
         out = {"mean": np.clip(mean, 0, None) * f}
         for lv in levels:
@@ -145,7 +149,11 @@ class FittedSeries:
         if self.ets is None:
             return np.full((n, steps), self.constant_level)
         sim = self.ets.simulate(steps, anchor="end", repetitions=n, rng=rng)
-        return np.asarray(sim, dtype=float).reshape(steps, n).T
+        paths = np.asarray(sim, dtype=float).reshape(steps, n).T
+        if self.sigma_scale != 1.0:
+            mean, _ = self.level_forecast(steps)
+            paths = mean + self.sigma_scale * (paths - mean)
+        return paths
 
 
 def _fit_calendar(
@@ -217,7 +225,9 @@ def fit_series(
             damped_trend=spec.damped_trend,
         )
         ets = model.fit(disp=False)
-    return FittedSeries(spec, coef, beta, wd_ref, len(z), ets, const)
+    k = 2 + int(np.count_nonzero(coef)) + int(spec.estimate_holidays) + len(ets.params)
+    scale = float(np.sqrt(len(z) / (len(z) - k))) if len(z) > k + 1 else 1.0
+    return FittedSeries(spec, coef, beta, wd_ref, len(z), ets, const, scale)
 
 
 def seasonal_naive(y: np.ndarray, period: int, steps: int) -> np.ndarray:
