@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pks.simulate.config import SimulateConfig
-from pks.simulate.executor import DaskExecutor, LocalExecutor, ProcessExecutor
+from pks.simulate.executor import DaskExecutor, LocalExecutor, ProcessExecutor, make_executor
 from pks.simulate.model import run_replication
 from pks.simulate.params import build_params
 from pks.simulate.runner import run_batch, run_replications, simulate_params
@@ -68,10 +68,17 @@ def test_dask_local_cluster_equals_local_run(region):
     p = _params(region)
     local = simulate_params(p, region[0].org_nodes, LocalExecutor(), replications=4)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        ex = DaskExecutor(client=client)
-        dask = simulate_params(p, region[0].org_nodes, ex, replications=4)
-        ex.close()
+                      dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            ex = DaskExecutor(client=client)
+            dask = simulate_params(p, region[0].org_nodes, ex, replications=4)
+            ex.close()
+        # the CLI's route: connect by scheduler address
+        ex2 = make_executor(cluster.scheduler_address)
+        assert isinstance(ex2, DaskExecutor)
+        by_address, _, _ = run_replications(p, ex2, replications=2)
+        ex2.close()
+    assert all(a.equals(b) for a, b in zip(local.outputs[:2], by_address, strict=True))
     assert all(a.equals(b) for a, b in zip(local.outputs, dask.outputs, strict=True))
     for name, frame in local.tables.items():
         assert frame.equals(dask.tables[name]), name
