@@ -51,32 +51,32 @@ class BuildConfig(FrozenModel):
     max_wait_penalty_sek: tuple[float, ...] = (400_000.0, 200_000.0, 100_000.0, 50_000.0)
     """Penalty per case-week over the medically acceptable wait, by priority class 1..4
     (must be strictly decreasing: more urgent classes cost more)."""
-    acute_unmet_penalty_sek: float = Field(1_000_000.0, ge=0)
+    acute_unmet_penalty_sek: float = Field(default=1_000_000.0, ge=0)
     """Penalty per acute case not produced in its period."""
-    guarantee_penalty_sek: float = Field(50_000.0, ge=0)
+    guarantee_penalty_sek: float = Field(default=50_000.0, ge=0)
     """Penalty per case-week of waiting list above the care-guarantee queue size."""
     holding_cost_sek: tuple[float, ...] = (40.0, 30.0, 20.0, 10.0)
     """Cost per case-week on the waiting list by priority class 1..4 (orders service)."""
-    frame_overrun_penalty_pu: float = Field(1.0, ge=0)
+    frame_overrun_penalty_pu: float = Field(default=1.0, ge=0)
     """Extra cost per krona of net cost above a budget frame (the frame gap)."""
-    agency_share_penalty_pu: float = Field(0.5, ge=0)
+    agency_share_penalty_pu: float = Field(default=0.5, ge=0)
     """Extra cost per krona of agency cost above the agency-share target."""
     agency_share_max_pu: float | None = None
     """Agency cost / own staff cost target; ``None`` = the target set's value (2 %)."""
     agency_share_path_pu: tuple[float, ...] = ()
     """Strategic agency reduction path: target share for budget year, plan year 1, ...
     (empty = the same target every year)."""
-    bed_overflow_penalty_sek: float = Field(10_000.0, ge=0)
+    bed_overflow_penalty_sek: float = Field(default=10_000.0, ge=0)
     """Penalty per bed-day above the ward's occupancy ceiling (up to full occupancy)."""
-    levelling_penalty_sek: float = Field(50.0, ge=0)
+    levelling_penalty_sek: float = Field(default=50.0, ge=0)
     """Penalty per case of change in weekly production of a unit and care type."""
-    levelling_max_change_pu: float = Field(0.5, ge=0)
+    levelling_max_change_pu: float = Field(default=0.5, ge=0)
     """Largest change of production between periods as a share of the mean period demand."""
     overtime: bool = True
     """Allow overtime (within the annual limit per FTE)."""
-    overtime_h_per_fte_year_max: float | None = Field(None, ge=0)
+    overtime_h_per_fte_year_max: float | None = Field(default=None, ge=0)
     """Override of the annual overtime limit per FTE (Arbetstidslagen: 200 h); None = data."""
-    overtime_h_per_fte_week_max: float = Field(8.0, ge=0)
+    overtime_h_per_fte_week_max: float = Field(default=8.0, ge=0)
     """Weekly overtime ceiling per FTE."""
     agency: bool = True
     """Allow agency staff (hyrpersonal)."""
@@ -87,15 +87,15 @@ class BuildConfig(FrozenModel):
     target set's occupancy_max_pu)."""
     time_grid: Literal["week", "quarter", "year"] | None = None
     """Period of the model; None = the level's default (strategic year, else week)."""
-    strategic_outlook_years: int = Field(0, ge=0, le=5)
+    strategic_outlook_years: int = Field(default=0, ge=0, le=5)
     """Extra outlook years after the plan years at the strategic level."""
-    operative_weeks: int = Field(6, ge=1, le=12)
+    operative_weeks: int = Field(default=6, ge=1, le=12)
     """Length of the operative window in weeks (4–8 usual)."""
-    transfer_cost_sek_per_h: float = Field(150.0, ge=0)
+    transfer_cost_sek_per_h: float = Field(default=150.0, ge=0)
     """Cost of moving one staff hour between units of the same area (operative)."""
-    deviation_penalty_sek: float = Field(2_000.0, ge=0)
+    deviation_penalty_sek: float = Field(default=2_000.0, ge=0)
     """Operative: penalty per case of deviation from the tactical plan."""
-    handoff_gap_penalty_pu: float = Field(0.5, ge=0)
+    handoff_gap_penalty_pu: float = Field(default=0.5, ge=0)
     """Tactical: extra cost per krona above the unit budget handed down by strategic."""
 
     @field_validator("max_wait_penalty_sek")
@@ -124,23 +124,23 @@ class BuildConfig(FrozenModel):
 class SolveConfig(FrozenModel):
     """Solver settings."""
 
-    time_limit_s: float = Field(600.0, gt=0)
+    time_limit_s: float = Field(default=600.0, gt=0)
     """Wall-clock limit for one HiGHS solve."""
     method: Literal["simplex", "ipm", "choose"] = "choose"
     """HiGHS method; 'choose' = simplex below ``ipm_threshold_cols`` columns, else IPM."""
-    ipm_threshold_cols: int = Field(200_000, ge=0)
+    ipm_threshold_cols: int = Field(default=200_000, ge=0)
     """Size at which 'choose' switches to the interior-point method."""
-    primal_feasibility_tolerance: float = Field(1e-7, gt=0)
+    primal_feasibility_tolerance: float = Field(default=1e-7, gt=0)
     """HiGHS primal feasibility tolerance."""
-    dual_feasibility_tolerance: float = Field(1e-7, gt=0)
+    dual_feasibility_tolerance: float = Field(default=1e-7, gt=0)
     """HiGHS dual feasibility tolerance."""
-    mip_rel_gap: float = Field(1e-4, ge=0)
+    mip_rel_gap: float = Field(default=1e-4, ge=0)
     """Relative gap (for MIP variants; LPs solve to optimality)."""
-    threads: int = Field(1, ge=1)
+    threads: int = Field(default=1, ge=1)
     """HiGHS threads."""
     decompose: bool = False
     """Solve independent blocks (units coupled only through their frame nodes) separately."""
-    max_block_nnz: int = Field(200_000, ge=1)
+    max_block_nnz: int = Field(default=200_000, ge=1)
     """Decomposition: independent components are merged into blocks of about this many
     non-zeros (fewer solver calls; exact either way). 1 = one block per component."""
     scheduler_address: str | None = None

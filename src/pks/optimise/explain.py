@@ -163,9 +163,9 @@ def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFr
     lines.append(t("plan.header", lang, level=t(f"level.{level}", lang), status=status))
     obj = tables.get("plan_objective")
     if obj is not None and not obj.empty:
-        cost = float(obj.loc[obj["kind"] == "cost", "value_sek"].sum())
+        real = float(obj.loc[obj["kind"] == "cost", "value_sek"].sum())
         pen = float(obj.loc[obj["kind"] == "penalty", "value_sek"].sum())
-        lines.append(t("plan.objective", lang, cost=format_sek(cost, lang, "M"),
+        lines.append(t("plan.objective", lang, cost=format_sek(real, lang, "M"),
                        penalty=format_sek(pen, lang, "M")))
     prod = tables.get("plan_production")
     if prod is not None and not prod.empty:

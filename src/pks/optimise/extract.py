@@ -144,6 +144,8 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None
 
     # plan_cost
     if "cost_terms" in m.meta:
+        terms: pd.DataFrame
+        const: np.ndarray
         terms, const = m.meta["cost_terms"]  # type: ignore[misc]
         uy = np.array(sorted(set(inputs.grid.year.tolist())))
         net = const.copy()
@@ -259,10 +261,10 @@ def shadow_prices(m: LinearModel, y: np.ndarray) -> pd.DataFrame:
         val = -(v * inputs.hours_per_fte).sum(axis=1)
         out.append(inputs.staff[["unit_id", "staff_category"]].rename(
             columns={"staff_category": "key"}).assign(value_sek=val, kind="fte"))
-    b = m.con_blocks.get("c_guarantee")
-    if b is not None and b.size:
-        v = y[b.start:b.start + b.size].reshape(b.n_entities, -1)
-        ent = b.entities.merge(inputs.uc[["unit_id", "care_type", "demand_cases_per_week"]],
+    g = m.con_blocks.get("c_guarantee")
+    if g is not None and g.size:
+        v = y[g.start:g.start + g.size].reshape(g.n_entities, -1)
+        ent = g.entities.merge(inputs.uc[["unit_id", "care_type", "demand_cases_per_week"]],
                                on=["unit_id", "care_type"], how="left")
         dq = ent["demand_cases_per_week"].to_numpy(float) / float(
             inputs.meta.get("guarantee_factor", 1.0))  # type: ignore[arg-type]

@@ -240,8 +240,11 @@ def demand_for(data: PlanningData, scenario: object, weeks: Sequence[str]) -> pd
 
 def weekly_values(table: pd.DataFrame, keys: list[str], cols: list[str],
                   weeks: Sequence[str]) -> pd.DataFrame:
-    """Values per key × week; weeks missing from ``table`` take the same ISO week number
-    of the latest year present, then the key's mean."""
+    """Values per key × week, filling gaps.
+
+    Weeks missing from ``table`` take the same ISO week number of the latest year
+    present, then the key's mean.
+    """
     target = table[keys].drop_duplicates().merge(pd.DataFrame({"week": list(weeks)}),
                                                  how="cross")
     exact = target.merge(table[[*keys, "week", *cols]], on=[*keys, "week"], how="left")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -127,7 +128,7 @@ class LinearModel:
                                  np.broadcast_to(np.asarray(cost, float), np.shape(ids)).ravel()))
 
     def add_cons(self, name: str, entities: pd.DataFrame, periods: Sequence[str] = (),
-                 terms: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] = (),
+                 terms: Sequence[tuple[Any, Any, Any]] = (),
                  lo: float | np.ndarray = -INF, hi: float | np.ndarray = INF,
                  doc: str = "") -> Block:
         """Add a constraint block.
@@ -208,7 +209,7 @@ class LinearModel:
         """Numbers of variables, constraints and non-zeros."""
         return {"n_vars": self.n_vars, "n_cons": self.n_cons, "n_nz": int(self.matrix().nnz)}
 
-    def to_highs_lp(self, names: bool = False) -> object:
+    def to_highs_lp(self, names: bool = False) -> Any:
         """The model as a ``highspy.HighsLp`` (column-wise matrix)."""
         import highspy
 

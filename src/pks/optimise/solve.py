@@ -58,7 +58,7 @@ def _status_map() -> dict[object, SolveStatus]:
         s.kTimeLimit: SolveStatus.TIME_LIMIT,
         s.kIterationLimit: SolveStatus.ITERATION_LIMIT,
         s.kInterrupt: SolveStatus.INTERRUPTED,
-        s.kHighsInterrupt: SolveStatus.INTERRUPTED,
+        getattr(s, "kHighsInterrupt", s.kInterrupt): SolveStatus.INTERRUPTED,
         s.kMemoryLimit: SolveStatus.MEMORY_LIMIT,
         s.kModelEmpty: SolveStatus.EMPTY,
         s.kObjectiveBound: SolveStatus.UNKNOWN,
@@ -149,7 +149,7 @@ def _solve_arrays(lp: object, cfg: SolveConfig, n_cols: int) -> _Raw:
 
     h = highspy.Highs()
     _options(h, cfg, n_cols)
-    h.passModel(lp)
+    h.passModel(lp)  # type: ignore[call-overload]
     return _run_highs(h)
 
 
@@ -212,7 +212,7 @@ class Resolver:
         self.model = model
         self.h = highspy.Highs()
         _options(self.h, self.cfg, model.n_vars)
-        self.h.passModel(model.to_highs_lp())
+        self.h.passModel(model.to_highs_lp())  # type: ignore[call-overload]
         self._arrays = self._snapshot(model)
         self.n_updates = 0
 
@@ -237,7 +237,8 @@ class Resolver:
         s_new = self._snapshot(new)
         s_old = self._arrays
         n = 0
-        c = np.flatnonzero((s_new["col_lo"] != s_old["col_lo"]) | (s_new["col_hi"] != s_old["col_hi"]))
+        c = np.flatnonzero((s_new["col_lo"] != s_old["col_lo"])
+                           | (s_new["col_hi"] != s_old["col_hi"]))
         if len(c):
             self.h.changeColsBounds(len(c), c.astype(np.int32), s_new["col_lo"][c],
                                     s_new["col_hi"][c])
@@ -246,9 +247,11 @@ class Resolver:
         if len(c):
             self.h.changeColsCost(len(c), c.astype(np.int32), s_new["cost"][c])
             n += len(c)
-        r = np.flatnonzero((s_new["row_lo"] != s_old["row_lo"]) | (s_new["row_hi"] != s_old["row_hi"]))
+        r = np.flatnonzero((s_new["row_lo"] != s_old["row_lo"])
+                           | (s_new["row_hi"] != s_old["row_hi"]))
         if len(r):
-            self.h.changeRowsBounds(len(r), r.astype(np.int32), s_new["row_lo"][r],
+            self.h.changeRowsBounds(  # type: ignore[attr-defined]
+                len(r), r.astype(np.int32), s_new["row_lo"][r],
                                     s_new["row_hi"][r])
             n += len(r)
         if not (np.array_equal(s_new["a_indices"], s_old["a_indices"])
@@ -280,7 +283,7 @@ def blocks(model: LinearModel, max_block_nnz: int = 200_000) -> list[tuple[np.nd
     independent components keeps the solution exact and saves solver calls).
     """
     a = model.matrix()
-    n, mrows = model.n_vars, model.n_cons
+    n = model.n_vars
     g = sp.bmat([[None, a.T], [a, None]], format="csr")
     _, lab = connected_components(g, directed=False)
     col_lab, row_lab = lab[:n], lab[n:]

@@ -96,7 +96,7 @@ def add_frames(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     fr = inputs.frames
     terms, const = cost_terms(m, inputs)
     m.meta["cost_terms"] = (terms, const)
-    wk, years = inputs.grid.length_weeks, inputs.grid.year
+    wk = inputs.grid.length_weeks
     m.offset += float(((inputs.units["fixed_cost_sek_per_year"]
                         - inputs.units["capitation_sek_per_year"]).sum()) * wk.sum() / 52.0)
     if fr.empty:

@@ -23,9 +23,9 @@ def add_production(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> Non
        x_{uckt} \ge 0,\quad e_{uckt} \ge 0,\qquad
        \sum_k e_{uckt} \le \bar e_{uc}\, w_t
 
-    Cost: :math:`(v_{uc} - r_{uc})\,\pi^{cons}_{y(t)}\,x_{uckt} + p_{uc}\,\pi^{cons}_{y(t)}\,e_{uckt}`
-    (variable cost less revenue per own case; the contract price per purchased case),
-    uprated by the LPIK consumption index of the period's year. Purchased variables
+    Cost: :math:`(v_{uc} - r_{uc})\,\pi^{cons}_{y(t)}\,x_{uckt}
+    + p_{uc}\,\pi^{cons}_{y(t)}\,e_{uckt}` (variable cost less revenue per own case;
+    the contract price per purchased case), uprated by the LPIK consumption index of the period's year. Purchased variables
     exist only where a price and a weekly maximum are given and ``cfg.external`` is on.
     """
     T = inputs.grid.n

@@ -73,9 +73,9 @@ def add_working_time(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
         terms.append((rows, fvar.ids(e, t), -share[y_of_t[t]] * own))
         rhs = np.zeros((len(units), ny))
     else:
-        rhs = np.zeros(len(units) * ny)
-        np.add.at(rhs, rows, share[y_of_t[t]] * own * fte[e])
-        rhs = rhs.reshape(len(units), ny)
+        flat = np.zeros(len(units) * ny)
+        np.add.at(flat, rows, share[y_of_t[t]] * own * fte[e])
+        rhs = flat.reshape(len(units), ny)
     if not cfg.strict:
         a = m.add_vars("agency_share_excess_sek", units, yper,
                        cost=cfg.agency_share_penalty_pu, doc="agency cost above the target share")
