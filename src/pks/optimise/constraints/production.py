@@ -26,7 +26,8 @@ def add_production(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> Non
     Cost: :math:`(v_{uc} - r_{uc})\,\pi^{cons}_{y(t)}\,x_{uckt}
     + p_{uc}\,\pi^{cons}_{y(t)}\,e_{uckt}` (variable cost less revenue per own case;
     the contract price per purchased case), uprated by the LPIK consumption index of the
-    period's year. Purchased variables exist only where a price and a weekly maximum are given and ``cfg.external`` is on.
+    period's year. Purchased variables exist only where a price and a weekly maximum
+    are given and ``cfg.external`` is on.
     """
     T = inputs.grid.n
     uc, uck = inputs.uc, inputs.uck
