@@ -70,7 +70,8 @@ def test_format_issues_caps_lines() -> None:
 
 
 @pytest.mark.parametrize(("value", "code"), [
-    ("abc", "not_a_number"), ("1,5", "not_a_number"), ("inf", "not_a_number"), ("", "missing_value"),
+    ("abc", "not_a_number"), ("1,5", "not_a_number"), ("inf", "not_a_number"),
+    ("", "missing_value"),
 ])
 def test_numeric_parse_problems(value: str, code: str) -> None:
     t = tiny_tables()

@@ -18,8 +18,8 @@ from tiny import tiny_tables
 from typer.testing import CliRunner
 
 from pks.cli import app
-from pks.data.io import read_csv_folder, read_excel, write_csv_folder, write_excel
 from pks.data.checks import ValidationFailed
+from pks.data.io import read_csv_folder, read_excel, write_csv_folder, write_excel
 from pks.data.store import Store, input_checksum_of
 
 Tables = dict[str, pd.DataFrame]

@@ -44,7 +44,8 @@ def _check_exact_rollup(data: PlanningData) -> None:
         #    rows for a leaf)
         leaf_sums = per_unit.groupby(["unit_id", *by])[cols].sum()
 
-        def value(node: str, key: tuple) -> pd.Series:
+        def value(node: str, key: tuple, by: list[str] = by, cols: list[str] = cols,
+                  leaf_sums: pd.DataFrame = leaf_sums) -> pd.Series:
             kids = children[node]
             if not kids:
                 idx = (node, *key) if by else node

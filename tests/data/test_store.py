@@ -122,7 +122,8 @@ def _frame() -> pd.DataFrame:
         "count": np.array([1, 2, 3], dtype="int64"),
         "maybe": pd.array([1, None, 3], dtype="Int64"),
         "flag": [True, False, True],
-        "at": pd.to_datetime(["2026-01-01 10:00:00", "2026-01-02 00:00:00", "2026-01-03 23:59:59.5"], format="ISO8601"),
+        "at": pd.to_datetime(["2026-01-01 10:00:00", "2026-01-02 00:00:00",
+                              "2026-01-03 23:59:59.5"], format="ISO8601"),
         "at_utc": pd.to_datetime(["2026-01-01", "2026-06-01", "2026-12-31"]).tz_localize(
             "Europe/Stockholm"),
         "kind": pd.Categorical(["b", "a", "b"], categories=["b", "a"], ordered=True),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import pandas as pd
 import typer
@@ -18,6 +18,9 @@ from pks.cli.common import DEFAULT_DB_URL, EXIT_INVALID, EXIT_USAGE, DbOpt, Lang
 from pks.data.checks import Issue, ValidationFailed, validate
 from pks.i18n import t
 from pks.types import Language
+
+if TYPE_CHECKING:
+    from pks.data.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ def _fail_validation(exc: ValidationFailed, lang: Language, max_issues: int) -> 
     raise typer.Exit(EXIT_INVALID)
 
 
-def _open_store(db: str, lang: Language):  # noqa: ANN202 - Store imported lazily
+def _open_store(db: str, lang: Language) -> Store:
     from sqlalchemy.exc import SQLAlchemyError
 
     from pks.data.store import Store

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,8 +132,8 @@ class _Ctx:
         self.parsed: dict[str, dict[str, ParsedColumn]] = {}
         self.issues: list[Issue] = []
 
-    def add(self, table: str, row: int | None, column: str, value: object, expected: str,
-            code: str, hint: str = "") -> None:
+    def add(self, table: str, row: int | np.integer[Any] | None, column: str, value: object,
+            expected: str, code: str, hint: str = "") -> None:
         self.issues.append(Issue(table, None if row is None else int(row), column,
                                  "" if value is None else _fmt(value), expected, code, hint))
 
@@ -140,6 +141,13 @@ class _Ctx:
         """Parsed values (NaN where missing or bad), or ``None`` if the column is absent."""
         p = self.parsed.get(table, {}).get(column)
         return None if p is None else p.values
+
+    def val(self, table: str, column: str) -> pd.Series:
+        """Parsed values of a column known to be present (see :meth:`ok`)."""
+        values = self.col(table, column)
+        if values is None:
+            raise KeyError(f"{table}.{column} was not parsed")
+        return values
 
     def ok(self, table: str, columns: Iterable[str]) -> np.ndarray | None:
         """Rows whose ``columns`` all parsed to a value; ``None`` if a column is absent."""
@@ -212,13 +220,13 @@ def _check_cells(ctx: _Ctx) -> None:
             spec = schema.column(cname)
             for pos in np.flatnonzero(p.bad):
                 code = p.bad_code
-                expected = spec.dtype
+                expected: str = spec.dtype
                 if spec.dtype == "week":
                     code = week_issue_code(raw[cname].iloc[pos])
                     expected = "YYYY-Www"
                 elif spec.dtype == "date":
                     expected = "YYYY-MM-DD"
-                ctx.add(name, pos + 1, cname, _raw(raw, cname, pos), expected, code)
+                ctx.add(name, pos + 1, cname, _raw(raw, cname, int(pos)), expected, code)
             if spec.required or spec.key:
                 for pos in np.flatnonzero(p.missing):
                     ctx.add(name, pos + 1, cname, "", spec.dtype, "missing_value")
@@ -278,7 +286,7 @@ def _check_keys(ctx: _Ctx) -> None:
         ok = ctx.ok(name, key)
         if not key or ok is None:
             continue
-        frame = pd.DataFrame({c: ctx.col(name, c).astype(object) for c in key})
+        frame = pd.DataFrame({c: ctx.val(name, c).astype(object) for c in key})
         frame["_pos"] = np.arange(len(frame))
         frame = frame[ok]
         dup = frame.duplicated(key, keep=False)
@@ -303,7 +311,7 @@ def _check_references(ctx: _Ctx) -> None:
     ct_pairs: set[tuple[object, object]] | None = None
     if ctx.ok("care_types", ["unit_id", "care_type"]) is not None:
         ok = ctx.ok("care_types", ["unit_id", "care_type"])
-        u, c = ctx.col("care_types", "unit_id"), ctx.col("care_types", "care_type")
+        u, c = ctx.val("care_types", "unit_id"), ctx.val("care_types", "care_type")
         ct_pairs = set(zip(u[ok].astype(object), c[ok].astype(object), strict=True))
     for name, cols in ctx.parsed.items():
         for cname in cols:
@@ -311,12 +319,12 @@ def _check_references(ctx: _Ctx) -> None:
             if spec.references is None:
                 continue
             rtable, rcol = spec.references
-            vals = ctx.col(name, cname)
+            vals = ctx.val(name, cname)
             if rtable == "care_types" and rcol == "care_type":
                 ok = ctx.ok(name, ["unit_id", cname])
                 if ct_pairs is None or ok is None:
                     continue
-                units = ctx.col(name, "unit_id").astype(object)
+                units = ctx.val(name, "unit_id").astype(object)
                 cts = vals.astype(object)
                 known_pairs = pd.MultiIndex.from_tuples(sorted(ct_pairs, key=str)) \
                     if ct_pairs else None
@@ -345,7 +353,7 @@ def _check_tree(ctx: _Ctx) -> None:
     ok = ctx.ok("org_nodes", ["node_id"])
     if ok is None:
         return
-    ids = ctx.col("org_nodes", "node_id").astype(object)
+    ids = ctx.val("org_nodes", "node_id").astype(object)
     parents = ctx.col("org_nodes", "parent_id")
     parents = (pd.Series([None] * len(ids), dtype=object) if parents is None
                else parents.astype(object).where(parents.notna(), None))
@@ -356,7 +364,7 @@ def _check_tree(ctx: _Ctx) -> None:
         if n in row:
             continue
         parent[n] = parents.iloc[pos]
-        row[n] = pos
+        row[n] = int(pos)
     roots = [n for n, p in parent.items() if p is None]
     if not roots and parent:
         ctx.add("org_nodes", None, "parent_id", "", "1", "no_root")
@@ -367,13 +375,13 @@ def _check_tree(ctx: _Ctx) -> None:
     in_cycle: set[object] = set()
     for start in parent:
         walk: list[object] = []
-        n: object = start
-        while n is not None and n in parent and state.get(n) is None:
-            state[n] = 1
-            walk.append(n)
-            n = parent[n]
-        if n is not None and state.get(n) == 1:
-            in_cycle.update(walk[walk.index(n):])
+        cur: object = start
+        while cur is not None and cur in parent and state.get(cur) is None:
+            state[cur] = 1
+            walk.append(cur)
+            cur = parent[cur]
+        if cur is not None and state.get(cur) == 1:
+            in_cycle.update(walk[walk.index(cur):])
         for w in walk:
             state[w] = 2
     for n in sorted(in_cycle, key=lambda x: row[x]):
@@ -382,7 +390,7 @@ def _check_tree(ctx: _Ctx) -> None:
     cok = ctx.ok("care_types", ["unit_id"])
     if cok is not None:
         has_child = {p for p in parent.values() if p is not None}
-        units = ctx.col("care_types", "unit_id").astype(object)
+        units = ctx.val("care_types", "unit_id").astype(object)
         reported: set[object] = set()
         for pos in np.flatnonzero(cok):
             u = units.iloc[pos]
@@ -398,7 +406,7 @@ def _pairs(ctx: _Ctx, table: str, cols: list[str]) -> set[tuple[object, ...]] | 
     ok = ctx.ok(table, cols)
     if ok is None:
         return None
-    arrays = [ctx.col(table, c).astype(object)[ok] for c in cols]
+    arrays = [ctx.val(table, c).astype(object)[ok] for c in cols]
     return set(zip(*arrays, strict=True))
 
 
@@ -406,8 +414,8 @@ def _check_shares(ctx: _Ctx, table: str, group: list[str]) -> None:
     ok = ctx.ok(table, [*group, "share_pu"])
     if ok is None:
         return
-    frame = pd.DataFrame({c: ctx.col(table, c).astype(object) for c in group})
-    frame["share_pu"] = ctx.col(table, "share_pu").astype("float64")
+    frame = pd.DataFrame({c: ctx.val(table, c).astype(object) for c in group})
+    frame["share_pu"] = ctx.val(table, "share_pu").astype("float64")
     frame["_pos"] = np.arange(len(frame))
     frame = frame[ok]
     if frame.empty:
@@ -425,8 +433,8 @@ def _check_cross(ctx: _Ctx) -> None:
     ru = _pairs(ctx, "resource_use", ["unit_id", "care_type"])
     cok = ctx.ok("care_types", ["unit_id", "care_type"])
     if ru is not None and cok is not None:
-        u = ctx.col("care_types", "unit_id").astype(object)
-        c = ctx.col("care_types", "care_type").astype(object)
+        u = ctx.val("care_types", "unit_id").astype(object)
+        c = ctx.val("care_types", "care_type").astype(object)
         for pos in np.flatnonzero(cok):
             if (u.iloc[pos], c.iloc[pos]) not in ru:
                 ctx.add("care_types", pos + 1, "care_type", f"{u.iloc[pos]}/{c.iloc[pos]}",
@@ -435,9 +443,9 @@ def _check_cross(ctx: _Ctx) -> None:
     st = _pairs(ctx, "staffing", ["unit_id", "staff_category"])
     rok = ctx.ok("resource_use", ["unit_id", "staff_category", "staff_h_per_case"])
     if st is not None and rok is not None:
-        u = ctx.col("resource_use", "unit_id").astype(object)
-        s = ctx.col("resource_use", "staff_category").astype(object)
-        h = ctx.col("resource_use", "staff_h_per_case").astype("float64")
+        u = ctx.val("resource_use", "unit_id").astype(object)
+        s = ctx.val("resource_use", "staff_category").astype(object)
+        h = ctx.val("resource_use", "staff_h_per_case").astype("float64")
         seen: set[tuple[object, object]] = set()
         for pos in np.flatnonzero(rok & (h.to_numpy() > 0)):
             pair = (u.iloc[pos], s.iloc[pos])
@@ -451,7 +459,7 @@ def _check_cross(ctx: _Ctx) -> None:
     av = ["vacation_pu", "sick_leave_pu", "training_pu"]
     aok = ctx.ok("staff_availability", av)
     if aok is not None:
-        parts = [ctx.col("staff_availability", c).astype("float64").to_numpy() for c in av]
+        parts = [ctx.val("staff_availability", c).astype("float64").to_numpy() for c in av]
         total = sum(parts)
         each_ok = np.logical_and.reduce([(p >= 0) & (p <= 1) for p in parts])
         for pos in np.flatnonzero(aok & each_ok & (total > 1 + 1e-9)):
@@ -463,8 +471,8 @@ def _check_cross(ctx: _Ctx) -> None:
         wok = ctx.ok(table, cols)
         if wok is None:
             continue
-        wl = ctx.col(table, cols[0]).astype("float64").to_numpy()
-        wo = ctx.col(table, cols[1]).astype("float64").to_numpy()
+        wl = ctx.val(table, cols[0]).astype("float64").to_numpy()
+        wo = ctx.val(table, cols[1]).astype("float64").to_numpy()
         for pos in np.flatnonzero(wok & (wo > wl + 1e-9)):
             ctx.add(table, pos + 1, cols[1], float(wo[pos]), f"≤ {_fmt(float(wl[pos]))}",
                     "over_guarantee_exceeds_list")
@@ -472,8 +480,8 @@ def _check_cross(ctx: _Ctx) -> None:
     # sound-workload band
     tok = ctx.ok("targets", ["utilisation_min_pu", "utilisation_max_pu"])
     if tok is not None:
-        lo = ctx.col("targets", "utilisation_min_pu").astype("float64").to_numpy()
-        hi = ctx.col("targets", "utilisation_max_pu").astype("float64").to_numpy()
+        lo = ctx.val("targets", "utilisation_min_pu").astype("float64").to_numpy()
+        hi = ctx.val("targets", "utilisation_max_pu").astype("float64").to_numpy()
         for pos in np.flatnonzero(tok & (lo > hi)):
             ctx.add("targets", pos + 1, "utilisation_min_pu", float(lo[pos]),
                     f"≤ {_fmt(float(hi[pos]))}", "min_above_max")
@@ -481,7 +489,7 @@ def _check_cross(ctx: _Ctx) -> None:
     counties = _ref_values(ctx, "population", "county")
     nok = ctx.ok("org_nodes", ["county"])
     if counties is not None and nok is not None:
-        cc = ctx.col("org_nodes", "county").astype(object)
+        cc = ctx.val("org_nodes", "county").astype(object)
         for pos in np.flatnonzero(nok & ~cc.isin(counties).to_numpy()):
             ctx.add("org_nodes", pos + 1, "county", cc.iloc[pos], "population.county",
                     "unknown_county")
@@ -493,7 +501,7 @@ def _check_missing_weeks(ctx: _Ctx) -> None:
     ok = ctx.ok("demand_history", [*key, "week"])
     if ok is None:
         return
-    frame = pd.DataFrame({c: ctx.col("demand_history", c).astype(object)
+    frame = pd.DataFrame({c: ctx.val("demand_history", c).astype(object)
                           for c in [*key, "week"]})
     frame["_pos"] = np.arange(len(frame))
     frame = frame[ok]

@@ -166,7 +166,7 @@ def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv_folder(data: PlanningData | Mapping[str, pd.DataFrame], path: str | Path) -> None:
-    """Write each table to ``<path>/<table>.csv`` (UTF-8, ``,``, ``\\n`` line ends).
+    """Write each table to ``<path>/<table>.csv`` (UTF-8, ``,``, LF line ends).
 
     The output is deterministic: the same frames give the same bytes.
     """

@@ -138,7 +138,7 @@ def _checksum_canonical(canon: Mapping[str, pd.DataFrame]) -> str:
     return h.hexdigest()
 
 
-def _sql_type(dtype: str) -> sa.types.TypeEngine[Any]:
+def _sql_type(dtype: str) -> Any:
     return {"str": sa.Text(), "week": sa.String(8), "int": sa.BigInteger(),
             "float": sa.Double(), "bool": sa.Boolean(), "date": sa.Date()}[dtype]
 
@@ -188,7 +188,7 @@ def _bulk_insert(conn: Connection, table: str, df: pd.DataFrame,
     prep = conn.dialect.identifier_preparer
     names = ", ".join(prep.quote(c) for c in cols)
     if dialect == "postgresql":
-        dbapi = conn.connection.driver_connection
+        dbapi: Any = conn.connection.driver_connection
         with dbapi.cursor() as cur, cur.copy(
                 f"COPY {prep.quote(table)} ({names}) FROM STDIN") as copy:
             for row in rows:
@@ -222,7 +222,7 @@ def _family(s: pd.Series, table: str) -> tuple[str, dict[str, Any]]:
     if pd.api.types.is_datetime64_any_dtype(dtype):
         tz = str(dtype.tz) if isinstance(dtype, pd.DatetimeTZDtype) else None
         return "datetime", {"tz": tz}
-    if pd.api.types.is_string_dtype(dtype) or dtype == object:
+    if pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
         bad = [v for v in s.dropna().head(100_000) if not isinstance(v, str)]
         if bad:
             raise TypeError(f"result table {table}: column {s.name!r} holds non-text objects "
@@ -400,8 +400,8 @@ class Store:
 
     def _result_table(self, name: str, columns: Mapping[str, str]) -> sa.Table:
         meta = sa.MetaData()
-        cols = [sa.Column("run_id", sa.String(64), nullable=False),
-                sa.Column("_row", sa.BigInteger, nullable=False)]
+        cols: list[Any] = [sa.Column("run_id", sa.String(64), nullable=False),
+                           sa.Column("_row", sa.BigInteger, nullable=False)]
         cols += [sa.Column(c, _FAMILY_SQL[f]()) for c, f in columns.items()]
         return sa.Table(f"result_{name}", meta, *cols,
                         sa.Index(f"ix_result_{name}_run", "run_id"))

@@ -155,7 +155,7 @@ def format_summary(s: RegionSummary, lang: Language = "sv") -> str:
     out.append(t("data.summary.frames", lang))
     years = sorted(set(s.frames["year"]) | set(s.region_frames["year"]))
     rows = []
-    for (did, dname), g in s.frames.groupby(["division_id", "division"], sort=True):
+    for (_did, dname), g in s.frames.groupby(["division_id", "division"], sort=True):
         vals = dict(zip(g["year"], g["frame_sek"], strict=True))
         rows.append([str(dname), *(format_number(vals[y] / 1e6, lang, 1) if y in vals else "—"
                                    for y in years)])
