@@ -137,3 +137,29 @@ def test_roll_forward_reuses_model_and_matches_fresh_solves():
                                                    extra_lists=extra), c))
     assert steps[1].objective_sek == pytest.approx(fresh.objective_sek, rel=1e-9)
     assert l0.sum() > 0  # capacity 6 < demand 10: lists carry over between steps
+
+
+def test_run_levels_stores_three_linked_draft_plans(tmp_path):
+    from pks.data.store import Store
+    from pks.optimise.run import run_levels
+
+    d = data()
+    c = cfg()
+    with Store.open(f"sqlite:///{tmp_path / 'p.db'}") as store:
+        ids = run_levels(d, c, store, demand=demand_from_history(d, horizon_weeks(c)))
+        assert list(ids) == ["strategic", "tactical", "operative"]
+        assert store.run(ids["tactical"]).parent_run_id == ids["strategic"]
+        assert store.run(ids["operative"]).parent_run_id == ids["tactical"]
+        assert all(store.run(i).status == "draft" for i in ids.values())
+        t = store.load_run_tables(ids["tactical"], ["plan_production", "plan_explanation"])
+        assert len(t["plan_production"]) > 0 and len(t["plan_explanation"]) > 3
+
+
+def test_strategic_by_quarter():
+    d = data()
+    c = cfg(time_grid="quarter")
+    m, _ = build_level(d, c, "strategic", demand=demand_from_history(d, horizon_weeks(c)))
+    r = solve(m)
+    assert r.ok
+    assert r.tables["plan_production"]["week"].nunique() == 12  # 3 years × 4 quarters
+    assert sorted(r.tables["plan_fte"]["year"].unique()) == [2026, 2027, 2028]
