@@ -58,6 +58,22 @@ def _kpi_text(target: str, value: float, lang: Language) -> str:
     return format_number(value, lang, 1)
 
 
+def _goal_text(r: pd.Series, lang: Language) -> str:
+    lo, hi = r["target_min"], r["target_max"]
+    pct = r["target"] in ("guarantee", "occupancy", "overflow", "utilisation")
+
+    def f(x: float) -> str:
+        return format_number(100 * x, lang, 0) + " %" if pct else format_number(x, lang, 0)
+
+    if pd.notna(lo) and pd.notna(hi):
+        return f"{f(lo)}–{f(hi)}"
+    if pd.notna(lo):
+        return f"≥ {f(lo)}"
+    if pd.notna(hi):
+        return f"≤ {f(hi)}"
+    return t("simulate.plan_target", lang)
+
+
 def verdict_report(verdicts: pd.DataFrame, lang: Language, required: float) -> list[str]:
     """Lines of the verdict table (divisions and region) and the failing units."""
     top = verdicts[verdicts["node_type"].isin(TOP_TYPES)].copy()
@@ -70,7 +86,7 @@ def verdict_report(verdicts: pd.DataFrame, lang: Language, required: float) -> l
     for _, r in top.iterrows():
         rows.append([
             str(r["node_name"]), t(f"simulate.target.{r['target']}", lang),
-            _kpi_text(r["target"], r["kpi_mean"], lang), str(r["target_value"]),
+            _kpi_text(r["target"], r["kpi_mean"], lang), _goal_text(r, lang),
             _fmt_p(r["probability"], lang),
             f"[{_fmt_p(r['ci_low'], lang)}–{_fmt_p(r['ci_high'], lang)}]",
             t("simulate.met" if r["met"] else "simulate.not_met", lang),

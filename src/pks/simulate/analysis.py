@@ -125,6 +125,19 @@ def _kpis(comp: np.ndarray, t: dict[str, float]) -> tuple[np.ndarray, np.ndarray
     return value, met, appl
 
 
+def target_bounds(t: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Numeric (lower, upper) bound of each target; NaN = none (waiting list: the plan's)."""
+    nan = float("nan")
+    return {
+        "guarantee": (t["within_guarantee_share_pu"], nan),
+        "waiting_list": (nan, nan),
+        "occupancy": (nan, t["occupancy_max_pu"]),
+        "overflow": (nan, t["overflow_probability_max_pu"]),
+        "overtime": (nan, t["overtime_h_per_fte_year_max"]),
+        "utilisation": (t["utilisation_min_pu"], t["utilisation_max_pu"]),
+    }
+
+
 def target_values(t: dict[str, float]) -> dict[str, str]:
     """Human-readable target per KPI."""
     return {
@@ -198,6 +211,7 @@ def node_kpis(p: SimParams, outputs: Sequence[ReplicationOutput],
     k = met.sum(axis=0)
     lo, hi = wilson(k, n_r, p.cfg.alpha)
     tv = target_values(dict(p.targets))
+    tb = target_bounds(dict(p.targets))
     prob = k / n_r
     names = nodes
     if org_nodes is not None and "name" in org_nodes:
@@ -213,6 +227,8 @@ def node_kpis(p: SimParams, outputs: Sequence[ReplicationOutput],
         "kpi_p10": np.quantile(value, 0.1, axis=0).ravel(),
         "kpi_p90": np.quantile(value, 0.9, axis=0).ravel(),
         "target_value": [tv[t] for t in TARGETS] * n_n,
+        "target_min": [tb[t][0] for t in TARGETS] * n_n,
+        "target_max": [tb[t][1] for t in TARGETS] * n_n,
         "probability": prob.ravel(),
         "ci_low": lo.ravel(),
         "ci_high": hi.ravel(),
