@@ -87,3 +87,9 @@ def test_swedish_number_format():
     assert pks.i18n.format_number(-1234567.891, "sv", 1) == "\u22121\u00a0234\u00a0567,9"
     assert pks.i18n.format_sek(2_500_000, "sv", "M") == "2,5 mnkr"
     assert pks.i18n.t("level.tactical", "en") == "Tactical level"
+
+
+def test_vasterbotten_instance_resolves_to_its_own_data(repo_root):
+    cfg = load_scenario(repo_root / "models" / "vasterbotten_style")
+    assert cfg.data.county == "Västerbottens län"
+    assert cfg.data.instance_dir == str(repo_root / "data" / "vasterbotten_style")
