@@ -97,3 +97,21 @@ def test_patient_sample(result):
                         replications=1)
     pt = res.tables["sim_patients"]
     assert len(pt) == 50 and pt["patient_no"].is_monotonic_increasing
+
+
+def test_initial_list_reconstruction_reproduces_the_observed_list(result):
+    """N waiting and M past the guarantee in the last observed week are reproduced exactly."""
+    data, plan, res = result
+    p = res.params
+    for i, ct in enumerate(p.line_care_type):
+        ages = p.initial_ages[i]
+        if ct == "first_visit":
+            assert len(ages) == 40 and int((ages > 90).sum()) == 2
+        elif ct == "operation":
+            assert len(ages) == 30 and int((ages > 90).sum()) == 1
+        else:
+            assert len(ages) == 0
+    o = res.outputs[0]
+    fv = [i for i, ct in enumerate(p.line_care_type) if ct == "first_visit"]
+    assert o.list_start[fv].tolist() == [40.0] * len(fv)
+    assert o.over_start[fv].tolist() == [2.0] * len(fv)
