@@ -53,17 +53,20 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None
     uck, uc, T = inputs.uck, inputs.uc, inputs.grid.n
     keys = ["unit_id", "care_type", "priority_class"]
 
-    # plan_production
+    # plan_production (blocks are indexed by subsets of the uck rows: fill by position)
     prod = m.var_blocks["x"].frame(x, "production_cases")
     prod["demand_cases"] = inputs.demand.ravel()
+    acute = uck["acute"].to_numpy(bool)
+    pos = {"ext": np.asarray(m.meta.get("ext_uck", []), np.int64),
+           "L": np.flatnonzero(~acute), "unmet_acute": np.flatnonzero(acute),
+           "over_max_wait": np.flatnonzero(~acute)}
     for name, col in (("ext", "external_cases"), ("L", "waiting_list_cases"),
                       ("unmet_acute", "unmet_cases"), ("over_max_wait", "over_max_wait_cases")):
-        v = _vals(m, name, x, col)
-        if v is not None:
-            prod = prod.merge(v, on=[*keys, "period"], how="left")
-        if col not in prod:
-            prod[col] = 0.0
-        prod[col] = prod[col].fillna(0.0)
+        arr = np.zeros((len(uck), T))
+        b = m.var_blocks.get(name)
+        if b is not None and b.size:
+            arr[pos[name]] = x[b.start:b.start + b.size].reshape(b.n_entities, T)
+        prod[col] = arr.ravel()
     prod["unmet_cases"] = prod["unmet_cases"] + prod.pop("over_max_wait_cases")
     q = (uc["target_queue_cases"].to_numpy(float)[uck["uc_pos"].to_numpy()]
          * uck["share_pu"].to_numpy(float))
@@ -246,14 +249,13 @@ def shadow_prices(m: LinearModel, y: np.ndarray) -> pd.DataFrame:
     out = []
     b = m.con_blocks["c_waiting_list_balance"]
     v = y[b.start:b.start + b.size].reshape(len(inputs.uck), -1)
-    w = inputs.demand
-    tot = w.sum(axis=1)
-    mean = np.where(tot > 0, (v * w).sum(axis=1) / np.where(tot > 0, tot, 1.0), v.mean(axis=1))
-    df = inputs.uck[["unit_id", "care_type"]].assign(value_sek=mean, weight=tot)
-    df = df.groupby(["unit_id", "care_type"], as_index=False).apply(
-        lambda g: pd.Series({"value_sek": float(np.average(g["value_sek"],
-                                                           weights=g["weight"] + 1e-12))}),
-        include_groups=False)
+    w = inputs.demand + 1e-12
+    ucp = inputs.uck["uc_pos"].to_numpy()
+    num = np.zeros(len(inputs.uc))
+    den = np.zeros(len(inputs.uc))
+    np.add.at(num, ucp, (v * w).sum(axis=1))
+    np.add.at(den, ucp, w.sum(axis=1))
+    df = inputs.uc[["unit_id", "care_type"]].assign(value_sek=num / den)
     out.append(df.rename(columns={"care_type": "key"}).assign(kind="case"))
     if "fte" not in m.var_blocks:
         b = m.con_blocks["c_staff_capacity"]
