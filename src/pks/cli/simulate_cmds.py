@@ -139,6 +139,10 @@ def simulate_cmd(
     replications: Annotated[int | None, typer.Option(
         "--replications", "-n", help="Fixed number of replications (default: the "
         "configured precision rule).")] = None,
+    sequential: Annotated[bool, typer.Option(
+        "--sequential", help="Choose the replication count by the sequential precision rule "
+        "(CI half-width of the region's share within the guarantee; see SimulateConfig).")
+    ] = False,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes "
@@ -172,6 +176,8 @@ def simulate_cmd(
     problems: list[str] = []
     if replications is not None and replications < 1:
         problems.append(t("simulate.error.replications", lg, n=replications))
+    if replications is not None and sequential:
+        problems.append("--replications and --sequential exclude each other")
     try:
         cfg = load_scenario(model, scenario)
     except ConfigError as exc:
@@ -180,7 +186,9 @@ def simulate_cmd(
     updates = {k: v for k, v in {"seed": seed, "cancellation_rate": cancellation_rate,
                                  "no_show_rate": no_show_rate,
                                  "overflow_policy": overflow_policy,
-                                 "scheduler": scheduler}.items() if v is not None}
+                                 "scheduler": scheduler,
+                                 "precision_rule": "sequential" if sequential else None,
+                                 }.items() if v is not None}
     try:
         sim = SimulateConfig.model_validate({**cfg.simulate.model_dump(), **updates})
     except ValidationError as exc:
@@ -205,7 +213,9 @@ def simulate_cmd(
     if progress and sim.progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=replications or sim.replications, file=sys.stderr,
+        first = (replications or (sim.min_replications if sim.precision_rule == "sequential"
+                                  else sim.replications))
+        bar = tqdm(total=first, file=sys.stderr,
                    desc=t("simulate.progress", lg), unit="rep", leave=False)
 
         def cb(done: int, total: int) -> None:
