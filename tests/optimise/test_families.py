@@ -183,3 +183,60 @@ def test_strict_mode_feasible_equals_slack_mode():
     b = run(fte=12, acute=True)[1]
     assert a.objective_sek == pytest.approx(b.objective_sek, rel=1e-12)
     assert a.counts["n_vars"] < b.counts["n_vars"]
+
+
+def test_fte_trajectory_with_recruitment_limit():
+    # Strategic, years 2026 (53 ISO weeks) and 2027 (52); acute demand 10 a week, 1 h a
+    # case, an FTE brings 1 h a week. 8 FTE today, at most 1 recruited per year (scaled by
+    # weeks/52), no attrition. 2026: f = 8 + 53/52, producing 53 f cases, the rest of 530
+    # unmet at 1 000 000; 2027: f = 10 covers 520 cases. FTE cost 5 200 × weeks/52 each;
+    # levelling 50 per case of change between the years.
+    from pks.config.schema import ScenarioConfig
+    from pks.optimise.inputs import prepare, year_grid
+    from pks.optimise.levels.strategic import build_strategic
+
+    data = tiny_data(fte=8, acute=True, **BASE).replace(
+        staffing=tiny_data(fte=8, **BASE).staffing.assign(recruitment_fte_per_year_max=1.0))
+    cfg = ScenarioConfig.model_validate({"data": {"target_set": "t", "budget_year": 2026,
+                                                  "plan_years": 1}})
+    grid = year_grid([2026, 2027])
+    weeks = [w for ws in grid.weeks for w in ws]
+    import pandas as pd
+
+    demand = pd.DataFrame({"unit_id": "U1", "care_type": "op", "week": weeks,
+                           "demand_cases": 10.0})
+    inp = prepare(data, demand, grid, level="strategic",
+                  budget_year=2026, target_set="t", build=cfg.build, fte_variable=True)
+    r = solve(build_strategic(inp, cfg))
+    f26 = 8 + 53 / 52
+    x26 = 53 * f26
+    expected = f26 * 5200 * 53 / 52 + (530 - x26) * 1_000_000 + 10 * 5200 + 50 * (520 - x26)
+    assert r.objective_sek == pytest.approx(expected, rel=1e-9)
+    np.testing.assert_allclose(r.tables["plan_fte"]["fte"], [f26, 10.0])
+
+
+def test_operative_transfers_and_plan_deviation():
+    # Two units of one area, acute demand 10 a week each; U1 has 12 FTE, U2 8: U1 lends
+    # 2 h a week at 150 SEK/h. The tactical plan asked U1 for 9 cases a week: producing
+    # 10 deviates by 1 case a week at 2 000 SEK. Staff (12 + 8) × 100 × 3.
+    import pandas as pd
+
+    from pks.optimise.handoff import OperativeHandoff
+    from pks.optimise.levels.operative import build_operative, operative_inputs
+
+    data = tiny_data(units=(("U1", "D1"), ("U2", "D1")), fte=10, acute=True, **BASE)
+    data = data.replace(staffing=data.staffing.assign(
+        staffing_target_fte=[12.0, 8.0]))
+    cfg = tiny_cfg(operative_weeks=3)
+    cfg = cfg.model_copy(update={"data": cfg.data.model_copy(update={"as_of_week": "2025-W52"})})
+    plan = pd.DataFrame({"unit_id": "U1", "care_type": "op",
+                         "week": ["2026-W01", "2026-W02", "2026-W03"], "production_cases": 9.0})
+    plan = pd.concat([plan, plan.assign(unit_id="U2", production_cases=10.0)])
+    from tests.optimise.tiny import tiny_demand
+
+    inp = operative_inputs(data, cfg, OperativeHandoff(plan), tiny_demand(data))
+    r = solve(build_operative(inp, cfg))
+    assert r.objective_sek == pytest.approx(20 * 100 * 3 + 2 * 150 * 3 + 1 * 2000 * 3,
+                                            rel=1e-9)
+    tr = r.tables["plan_transfers"]
+    assert set(tr["from_unit"]) == {"U1"} and tr["transfer_h"].sum() == pytest.approx(6.0)
