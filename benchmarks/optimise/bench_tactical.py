@@ -15,6 +15,9 @@ route's alone. Phases:
 * ``solve``: HiGHS's own ``run()``;
 * ``extract``: result tables (ours: all plan tables and duals; linopy: solution arrays).
 
+Times are CPU seconds of the measuring process (``time.process_time``); linopy's and
+Pyomo's solve calls are split into hand-off and HiGHS by HiGHS's own run time.
+
 Every route uses the same HiGHS options (method chosen by size as in ``SolveConfig``:
 simplex below 200 000 columns, else IPM), and all objectives must agree to 1e-6.
 Prints a markdown table; numbers are medians of ``--repeat`` runs.
@@ -57,26 +60,41 @@ def method_for(n_cols: int) -> str:
     return "ipm" if n_cols >= c.ipm_threshold_cols else "simplex"
 
 
+def clock() -> float:
+    """CPU seconds of this process (all threads): robust to other load on the machine."""
+    return time.process_time()
+
+
 def run_one(size: str, route: str, mps_path: str) -> dict:
     from pks.optimise.levels.tactical import build_tactical, tactical_inputs
-    from pks.optimise.solve import solve
 
     data, cfg, demand = load(size)
     out: dict = {"size": size, "route": route}
-    t0 = time.perf_counter()
+    t0 = clock()
     inp = tactical_inputs(data, cfg, demand=demand)
-    out["handoff"] = time.perf_counter() - t0
+    out["handoff"] = clock() - t0
     if route == "pks":
-        t0 = time.perf_counter()
-        m = build_tactical(inp, cfg)
-        out["build"] = time.perf_counter() - t0
-        method = method_for(m.n_vars)
-        from pks.optimise.config import SolveConfig
+        import highspy
 
-        r = solve(m, SolveConfig(method=method))
-        out.update(to_solver=r.timings["to_solver"], solve=r.timings["solve"],
-                   extract=r.timings["extract"], objective=r.objective_sek, **m.counts(),
-                   method=method)
+        from pks.optimise.config import SolveConfig
+        from pks.optimise.solve import _finish, _options, _run_highs
+
+        t0 = clock()
+        m = build_tactical(inp, cfg)
+        out["build"] = clock() - t0
+        method = method_for(m.n_vars)
+        scfg = SolveConfig(method=method)
+        t0 = clock()
+        h = highspy.Highs()
+        _options(h, scfg, m.n_vars)
+        h.passModel(m.to_highs_lp())
+        t1 = clock()
+        raw = _run_highs(h)
+        t2 = clock()
+        r = _finish(m, raw, scfg, {})
+        t3 = clock()
+        out.update(to_solver=t1 - t0, solve=t2 - t1, extract=t3 - t2,
+                   objective=r.objective_sek, **m.counts(), method=method)
         m.write_mps(mps_path)
     elif route == "mps":
         import highspy
@@ -85,15 +103,15 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("solver", method_for(n))
-        t0 = time.perf_counter()
+        t0 = clock()
         h.readModel(mps_path)
-        out["to_solver"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        out["to_solver"] = clock() - t0
+        t0 = clock()
         h.run()
-        out["solve"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        out["solve"] = clock() - t0
+        t0 = clock()
         _ = h.getSolution().col_value
-        out["extract"] = time.perf_counter() - t0
+        out["extract"] = clock() - t0
         out["objective"] = h.getInfo().objective_function_value
         out["handoff"] = 0.0
         out["build"] = 0.0
@@ -101,30 +119,36 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
         sys.path.insert(0, str(HERE))
         from linopy_peer import build_linopy
 
-        t0 = time.perf_counter()
+        t0 = clock()
         lm, offset = build_linopy(inp, cfg.build)
-        out["build"] = time.perf_counter() - t0
+        out["build"] = clock() - t0
         n = int(json.loads(Path(mps_path + ".json").read_text())["n_vars"])
-        t0 = time.perf_counter()
+        t0, w0 = clock(), time.perf_counter()
         status, _ = lm.solve("highs", io_api="direct", output_flag=False, solver=method_for(n))
-        total = time.perf_counter() - t0
+        total, wall = clock() - t0, time.perf_counter() - w0
         hs = lm.solver_model
-        out["solve"] = float(hs.getRunTime()) if hs is not None else total
-        out["to_solver"] = total - out["solve"]
-        t0 = time.perf_counter()
+        # HiGHS's share of the call, split by its own (wall) run time
+        share = min(float(hs.getRunTime()) / wall, 1.0) if hs is not None and wall > 0 else 1.0
+        out["solve"] = total * share
+        out["to_solver"] = total * (1 - share)
+        t0 = clock()
         _ = {k: v.solution for k, v in lm.variables.items()}
-        out["extract"] = time.perf_counter() - t0
+        out["extract"] = clock() - t0
         out["objective"] = float(lm.objective.value) + offset
     elif route == "pyomo":
         from pks.optimise.pyomo_route import solve_pyomo, to_pyomo
 
         m = build_tactical(inp, cfg)
-        t0 = time.perf_counter()
+        t0 = clock()
         pm = to_pyomo(m)
-        out["build"] = time.perf_counter() - t0
+        out["build"] = clock() - t0
         tm: dict[str, float] = {}
+        t0 = clock()
         out["objective"] = solve_pyomo(pm, tm)
-        out.update(to_solver=tm["to_solver"], solve=tm["solve"], extract=0.0)
+        total = clock() - t0
+        wall = tm["to_solver"] + tm["solve"]
+        out.update(to_solver=total * tm["to_solver"] / wall, solve=total * tm["solve"] / wall,
+                   extract=0.0)
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return out
 
@@ -177,7 +201,8 @@ def report(rows: list[dict]) -> str:
         f"Machine: {platform.processor() or platform.machine()}, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}; "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. One run per cell, each in a "
-        "fresh process; seconds; peak = max resident set of that process.",
+        "fresh process; CPU seconds of that process (time.process_time, so other load on "
+        "the shared machine does not inflate them); peak = max resident set of that process.",
         "",
         "| size | vars | cons | nnz | method | route | handoff | build | to solver | HiGHS solve "
         "| extract | total | outside HiGHS | × limit | × linopy | peak MB | objective |",
