@@ -136,7 +136,7 @@ def _forecast_report(data: Any, result: Any, lg: Language) -> list[str]:
         first, last = years[0], years[-1]
         lines += ["", t("forecast.biggest_changes", lg, first=first, last=last, year=hy)]
         rows = [[f"{r.unit_id} / {r.care_type}", format_number(r.history_cases, lg),
-                 format_number(getattr(r, "_4"), lg), format_pct(r.change_pu, lg)]
+                 format_number(r._4, lg), format_pct(r.change_pu, lg)]
                 for r in ch.itertuples(index=False)]
         lines += _fixed(["", t("forecast.col.history", lg, year=hy), str(last),
                          t("forecast.col.change", lg)], rows)
@@ -164,9 +164,10 @@ def forecast_cmd(
     for line in _forecast_report(data, result, lg):
         typer.echo(line)
     typer.echo("")
+    from pks.forecast.runs import save_forecast
+
     _store_and_write(store, out, result.tables(), lg,
-                     lambda st: __import__("pks.forecast.runs", fromlist=["x"]).save_forecast(
-                         st, result, cfg), "forecast")
+                     lambda st: save_forecast(st, result, cfg), "forecast")
 
 
 def _store_and_write(store: Any, out: Path | None, tables: dict[str, pd.DataFrame],
