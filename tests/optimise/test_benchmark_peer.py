@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.solver
+pytestmark = [pytest.mark.solver, pytest.mark.slow]
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "optimise"))
 
