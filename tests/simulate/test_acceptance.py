@@ -136,6 +136,8 @@ def test_cli_simulates_and_stores_next_to_the_plan(store_with_plan, tmp_path):
     (["--plan", "PLAN", "-n", "0"], "at least 1"),
     (["--plan", "PLAN", "-n", "2", "--no-show-rate", "-0.1"], "no_show_rate"),
     (["--plan", "PLAN", "-n", "2", "--cancellation-rate", "-1"], "cancellation_rate"),
+    (["--plan", "PLAN", "-n", "2", "--cut", "NOPE=0.5"], "not in the plan"),
+    (["--plan", "PLAN", "-n", "2", "--cut", "REG-RS-D00-A000-U0001=-1"], "must be >= 0"),
 ])
 def test_cli_bad_input_exits_1_and_writes_nothing(store_with_plan, args, message):
     url, plan_id, other_id = store_with_plan

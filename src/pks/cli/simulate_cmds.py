@@ -159,6 +159,9 @@ def simulate_cmd(
         "--no-show-rate", help="Share of booked patients who do not come.")] = None,
     overflow_policy: Annotated[str | None, typer.Option(
         "--overflow-policy", help="overflow (överbeläggning) or transfer.")] = None,
+    cut: Annotated[list[str] | None, typer.Option(
+        "--cut", help="What-if: UNIT_ID=FACTOR scales the plan's production of a unit "
+        "(e.g. an under-staffed variant); repeatable.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress",
                                            help="Progress bar on stderr.")] = True,
     lang: LangOpt = "sv",
@@ -176,6 +179,13 @@ def simulate_cmd(
     problems: list[str] = []
     if replications is not None and replications < 1:
         problems.append(t("simulate.error.replications", lg, n=replications))
+    scale: dict[str, float] = {}
+    for item in cut or []:
+        unit, _, factor = item.partition("=")
+        try:
+            scale[unit] = float(factor)
+        except ValueError:
+            problems.append(f"--cut {item!r}: expected UNIT_ID=FACTOR")
     if replications is not None and sequential:
         problems.append("--replications and --sequential exclude each other")
     try:
@@ -227,7 +237,7 @@ def simulate_cmd(
     executor = make_executor(sim.scheduler, workers)
     try:
         run = run_and_store(store, plan, cfg, replications=replications,
-                                executor=executor, progress=cb)
+                            executor=executor, progress=cb, capacity_scale=scale)
     except SimInputError as exc:
         _fail(exc.problems, lg)
         return

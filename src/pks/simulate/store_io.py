@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,7 @@ def simulate_plan_run(
     executor: Executor | None = None,
     progress: Progress | None = None,
     note: str = "",
+    capacity_scale: Mapping[str, float] | None = None,
 ) -> str:
     """Simulate a stored plan, save the result next to it and return the new run id.
 
@@ -102,7 +104,23 @@ def simulate_plan_run(
     are in the run's ``sim_verdicts`` table.
     """
     return run_and_store(store, plan_run_id, cfg, replications=replications,
-                         executor=executor, progress=progress, note=note).run_id
+                         executor=executor, progress=progress, note=note,
+                         capacity_scale=capacity_scale).run_id
+
+
+def scale_capacity(plan_production: pd.DataFrame, capacity_scale: Mapping[str, float]
+                   ) -> pd.DataFrame:
+    """What-if: the plan as it would be carried out if unit ``u`` only managed ``f`` of it.
+
+    Production and external cases of every care type of each unit are multiplied by the factor.
+    """
+    pp = plan_production.copy()
+    for unit, f in capacity_scale.items():
+        m = pp["unit_id"] == unit
+        for c in ("production_cases", "external_cases"):
+            if c in pp:
+                pp.loc[m, c] = pd.to_numeric(pp.loc[m, c]) * f
+    return pp
 
 
 def run_and_store(
@@ -114,6 +132,7 @@ def run_and_store(
     executor: Executor | None = None,
     progress: Progress | None = None,
     note: str = "",
+    capacity_scale: Mapping[str, float] | None = None,
 ) -> SimulationRun:
     """Simulate a stored plan and save the result as a ``simulation`` run (child of the plan).
 
@@ -126,6 +145,8 @@ def run_and_store(
     replications : fixed replication count (overrides the precision rule).
     executor : where replications run (default: locally, sequentially).
     progress : ``progress(done, total)`` callback.
+    capacity_scale : what-if ``unit_id -> factor`` applied to the plan's production (e.g. an
+        under-staffed variant: ``{"NLL-RS-DOS-ORT-SUN": 0.7}``); recorded in the run's note.
 
     Raises
     ------
@@ -137,6 +158,16 @@ def run_and_store(
     info = resolve_plan(store, plan_run_id, cfg.name)
     names = [n for n in PLAN_TABLES if n in info.tables]
     tables = store.load_run_tables(info.run_id, names)
+    if capacity_scale:
+        units = set(tables["plan_production"]["unit_id"])
+        bad = [f"--cut: unit {u!r} is not in the plan" for u in capacity_scale if u not in units]
+        bad += [f"--cut: factor for {u!r} must be >= 0 (got {f})"
+                for u, f in capacity_scale.items() if f < 0]
+        if bad:
+            raise SimInputError(bad)
+        tables["plan_production"] = scale_capacity(tables["plan_production"], capacity_scale)
+        cut = ", ".join(f"{u}×{f:g}" for u, f in capacity_scale.items())
+        note = f"{note} capacity what-if: {cut}".strip()
     from pks.config.edits import apply_edits
 
     data = apply_edits(store.read_inputs(), cfg.data_edits)
@@ -144,7 +175,8 @@ def run_and_store(
     result = simulate_plan(tables, data, demand, cfg.simulate, target_set=cfg.data.target_set,
                            executor=executor, replications=replications, progress=progress)
     config: dict[str, Any] = cfg.model_dump(mode="json")
-    config["simulate_run"] = {"replications": result.n_replications,
+    config["simulate_run"] = {"capacity_scale": dict(capacity_scale or {}),
+                              "replications": result.n_replications,
                               "key_kpi_mean": result.key_kpi_mean,
                               "key_kpi_half_width": result.key_kpi_half_width}
     run_id = store.save_run("simulation", dict(result.tables), scenario=info.scenario,
