@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Annotated, cast
 import pandas as pd
 import typer
 
-from pks.cli.common import DEFAULT_DB_URL, EXIT_INVALID, EXIT_USAGE, DbOpt, LangOpt
+from pks.cli.common import (
+    DEFAULT_DB_URL,
+    EXIT_INVALID,
+    EXIT_USAGE,
+    DbOpt,
+    LangOpt,
+    default_db_url,
+)
 from pks.data.checks import Issue, ValidationFailed, validate
 from pks.i18n import t
 from pks.types import Language
@@ -74,6 +81,7 @@ def _open_store(db: str, lang: Language) -> Store:
 
     from pks.data.store import Store
 
+    db = db or default_db_url()  # callers may pass "" for "the default store"
     try:
         return Store.open(db)
     except (SQLAlchemyError, OSError, ValueError) as exc:

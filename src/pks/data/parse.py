@@ -139,7 +139,9 @@ def _parse_number(s: pd.Series, dtype: Dtype, missing: np.ndarray) -> ParsedColu
         obj = s.astype(object)
         num = pd.to_numeric(obj.where(~missing, np.nan), errors="coerce").astype("float64")
         is_bool = np.zeros(n, dtype=bool)
-        if s.dtype == object or pd.api.types.is_bool_dtype(s.dtype):
+        kind = pd.api.types.infer_dtype(obj, skipna=True)
+        if kind not in ("floating", "integer", "mixed-integer-float", "string", "empty",
+                        "decimal"):
             is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in obj), bool, n)
             num[is_bool] = np.nan
         retry = num.isna().to_numpy() & ~missing & ~is_bool

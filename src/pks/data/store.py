@@ -476,11 +476,19 @@ class Store:
         return self.meta_info().get("checksum", "")
 
     def _read_table(self, conn: Connection, name: str) -> pd.DataFrame:
-        table = self.inputs[name]
-        rows = conn.execute(sa.select(table).order_by(table.c._row)).all()
-        cols = [c.name for c in table.columns if c.name != "_row"]
-        df = pd.DataFrame([tuple(r)[: len(cols)] for r in rows], columns=cols) if rows else \
-            pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        # plain driver rows (no per-value type processing: SQLite gives 0/1 and ISO text),
+        # then parsed into the schema dtypes like any other input
+        cols = list(SCHEMAS[name].column_names)
+        prep = conn.dialect.identifier_preparer
+        sql = (f"SELECT {', '.join(prep.quote(c) for c in cols)} FROM {prep.quote(name)} "
+               f"ORDER BY {prep.quote('_row')}")
+        rows = conn.exec_driver_sql(sql).all()
+        if rows:
+            arrays = list(zip(*rows, strict=True))
+            df = pd.DataFrame({c: pd.Series(arrays[i], dtype=object)
+                               for i, c in enumerate(cols)})
+        else:
+            df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
         return coerce_table(name, df)
 
     def read_table(self, name: str) -> pd.DataFrame:
