@@ -288,3 +288,16 @@ def test_plain_path_and_postgres_url_normalisation(tmp_path: object) -> None:
     with Store.open(f"{tmp_path}/plain.db") as s:
         assert s.dialect == "sqlite"
     assert Store._normalise_url("postgresql://u@h/db").startswith("postgresql+psycopg://")
+
+
+def test_extreme_values_and_awkward_text_round_trip(store: Store) -> None:
+    df = pd.DataFrame({
+        "x": [np.inf, -np.inf, np.nan, 5e-324, 1.7976931348623157e308, -0.0, 0.1 + 0.2],
+        "n": np.array([2**62, -(2**62), 0, 1, -1, 7, 9], dtype="int64"),
+        "text": ["tab\there", "new\nline", "back\\slash", "'single' \"double\"", "åäö ÅÄÖ €",
+                 "", "\\N"],
+    })
+    rid = store.save_run("backtest", {"extremes": df}, scenario="base")
+    got = store.load_run_tables(rid)["extremes"]
+    # (-0.0 compares equal to 0.0; SQLite stores it as 0)
+    pd.testing.assert_frame_equal(got, df, check_exact=True)
