@@ -441,7 +441,15 @@ def write_report(rep: BacktestReport, out_dir: str | Path, command: str = "pks b
                                          "smape_snaive", "model_wins"]]), ""]
     lines += ["## Where the model loses (rel_mase ≥ 1)", ""]
     if len(losers):
-        lines += [_md_table(losers[show_cols]), ""]
+        combo_rescues = int((losers["rel_mase_combo"] < 1).sum())
+        lines += [
+            f"The model loses on {len(losers)} of {len(rep.by_series)} series. These are "
+            "mostly series whose yearly pattern repeats closely and whose noise is small "
+            "relative to it, so last year's value is hard to beat, while the model has to "
+            "estimate the seasonal curve from two or three years; on "
+            f"{combo_rescues} of them the equal-weight combination with seasonal-naive "
+            "still beats seasonal-naive (`rel_mase_combo` < 1).", "",
+            _md_table(losers[show_cols]), ""]
     else:
         lines += ["The model beats seasonal-naive on every series.", ""]
     nhs = rep.by_series[rep.by_series["dataset"] != "demo_region"]
