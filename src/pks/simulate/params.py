@@ -296,7 +296,6 @@ def build_params(
     acute = keys["acute"].map(lambda v: str(v).lower() in ("true", "1", "yes")).to_numpy()
     kind = keys["care_type_kind"].astype(str).to_numpy()
     mean_los = _num(keys, "mean_los_days").fillna(0.0).to_numpy()
-    inpatient = (kind == "inpatient_episode") | (mean_los > 0)
     stage = keys["guarantee_stage"].astype(str).to_numpy()
     guarantee = np.where(stage == "first_visit", targets["first_visit_days"],
                          np.where(stage == "treatment", targets["treatment_days"], np.nan))
@@ -410,11 +409,16 @@ def build_params(
             _num(b, "staffed_beds").fillna(0.0).to_numpy())
     if (beds < 0).any():
         problems.append("staffed_beds has negative values")
+    # Care with a length of stay takes a bed only where the unit has staffed beds (day
+    # surgery with mean_los_days 0.5 at a unit without a ward does not); an inpatient-episode
+    # line at a unit with no beds at all is simulated with every admission in overflow.
+    unit_has_beds = beds.max(axis=1) > 0
+    inpatient = (kind == "inpatient_episode") | ((mean_los > 0) & unit_has_beds[line_unit_idx])
     has_beds = np.zeros(n_u, dtype=bool)
     has_beds[np.unique(line_unit_idx[inpatient])] = True
-    for u in np.flatnonzero(has_beds):
-        if beds[u].max() <= 0:
-            problems.append(f"unit {units[u]} has inpatient care but no staffed beds in the plan")
+    for u in np.flatnonzero(has_beds & ~unit_has_beds):
+        log.warning("unit %s has inpatient care but no staffed beds in the plan: every "
+                    "admission counts as overflow", units[u])
     if problems:
         raise SimInputError(problems)
     initial = _initial_ages(data, keys, guarantee, weeks[0])
