@@ -97,6 +97,8 @@ class SolveResult:
     duals: pd.DataFrame
     """constraint, index, dual, meaning (see :mod:`pks.optimise.extract`)."""
     n_blocks: int = 1
+    iterations: int = 0
+    """Simplex plus interior-point iterations (a warm-started re-solve needs fewer)."""
     x: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     row_dual: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
@@ -129,6 +131,7 @@ class _Raw:
     row_dual: np.ndarray
     solve_s: float
     version: str
+    iterations: int = 0
 
 
 def _run_highs(h: object) -> _Raw:
@@ -141,7 +144,8 @@ def _run_highs(h: object) -> _Raw:
     x = np.asarray(sol.col_value, float)
     y = np.asarray(sol.row_dual, float) if sol.dual_valid else np.zeros(0)
     obj = float(info.objective_function_value) if st is SolveStatus.OPTIMAL else float("nan")
-    return _Raw(st, obj, x, y, dt, h.version())  # type: ignore[attr-defined]
+    its = int(max(info.simplex_iteration_count, 0) + max(info.ipm_iteration_count, 0))
+    return _Raw(st, obj, x, y, dt, h.version(), its)  # type: ignore[attr-defined]
 
 
 def _solve_arrays(lp: object, cfg: SolveConfig, n_cols: int) -> _Raw:
@@ -168,7 +172,7 @@ def _finish(model: LinearModel, raw: _Raw, cfg: SolveConfig, timings: dict[str, 
         objective_sek=raw.objective, bound_sek=raw.objective if ok else float("nan"),
         gap=0.0 if ok else float("nan"), solver_name="highs", solver_version=raw.version,
         timings=dict(timings), counts=model.counts(), tables=tables, duals=duals,
-        n_blocks=n_blocks, x=raw.x, row_dual=raw.row_dual)
+        n_blocks=n_blocks, iterations=raw.iterations, x=raw.x, row_dual=raw.row_dual)
 
 
 def solve(model: LinearModel, cfg: SolveConfig | None = None,
