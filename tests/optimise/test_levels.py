@@ -7,6 +7,7 @@ import pytest
 
 from pks.config.schema import ScenarioConfig
 from pks.data.weeks import add_weeks
+from pks.optimise.config import SolveConfig
 from pks.optimise.handoff import (
     HandoffError,
     operative_inputs_from_tactical,
@@ -15,7 +16,6 @@ from pks.optimise.handoff import (
 from pks.optimise.inputs import InputError, demand_from_history
 from pks.optimise.levels.operative import build_operative, operative_inputs, roll_forward
 from pks.optimise.run import build_level, horizon_weeks, plan_levels
-from pks.optimise.config import SolveConfig
 from pks.optimise.solve import Resolver, solve
 from tests.optimise.tiny import tiny_data
 
