@@ -51,7 +51,6 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None
     inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
     tables: dict[str, pd.DataFrame] = {}
     uck, uc, T = inputs.uck, inputs.uc, inputs.grid.n
-    keys = ["unit_id", "care_type", "priority_class"]
 
     # plan_production (blocks are indexed by subsets of the uck rows: fill by position)
     prod = m.var_blocks["x"].frame(x, "production_cases")
