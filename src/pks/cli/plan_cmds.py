@@ -37,6 +37,10 @@ OutOpt = Annotated[Path | None, typer.Option(
 BuildOnlyOpt = Annotated[bool, typer.Option(
     "--build-only", help="Build and check the model, print its size; do not solve or store.")]
 NoStoreOpt = Annotated[bool, typer.Option("--no-store", help="Do not write to the database.")]
+DecomposeOpt = Annotated[bool, typer.Option(
+    "--decompose", help="Solve independent frame-node blocks separately (same optimum).")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", help="Dask scheduler address: solve the blocks as Dask tasks there.")]
 
 
 def _lang(lang: str) -> Language:
@@ -107,6 +111,8 @@ def plan_cmd(
     out: OutOpt = None,
     build_only: BuildOnlyOpt = False,
     no_store: NoStoreOpt = False,
+    decompose: DecomposeOpt = False,
+    scheduler: SchedulerOpt = None,
     lang: LangOpt = "sv",
 ) -> None:
     """Optimise a production and capacity plan at one level and store it as a draft."""
@@ -124,6 +130,9 @@ def plan_cmd(
         cfg = load_scenario(model, scenario)
     except ConfigError as exc:
         _fail(str(exc).splitlines())
+    if decompose or scheduler:
+        cfg = cfg.model_copy(update={"solve": cfg.solve.model_copy(update={
+            "decompose": True, "scheduler_address": scheduler})})
     store = None if no_store else _open_store(db)
     try:
         if store is not None and store.has_inputs():
