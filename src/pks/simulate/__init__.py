@@ -43,7 +43,7 @@ from pks.simulate.config import SimulateConfig
 _LAZY = {
     "DaskExecutor": "executor", "Executor": "executor", "LocalExecutor": "executor",
     "ProcessExecutor": "executor", "make_executor": "executor",
-    "ReplicationOutput": "model", "run_replication": "model",
+    "ReplicationOutput": "model", "run_replication": "model", "compare": "analysis",
     "SimInputError": "params", "SimParams": "params", "build_params": "params",
     "SimResult": "runner", "run_batch": "runner", "run_replications": "runner",
     "simulate_params": "runner", "simulate_plan": "runner",
