@@ -259,3 +259,13 @@ def svc_names(db: Path) -> dict[str, str]:
 
     n = Store.open(f"sqlite:///{db}").read_table("org_nodes")
     return dict(zip(n["node_id"], n["name"], strict=True))
+
+
+def test_board_report_pdf_with_chromium(tmp_path: Path):
+    """The monthly board report printed to PDF by headless Chromium."""
+    _require_chromium()
+    from pks.followup.report import html_to_pdf
+
+    out = html_to_pdf("<html><body><h1>Månadsrapport</h1><p>1\u00a0234,5 kr</p></body></html>",
+                      tmp_path / "rapport.pdf", chromium=CHROMIUM)
+    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 1000

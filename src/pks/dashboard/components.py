@@ -45,6 +45,15 @@ def fmt_text(v: object, lang: Language) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
+def care_type_label(code: object, lang: Language) -> str:
+    """Display name of a care type id (the id itself when the catalogue has no name)."""
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
+        return ""
+    key = f"dash.caretype.{code}"
+    text = t(key, lang)
+    return str(code) if text == key else text
+
+
 def fmt_key(prefix: str) -> Formatter:
     """Translate a code through the catalogue (``prefix`` + value)."""
     def f(v: object, lang: Language) -> str:

@@ -138,7 +138,13 @@ class DataService:
                 return snap
             checksum = str(self.store.input_checksum())
             runs = self.store.runs()
-            if snap is not None and snap.checksum == checksum and len(runs) == len(snap.runs):
+            if snap is not None and snap.checksum == checksum:
+                # same inputs: keep them (and every derived table, keyed by plan run id)
+                if len(runs) != len(snap.runs):
+                    snap = Snapshot(data=snap.data, runs=runs, checksum=checksum,
+                                    loaded_at=snap.loaded_at)
+                    snap.__dict__["tree"] = self._cache.snapshot.tree  # type: ignore[union-attr]
+                    self._cache.snapshot = snap
                 self._cache.checked_at = now
                 return snap
             data = self.store.read_inputs()
@@ -239,6 +245,10 @@ class DataService:
         return self.config(scenario).data.budget_year
 
     # ------------------------------------------------------------------ follow-up
+    def _rid(self, scenario: str, level: str) -> tuple[str, str | None]:
+        """Cache key part: the scenario's as-of week and the plan run followed up."""
+        return self.as_of_week(scenario), self.plan_ref(scenario, level).run_id
+
     def _followup(self, scenario: str, level: str) -> FollowupInputs:
         ref = self.plan_ref(scenario, level)
         return FollowupInputs(self.snapshot().data, self.plan_tables(ref),
@@ -248,7 +258,8 @@ class DataService:
                           level: str = "tactical", by_care_type: bool = False) -> pd.DataFrame:
         """Production against plan per week for ``node_id`` (all weeks of the plan year)."""
         self.check(principal, node_id)
-        full = self._derived(("prod", scenario, level, by_care_type), lambda: production_vs_plan(
+        key = ("prod", self._rid(scenario, level), by_care_type, scenario)
+        full = self._derived(key, lambda: production_vs_plan(
             self._followup(scenario, level).plan_table("plan_production"),
             self.snapshot().data.actuals_production, self.tree(), by_care_type=by_care_type,
             first_week=weeks_of_year(self.year(scenario))[0],
@@ -260,7 +271,8 @@ class DataService:
         """Waiting list against target per week for ``node_id``."""
         self.check(principal, node_id)
         year_weeks = weeks_of_year(self.year(scenario))
-        full = self._derived(("wait", scenario, level), lambda: waiting_vs_target(
+        key = ("wait", self._rid(scenario, level), scenario)
+        full = self._derived(key, lambda: waiting_vs_target(
             self._followup(scenario, level).plan_table("plan_production"),
             self.snapshot().data.actuals_production, self.tree(),
             first_week=year_weeks[0], last_week=year_weeks[-1]))
@@ -278,14 +290,15 @@ class DataService:
             return staff_vs_plan(self._followup(scenario, level).plan_table("plan_staff"),
                                  d.actuals_staff, self.tree(), sick_leave_plan=sick,
                                  first_week=year_weeks[0], last_week=year_weeks[-1])
-        full = self._derived(("staff", scenario, level), make)
+        full = self._derived(("staff", self._rid(scenario, level), scenario), make)
         return full[full["node_id"] == node_id].reset_index(drop=True)
 
     def weekly_beds(self, principal: Principal, node_id: str, scenario: str,
                     level: str = "operative") -> pd.DataFrame:
         """Occupancy and overflow per week for ``node_id``."""
         self.check(principal, node_id)
-        full = self._derived(("beds", scenario, level), lambda: beds_vs_capacity(
+        key = ("beds", self._rid(scenario, level), scenario)
+        full = self._derived(key, lambda: beds_vs_capacity(
             self.snapshot().data.actuals_unit, staffed_beds(self._followup(scenario, level)),
             self.tree()))
         return full[full["node_id"] == node_id].reset_index(drop=True)
@@ -305,7 +318,7 @@ class DataService:
                 cfg.dashboard.forecast_method)
             annual["light"] = cost_lights(annual, self.thresholds(scenario))
             return monthly, annual
-        monthly, annual = self._derived(("cost", scenario, level), make)
+        monthly, annual = self._derived(("cost", self._rid(scenario, level), scenario), make)
         tree = self.tree()
         show = [node_id, *tree.children(node_id)]
         annual = annual[annual["node_id"].isin(show)]
@@ -320,7 +333,8 @@ class DataService:
     def kpis(self, principal: Principal, scenario: str, first_week: str, last_week: str,
              level: str = "operative") -> pd.DataFrame:
         """KPIs of every node the principal may see over a week span, with lights."""
-        full = self._derived(("kpis", scenario, level, first_week, last_week), lambda: node_kpis(
+        key = ("kpis", self._rid(scenario, level), scenario, first_week, last_week)
+        full = self._derived(key, lambda: node_kpis(
             self._followup(scenario, level), first_week, last_week, self.thresholds(scenario)))
         return self.restrict(principal, full)
 
@@ -422,7 +436,7 @@ class DataService:
         d = self.snapshot().data
         for sc in scenarios:
             ref = self.plan_ref(sc, "strategic")
-            pre = self._derived(("strategic_pre", sc), lambda ref=ref: _strategic_per_unit(
+            pre = self._derived(("strategic_pre", ref.run_id), lambda ref=ref: _strategic_per_unit(
                 self.plan_tables(ref)))
             pp = pre.get("production")
             if pp is not None:

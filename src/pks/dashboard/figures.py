@@ -155,7 +155,9 @@ def beds_figure(df: pd.DataFrame, occupancy_max_pu: float, lang: Language, title
                     line={"color": COLORS["target"], "dash": "dash"})
     fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False,
                               "title": t("dash.unit.bed_days", lang)})
-    return _base(fig, lang, title, "%")
+    fig = _base(fig, lang, title, "%")
+    fig.update_layout(margin={"r": 70})
+    return fig
 
 
 def demand_capacity_figure(df: pd.DataFrame, names: dict[str, str], lang: Language,

@@ -12,6 +12,7 @@ from pks.dashboard import figures, ids
 from pks.dashboard.access import Principal
 from pks.dashboard.components import (
     Col,
+    care_type_label,
     data_table,
     export_buttons,
     fmt_key,
@@ -150,7 +151,8 @@ def suggestion_tables(svc: DataService, prod: pd.DataFrame, staff: pd.DataFrame,
                               values="production_cases", aggfunc="sum").reset_index()
         weeks = [c for c in pv.columns if c not in ("unit_name", "care_type")]
         pv["total"] = pv[weeks].sum(axis=1)
-        cols = [Col("unit_name", "dash.col.unit"), Col("care_type", "dash.col.care_type"),
+        cols = [Col("unit_name", "dash.col.unit"),
+                Col("care_type", "dash.col.care_type", care_type_label),
                 *[Col(w, w, fmt_num(1), True) for w in weeks],
                 Col("total", "dash.col.window_total", fmt_num(1), True)]
         parts += [html.H4(t("dash.sugg.production", lang)),

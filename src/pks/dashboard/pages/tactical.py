@@ -12,6 +12,7 @@ from pks.dashboard import figures, ids
 from pks.dashboard.access import Principal
 from pks.dashboard.components import (
     Col,
+    care_type_label,
     data_table,
     export_buttons,
     fmt_key,
@@ -125,7 +126,8 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
                 value=period if period in PERIODS else "week", inline=True)],
                 className="ctl"),
             html.Div([html.Label(t("dash.col.care_type", lg)), dcc.Dropdown(
-                id=ids.CARE_TYPE, options=[{"label": c, "value": c} for c in cts],
+                id=ids.CARE_TYPE, options=[{"label": care_type_label(c, lg), "value": c}
+                                           for c in cts],
                 value=None, placeholder="–")], className="ctl"),
         ]
         return html.Div([
