@@ -28,6 +28,11 @@ Result tables (CONTRACTS.md "Simulator"):
 - ``sim_patients``: per-patient records (first replication by default);
 - ``sim_replications``: the key KPI per replication (precision rule).
 
+Comparisons: :func:`pks.simulate.runner.run_batch` runs several plans or scenarios with common
+random numbers and :func:`pks.simulate.analysis.compare` gives paired differences with their
+confidence intervals; ``capacity_scale`` in :func:`pks.simulate.store_io.run_and_store`
+(``pks simulate --cut UNIT=FACTOR``) simulates an under-staffed variant of a stored plan.
+
 See :mod:`pks.simulate.model` for the process design, :mod:`pks.simulate.params` for the
 initial waiting list, :mod:`pks.simulate.analysis` for targets and roll-up and
 :mod:`pks.simulate.runner` for the replication rule.
