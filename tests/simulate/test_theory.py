@@ -163,3 +163,26 @@ def test_poisson_slot_counts_match_planned_rate():
     lo = (n - 1) * v / stats.chi2.ppf(1 - ALPHA / 2, n - 1)
     hi = (n - 1) * v / stats.chi2.ppf(ALPHA / 2, n - 1)
     assert lo <= rate <= hi
+
+
+def test_priority_classes_match_the_two_class_formula():
+    """Two classes on Poisson slots: class 1 alone is M/M/1 (W1 = 1/(μ-λ1)); the total is
+    M/M/1 (L = ρ/(1-ρ)), so class 2 has W2 = (L - λ1·W1)/λ2 (Little, conservation)."""
+    lam1, lam2, mu = 3.0, 7.0, 12.0
+    n_weeks, burn = 260, 26
+    p = line_params(_mm1_cfg(), n_weeks=n_weeks, demand=lam1 + lam2, capacity=mu,
+                    class_shares=(lam1 / (lam1 + lam2), lam2 / (lam1 + lam2), 0.0, 0.0))
+    w1s, w2s = [], []
+    for r in range(20):
+        pt = run_replication(p, r).patients
+        window = (pt["arrival_day"] >= 7 * burn) & (pt["arrival_day"] < 7 * (n_weeks - 10))
+        wait = (pt["service_day"] - pt["arrival_day"]) / 7.0
+        w1s.append(wait[window & (pt["priority_class"] == 1)].mean())
+        w2s.append(wait[window & (pt["priority_class"] == 2)].mean())
+    w1 = 1 / (mu - lam1)
+    rho = (lam1 + lam2) / mu
+    w2 = (rho / (1 - rho) - lam1 * w1) / lam2
+    ok, m, h = _ci_contains(np.array(w1s), w1)
+    assert ok, f"class 1 wait {m:.4f} ± {h:.4f} vs {w1:.4f} weeks"
+    ok, m, h = _ci_contains(np.array(w2s), w2)
+    assert ok, f"class 2 wait {m:.4f} ± {h:.4f} vs {w2:.4f} weeks"
