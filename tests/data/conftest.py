@@ -26,7 +26,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from tiny import tiny_tables  # noqa: E402
+from tiny_region import tiny_tables  # noqa: E402
 
 from pks.data.parse import coerce_tables  # noqa: E402
 

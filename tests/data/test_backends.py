@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from tiny import tiny_tables
+from tiny_region import tiny_tables
 
 from pks.data.schema import SCHEMAS
 from pks.data.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tiny import tiny_tables
+from tiny_region import tiny_tables
 
 from pks.data.checks import Issue, ValidationFailed, format_issues, require_valid, validate
 from pks.data.parse import coerce_tables, parse_column

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tiny import tiny_tables
+from tiny_region import tiny_tables
 from typer.testing import CliRunner
 
 from pks.cli import app

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from tiny import tiny_tables
+from tiny_region import tiny_tables
 
 from pks.data.checks import ValidationFailed
 from pks.data.io import (

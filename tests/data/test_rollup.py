@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tiny import tiny_tables
+from tiny_region import tiny_tables
 
 from pks.data.parse import coerce_tables
 from pks.data.planning_data import PlanningData

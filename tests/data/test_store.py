@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from tiny import tiny_tables
+from tiny_region import tiny_tables
 
 from pks.data.checks import ValidationFailed
 from pks.data.parse import coerce_tables
