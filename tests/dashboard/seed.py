@@ -78,7 +78,7 @@ def plan_tables(d: PlanningData, weeks: list[str], level: str = "tactical",
 
 def sim_verdicts(d: PlanningData, p: float) -> pd.DataFrame:
     nodes = d.org_nodes["node_id"]
-    return pd.DataFrame({"node_id": nodes, "target": "first_visit_90", "probability": p,
+    return pd.DataFrame({"node_id": nodes, "target": "guarantee", "probability": p,
                          "ci_low": p - 0.05, "ci_high": min(p + 0.05, 1.0), "met": p >= 0.8})
 
 

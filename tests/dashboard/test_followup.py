@@ -157,3 +157,16 @@ def test_coverage(tree):
     assert c.loc["D2", "coverage_pu"] == 0.0
     u = unit_coverage(uw).set_index("unit_id")
     assert u.loc["U1", "last_complete_week"] == "2026-W06" and u.loc["U3", "missing_weeks"] == 7
+
+
+def test_cost_uses_only_unit_rows_of_the_optimiser_table(tree):
+    d = tiny.data()
+    pc = tiny.plan_cost().assign(kind="unit")
+    dup = pd.concat([pc, pc.assign(kind="handoff"),
+                     pd.DataFrame({"node_id": ["D1"], "year": [2026], "kind": ["frame"],
+                                   "net_cost_sek": [10_600_000.0]})], ignore_index=True)
+    _, a1 = cost_forecast(pc, d.actuals_unit, d.budget_frames, tree, tiny.UNITS, 2026,
+                          "2026-W08")
+    _, a2 = cost_forecast(dup, d.actuals_unit, d.budget_frames, tree, tiny.UNITS, 2026,
+                          "2026-W08")
+    pd.testing.assert_frame_equal(a1, a2)

@@ -44,11 +44,12 @@ def serve_dashboard(db_url: str, model_dir: str | Path, host: str = "127.0.0.1",
     settings = DashboardSettings(db_url=db_url, model_dir=str(model_dir), host=host, port=port,
                                  users_file=None if users_file is None else str(users_file),
                                  scenario=scenario)
-    typer.echo(f"PKS dashboard: {settings.address}  (Ctrl+C stops)")
-    if settings.login_required:
-        typer.echo("login required (served beyond this machine)")
-    sys.stdout.flush()
-    serve(settings)
+    def announce(address: str) -> None:
+        typer.echo(f"PKS dashboard: {address}  (Ctrl+C stops)")
+        if settings.login_required:
+            typer.echo("login required (served beyond this machine)")
+        sys.stdout.flush()
+    serve(settings, announce=announce)
 
 
 def register(app: typer.Typer) -> None:

@@ -285,10 +285,25 @@ def create_app(settings: DashboardSettings) -> Dash:
     return app
 
 
-def serve(settings: DashboardSettings, debug: bool = False) -> None:
+def serve(settings: DashboardSettings, debug: bool = False,
+          announce: Callable[[str], None] | None = None) -> None:
     """Serve the dashboard until interrupted (Flask's threaded server).
 
-    The CLI prints ``settings.address`` before calling this.
+    ``announce(address)`` is called once the app is built, before serving (the CLI prints
+    the address with it). Raises ``ValueError`` when login is required but no users file
+    is configured.
     """
+    import threading
+
     app = create_app(settings)
+    svc: DataService = app.server.config["PKS_DATA_SERVICE"]
+
+    def warm_up() -> None:  # load the store once so the first page answers quickly
+        try:
+            svc.snapshot()
+        except Exception:  # noqa: BLE001 - the first request reports the problem instead
+            log.exception("dashboard warm-up failed")
+    threading.Thread(target=warm_up, daemon=True).start()
+    if announce is not None:
+        announce(settings.address)
     app.run(host=settings.host, port=settings.port, debug=debug, use_reloader=False)

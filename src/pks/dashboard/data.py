@@ -195,6 +195,16 @@ class DataService:
         have = set(runs.loc[(runs["kind"] == "plan") & (runs["level"] == level), "scenario"])
         return [s for s in self.scenarios() if s in have] + sorted(have - set(self.scenarios()))
 
+    def latest_simulation(self, scenario: str, plan_run_id: str | None) -> str | None:
+        """Newest simulation of ``plan_run_id``, else the newest of the scenario's plans."""
+        sims = self.simulations_of(plan_run_id)
+        if sims.empty:
+            runs = self.snapshot().runs
+            if runs.empty:
+                return None
+            sims = runs[(runs["kind"] == "simulation") & (runs["scenario"] == scenario)]
+        return None if sims.empty else str(sims.iloc[0]["run_id"])
+
     def simulations_of(self, run_id: str | None) -> pd.DataFrame:
         """Simulation runs whose parent is ``run_id``."""
         runs = self.snapshot().runs
@@ -470,11 +480,13 @@ class DataService:
                 frames = d.budget_frames[["node_id", "year", "frame_sek"]]
                 c = c.merge(frames, on=["node_id", "year"], how="left")
                 out["cost"].append(c.assign(scenario=sc))
-            sims = self.simulations_of(ref.run_id)
-            if not sims.empty:
-                v = self.run_tables(str(sims.iloc[0]["run_id"])).get("sim_verdicts")
+            sim = self.latest_simulation(sc, ref.run_id)
+            if sim is not None:
+                v = self.run_tables(sim).get("sim_verdicts")
                 if v is not None and not v.empty:
                     v = v[v["node_id"].isin([node_id, *children])]
+                    if "target" in v and (v["target"] == "guarantee").any():
+                        v = v[v["target"] == "guarantee"]
                     out["guarantee"].append(v.assign(scenario=sc))
         return {k: (pd.concat(v, ignore_index=True) if v else pd.DataFrame())
                 for k, v in out.items()}
@@ -515,7 +527,9 @@ def _strategic_per_unit(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             ["own_h", "agency_h"]].sum()
     pc = t.get("plan_cost")
     if pc is not None and not pc.empty:
-        out["cost"] = pc[["node_id", "year", "net_cost_sek"]].rename(
+        from pks.followup.cost import unit_cost_rows
+
+        out["cost"] = unit_cost_rows(pc)[["node_id", "year", "net_cost_sek"]].rename(
             columns={"node_id": "unit_id"})
     return out
 

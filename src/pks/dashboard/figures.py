@@ -195,7 +195,9 @@ def fte_figure(df: pd.DataFrame, category_names: dict[str, str], lang: Language,
                             name=f"{category_names.get(c, c)} – {sc}",
                             line={"color": SCENARIO_COLORS[i % len(SCENARIO_COLORS)],
                                   "dash": dashes[j % len(dashes)]})
-    return _base(fig, lang, title, t("dash.unit.fte", lang))
+    fig = _base(fig, lang, title, t("dash.unit.fte", lang))
+    fig.update_xaxes(type="category")
+    return fig
 
 
 def agency_figure(df: pd.DataFrame, target_pu: float, lang: Language, title: str) -> go.Figure:
@@ -211,7 +213,9 @@ def agency_figure(df: pd.DataFrame, target_pu: float, lang: Language, title: str
     fig.add_scatter(x=years, y=[100 * target_pu] * len(years), name=t("dash.target", lang),
                     mode="lines", line={"color": COLORS["target"], "dash": "dash"})
     fig.update_layout(barmode="group")
-    return _base(fig, lang, title, "%")
+    fig = _base(fig, lang, title, "%")
+    fig.update_xaxes(type="category")
+    return fig
 
 
 def cost_frame_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, title: str
@@ -243,7 +247,9 @@ def guarantee_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, ti
     fig = new_figure()
     for i, sc in enumerate(dict.fromkeys(df["scenario"])):
         d = df[df["scenario"] == sc]
-        x = d["node_id"].map(names).fillna(d["node_id"]) + " · " + d["target"].astype(str)
+        x = d["node_id"].map(names).fillna(d["node_id"])
+        if d["target"].nunique() > 1:
+            x = x + " · " + d["target"].astype(str)
         fig.add_bar(x=x, y=100 * d["probability"], name=sc,
                     marker_color=SCENARIO_COLORS[i % len(SCENARIO_COLORS)],
                     error_y={"type": "data", "symmetric": False,

@@ -23,9 +23,22 @@ from pks.data.tree import OrgTree, roll_up
 from pks.data.weeks import week_month, weeks_of_year
 
 
+def unit_cost_rows(plan_cost: pd.DataFrame) -> pd.DataFrame:
+    """The per-unit rows of a ``plan_cost`` table.
+
+    The optimiser's table may also hold rows of frame-holding nodes and hand-off rows, told
+    apart by a ``kind`` column (``unit``, ``frame``, ``handoff``); only ``unit`` rows are
+    costs of units.
+    """
+    if "kind" in plan_cost.columns:
+        return plan_cost[plan_cost["kind"] == "unit"]
+    return plan_cost
+
+
 def weekly_plan_cost(plan_cost: pd.DataFrame, unit_ids: list[str], year: int) -> pd.DataFrame:
     """Spread each unit's planned annual net cost evenly over the ISO weeks of ``year``."""
-    rows = plan_cost[(plan_cost["year"] == year) & plan_cost["node_id"].isin(unit_ids)]
+    rows = unit_cost_rows(plan_cost)
+    rows = rows[(rows["year"] == year) & rows["node_id"].isin(unit_ids)]
     weeks = weeks_of_year(year)
     per_week = rows[["node_id", "net_cost_sek"]].rename(columns={"node_id": "unit_id"})
     per_week = per_week.groupby("unit_id", as_index=False)["net_cost_sek"].sum()
