@@ -298,3 +298,24 @@ def test_replan_job_saves_an_operative_plan(svc_rw: DataService, units):
     svc_rw.invalidate()
     ref, prod, staff = svc_rw.operative_suggestion(LOCAL_USER, units[0], "base")
     assert ref.run_id == rid and not prod.empty and set(prod["unit_id"]) == {units[0]}
+
+
+def test_export_tables_to_excel_and_csv(svc: DataService, units):
+    from pks.dashboard.app import frame_to_download
+
+    state = {"node": svc.tree().root, "scenario": "base", "level_type": "unit", "lang": "sv",
+             "week": AS_OF, "scenarios": ["base"]}
+    for key in ("op_deviations", "op_suggestion", "tac_deviations", "tac_cost",
+                "tac_production", "str_coverage", "str_coverage_units", "str_demand",
+                "str_fte", "str_cost", "str_guarantee"):
+        df = export_frame(svc, LOCAL_USER, key, state)
+        assert isinstance(df, pd.DataFrame), key
+    df = export_frame(svc, LOCAL_USER, "tac_deviations", state)
+    assert set(units) <= set(df["node_id"])
+    x = frame_to_download(df, "tac_deviations", "xlsx")
+    back = pd.read_excel(io.BytesIO(base64.b64decode(x["content"])))
+    assert len(back) == len(df) and x["filename"] == "tac_deviations.xlsx"
+    c = frame_to_download(df, "tac_deviations", "csv")
+    assert c["filename"].endswith(".csv") and c["content"].startswith("node_id")
+    with pytest.raises(KeyError):
+        export_frame(svc, LOCAL_USER, "no_such_table", state)
