@@ -45,7 +45,7 @@ def _base(fig: go.Figure, lang: Language, title: str, y_title: str = "",
         separators=separators(lang), height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
         legend={"orientation": "h", "y": -0.16, "x": 0, "yanchor": "top"},
-        xaxis={"tickangle": 0, "nticks": 12, "automargin": True},
+        xaxis={"tickangle": 0, "nticks": 7, "automargin": True, "tickfont": {"size": 10.5}},
         yaxis_title=y_title, hovermode="x unified",
         font={"family": "Segoe UI, Helvetica, Arial, sans-serif", "size": 12},
     )

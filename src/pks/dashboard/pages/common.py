@@ -38,11 +38,12 @@ def node_options(svc: DataService, principal: Principal, lang: Language
                 visible.update(svc.nodes_below(principal, u, None))
     order = [tree.root, *tree.descendants(tree.root)] if tree.root else list(tree.nodes.index)
     out = []
+    top = min((tree.depth(n) for n in visible), default=0)
     for n in order:
         if n not in visible:
             continue
         row = tree.nodes.loc[n]
-        indent = "\u2003" * tree.depth(n)
+        indent = "\u2003" * (tree.depth(n) - top)
         label = f"{indent}{row['name']} · {t('dash.nodetype.' + str(row['node_type']), lang)}"
         out.append({"label": label, "value": n, "search": f"{row['name']} {n}"})
     return out
