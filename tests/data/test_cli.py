@@ -85,7 +85,7 @@ def test_load_info_export_round_trip(folder: Path, tmp_path: Path) -> None:
     r = runner.invoke(app, ["export", "--db", url, "--run", rid, "--out",
                             str(tmp_path / "plan.xlsx")])
     assert r.exit_code == 0, r.output
-    got = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="plan_cost")
+    got = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="plan_cost", engine="openpyxl")
     assert got["net_cost_sek"].tolist() == [1.0e8]
     r = runner.invoke(app, ["export", "--db", url, "--run", "nope", "--out",
                             str(tmp_path / "x")])

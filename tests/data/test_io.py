@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from tiny_region import tiny_tables
 
-from pks.data.checks import ValidationFailed
+from pks.data.checks import ValidationFailed, validate
 from pks.data.io import (
     read_csv_folder,
     read_excel,
+    read_excel_tables,
     read_input,
     write_csv_folder,
     write_excel,
@@ -36,6 +37,17 @@ def test_csv_round_trip_is_exact_and_deterministic(tmp_path: Path) -> None:
         assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
     text = (tmp_path / "a" / "care_types.csv").read_text(encoding="utf-8")
     assert ",false," in text and "\r" not in text
+
+
+@pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
+def test_excel_readers_agree(engine: str, tmp_path: Path) -> None:
+    if engine == "calamine":
+        pytest.importorskip("python_calamine")
+    canon = coerce_tables(tiny_tables())
+    write_excel(canon, tmp_path / "in.xlsx")
+    tables, issues = read_excel_tables(tmp_path / "in.xlsx", engine=engine)
+    assert issues == [] and validate(tables) == []
+    _same(coerce_tables(tables), canon)
 
 
 def test_excel_round_trip_is_exact(tmp_path: Path) -> None:
@@ -123,7 +135,7 @@ def test_results_to_excel_and_csv(tmp_path: Path) -> None:
     df = pd.DataFrame({"unit_id": ["U1"], "at": pd.to_datetime(["2026-01-01"]).tz_localize("UTC"),
                        "x": [1.5]})
     write_excel({"plan_cost": df}, tmp_path / "r.xlsx")
-    back = pd.read_excel(tmp_path / "r.xlsx", sheet_name="plan_cost")
+    back = pd.read_excel(tmp_path / "r.xlsx", sheet_name="plan_cost", engine="openpyxl")
     assert back["x"].tolist() == [1.5]
     write_csv_folder({"plan_cost": df}, tmp_path / "r")
     assert (tmp_path / "r" / "plan_cost.csv").read_text().startswith("unit_id,at,x\n")
