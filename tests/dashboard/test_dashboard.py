@@ -319,3 +319,17 @@ def test_export_tables_to_excel_and_csv(svc: DataService, units):
     assert c["filename"].endswith(".csv") and c["content"].startswith("node_id")
     with pytest.raises(KeyError):
         export_frame(svc, LOCAL_USER, "no_such_table", state)
+
+
+def test_deployable_entry_exposes_a_wsgi_server(db_copy, repo_root, tmp_path, monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("PKS_DATABASE_URL", f"sqlite:///{db_copy}")
+    monkeypatch.setenv("PKS_MODEL_DIR", str(repo_root / "models" / "demo_region"))
+    monkeypatch.setenv("PKS_REQUIRE_LOGIN", "0")
+    monkeypatch.setenv("PKS_CACHE_DIR", str(tmp_path / "cache"))
+    ns = runpy.run_path(str(repo_root / "dashboards" / "app.py"))
+    client = ns["server"].test_client()
+    r = client.get("/operativ")
+    assert r.status_code == 200 and b"pks" in r.data.lower()
+    assert client.get("/assets/site.css").status_code == 200
