@@ -301,3 +301,18 @@ def test_extreme_values_and_awkward_text_round_trip(store: Store) -> None:
     got = store.load_run_tables(rid)["extremes"]
     # (-0.0 compares equal to 0.0; SQLite stores it as 0)
     pd.testing.assert_frame_equal(got, df, check_exact=True)
+
+
+def test_chunked_inserts_keep_order_and_values(store: Store,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import pks.data.store as store_mod
+
+    original = store_mod._bulk_insert
+    monkeypatch.setattr(store_mod, "_bulk_insert",
+                        lambda conn, table, df, date_cols=(): original(conn, table, df,
+                                                                       date_cols, chunk_rows=7))
+    checksum = store.write_inputs(tiny_tables())
+    assert input_checksum_of(store.read_inputs()) == checksum
+    df = pd.DataFrame({"i": np.arange(50, dtype="int64")[::-1], "x": np.linspace(0, 1, 50)})
+    rid = store.save_run("simulation", {"sim_kpis": df}, scenario="base")
+    pd.testing.assert_frame_equal(store.load_run_tables(rid)["sim_kpis"], df, check_exact=True)

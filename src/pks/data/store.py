@@ -173,28 +173,33 @@ def _column_values(s: pd.Series, dialect: str, date_only: bool = False) -> np.nd
 
 
 def _bulk_insert(conn: Connection, table: str, df: pd.DataFrame,
-                 date_cols: tuple[str, ...] = ()) -> None:
+                 date_cols: tuple[str, ...] = (), chunk_rows: int = 100_000) -> None:
     """Insert all rows of ``df`` (columns named like the SQL columns) fast.
 
-    SQLite: one ``executemany`` of plain tuples; PostgreSQL: ``COPY FROM STDIN``.
+    SQLite: ``executemany`` of plain tuples; PostgreSQL: ``COPY FROM STDIN``. Rows are
+    converted and sent ``chunk_rows`` at a time, so memory stays bounded for large
+    result tables.
     """
     if df.empty:
         return
     dialect = conn.dialect.name
     cols = [str(c) for c in df.columns]
-    arrays = [_column_values(df[c], dialect, c in date_cols) for c in df.columns]
-    rows = list(zip(*arrays, strict=True))
     prep = conn.dialect.identifier_preparer
     names = ", ".join(prep.quote(c) for c in cols)
-    if dialect == "postgresql":
-        dbapi: Any = conn.connection.driver_connection
-        with dbapi.cursor() as cur, cur.copy(
-                f"COPY {prep.quote(table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
     marks = ", ".join("?" if dialect == "sqlite" else "%s" for _ in cols)
-    conn.exec_driver_sql(f"INSERT INTO {prep.quote(table)} ({names}) VALUES ({marks})", rows)
+    for start in range(0, len(df), chunk_rows):
+        part = df.iloc[start:start + chunk_rows]
+        arrays = [_column_values(part[c], dialect, c in date_cols) for c in part.columns]
+        rows = list(zip(*arrays, strict=True))
+        if dialect == "postgresql":
+            dbapi: Any = conn.connection.driver_connection
+            with dbapi.cursor() as cur, cur.copy(
+                    f"COPY {prep.quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            conn.exec_driver_sql(
+                f"INSERT INTO {prep.quote(table)} ({names}) VALUES ({marks})", rows)
 
 
 # --------------------------------------------------------------------------- result frames
@@ -244,9 +249,9 @@ def _restore(values: list[Any], dtype: str, family: str, extra: dict[str, Any]) 
         if extra.get("tz"):
             s = s.dt.tz_localize("UTC").dt.tz_convert(extra["tz"])
         return s.astype(dtype)
-    if family == "bool":
-        arr = pd.Series(values, dtype=object)
-        return arr.astype(dtype) if dtype != "bool" or arr.notna().all() else arr.astype(dtype)
+    if family == "bool":  # SQLite hands back 0/1
+        return pd.Series([None if v is None else bool(v) for v in values],
+                         dtype=object).astype(dtype)
     if family == "float":
         return pd.Series([np.nan if v is None else v for v in values], dtype="float64"
                          ).astype(dtype)
@@ -788,6 +793,16 @@ class Store:
             row = conn.execute(self._runs_query(kind, scenario, level, status).limit(1)).first()
         return None if row is None else self._info(row)
 
+    @staticmethod
+    def _fetch_result(conn: Connection, table: str, columns: list[str], run_id: str
+                      ) -> list[Any]:
+        """Plain driver rows of one run (SQLite: booleans 0/1, datetimes as text)."""
+        prep = conn.dialect.identifier_preparer
+        mark = "?" if conn.dialect.name == "sqlite" else "%s"
+        sql = (f"SELECT {', '.join(prep.quote(c) for c in columns)} FROM {prep.quote(table)} "
+               f"WHERE {prep.quote('run_id')} = {mark} ORDER BY {prep.quote('_row')}")
+        return list(conn.exec_driver_sql(sql, (run_id,)).all())
+
     def load_run_tables(self, run_id: str, names: list[str] | None = None
                         ) -> dict[str, pd.DataFrame]:
         """Result frames of a run exactly as saved (dtypes, order, index).
@@ -809,9 +824,8 @@ class Store:
                 cat = conn.execute(sa.select(self.t_rcols).where(
                     rc.run_id == run_id, rc.table_name == name).order_by(rc.position)).all()
                 table = self._result_table(name, {e.column_name: e.family for e in cat})
-                cols = [table.c[e.column_name] for e in cat]
-                rows = conn.execute(sa.select(*cols).where(table.c.run_id == run_id)
-                                    .order_by(table.c._row)).all() if cat else []
+                rows = self._fetch_result(conn, table.name, [e.column_name for e in cat],
+                                          run_id) if cat else []
                 n = len(rows)
                 data = {}
                 for j, e in enumerate(cat):
