@@ -83,7 +83,7 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
         m = build_tactical(inp, cfg)
         out["build"] = clock() - t0
         method = method_for(m.n_vars)
-        scfg = SolveConfig(method=method)
+        scfg = SolveConfig(method=method, time_limit_s=1e6)  # as the other routes: no limit
         t0 = clock()
         h = highspy.Highs()
         _options(h, scfg, m.n_vars)
