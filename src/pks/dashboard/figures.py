@@ -259,12 +259,16 @@ def guarantee_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, ti
     return _base(fig, lang, title, "%", height=360)
 
 
-def coverage_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, title: str
-                    ) -> go.Figure:
-    """Unit-weeks complete, partial, late and missing per node (stacked horizontal bars)."""
+def coverage_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, title: str,
+                    max_nodes: int = 20) -> go.Figure:
+    """Unit-weeks complete, partial, late and missing per node (stacked horizontal bars).
+
+    Shows the ``max_nodes`` nodes with the lowest coverage (the table lists them all).
+    """
     if df.empty:
         return empty_figure(lang, title)
-    d = df.sort_values("coverage_pu", ascending=False)
+    d = df.sort_values(["coverage_pu", "late"], ascending=[True, False]).head(max_nodes)
+    d = d.iloc[::-1]
     y = d["node_id"].map(names).fillna(d["node_id"])
     fig = new_figure()
     for col, color in (("complete", LIGHT_COLORS["green"]), ("partial", LIGHT_COLORS["amber"]),
@@ -273,7 +277,7 @@ def coverage_figure(df: pd.DataFrame, names: dict[str, str], lang: Language, tit
                     name=t(f"dash.cov.{col}", lang), marker_color=color,
                     customdata=d[col], hovertemplate="%{customdata} (%{x:.1f} %)")
     fig.update_layout(barmode="stack", hovermode="y unified",
-                      yaxis={"autorange": "reversed"})
+                      yaxis={"automargin": True})
     fig = _base(fig, lang, title, "", height=max(260, 26 * len(d) + 110))
     fig.update_xaxes(title_text=t("dash.cov.share_unit_weeks", lang), range=[0, 100])
     return fig
