@@ -53,11 +53,13 @@ def load(size: str):
     return data, cfg, demand
 
 
-def method_for(n_cols: int) -> str:
-    from pks.optimise.config import SolveConfig
+IPM_FROM_COLS = 200_000
+"""All routes use simplex below this many columns and IPM above (the HiGHS options of every
+route are the same; pinned here so results stay comparable when the product default moves)."""
 
-    c = SolveConfig()
-    return "ipm" if n_cols >= c.ipm_threshold_cols else "simplex"
+
+def method_for(n_cols: int) -> str:
+    return "ipm" if n_cols >= IPM_FROM_COLS else "simplex"
 
 
 def clock() -> float:

@@ -128,8 +128,10 @@ class SolveConfig(FrozenModel):
     """Wall-clock limit for one HiGHS solve."""
     method: Literal["simplex", "ipm", "choose"] = "choose"
     """HiGHS method; 'choose' = simplex below ``ipm_threshold_cols`` columns, else IPM."""
-    ipm_threshold_cols: int = Field(default=200_000, ge=0)
-    """Size at which 'choose' switches to the interior-point method."""
+    ipm_threshold_cols: int = Field(default=1_000_000, ge=0)
+    """Size at which 'choose' switches to the interior-point method. Measured on the
+    tactical model (103 k columns): dual simplex 6.6 s, IPM 33 s CPU, so simplex is the
+    default well beyond the sizes of one region."""
     primal_feasibility_tolerance: float = Field(default=1e-7, gt=0)
     """HiGHS primal feasibility tolerance."""
     dual_feasibility_tolerance: float = Field(default=1e-7, gt=0)
