@@ -333,3 +333,14 @@ def test_deployable_entry_exposes_a_wsgi_server(db_copy, repo_root, tmp_path, mo
     r = client.get("/operativ")
     assert r.status_code == 200 and b"pks" in r.data.lower()
     assert client.get("/assets/site.css").status_code == 200
+
+
+def test_care_type_table_sums_to_the_node(svc: DataService, units):
+    from pks.dashboard.pages.tactical import care_type_table
+
+    v = tactical_view(svc, LOCAL_USER, units[1], "base", "cumulative", None, "unit", "sv")
+    ct = care_type_table(svc, LOCAL_USER, units[1], "base")
+    dev = v["deviations"].set_index("node_id").loc[units[1]]
+    assert ct["actual_cases"].sum() == pytest.approx(dev["actual_cases"])
+    assert ct["plan_reported_cases"].sum() == pytest.approx(dev["plan_reported_cases"])
+    assert set(ct["light"]) <= {"green", "amber", "red", "none"}

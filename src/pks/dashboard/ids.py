@@ -24,6 +24,7 @@ FIG_STAFF = "fig-staff"
 FIG_COST = "fig-cost"
 TBL_DEVIATIONS = "tbl-deviations"
 TBL_COST = "tbl-cost"
+TBL_CARE_TYPES = "tbl-care-types"
 
 # operative
 KPI_CARDS = "kpi-cards"

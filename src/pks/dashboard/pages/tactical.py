@@ -54,6 +54,36 @@ COST_COLS = [
 ]
 
 
+CARE_TYPE_COLS = [
+    Col("care_type", "dash.col.care_type", care_type_label),
+    Col("plan_year_cases", "dash.col.plan_year_cases", fmt_num(0), True),
+    Col("plan_reported_cases", "dash.col.plan_cases", fmt_num(0), True),
+    Col("actual_cases", "dash.col.actual_cases", fmt_num(0), True),
+    Col("deviation_cases", "dash.col.deviation_cases", fmt_num(0), True),
+    Col("deviation_pu", "dash.col.deviation_pu", fmt_pct(1, signed=True), True),
+]
+
+
+def care_type_table(svc: DataService, principal: Principal, node: str, scenario: str
+                    ) -> pd.DataFrame:
+    """Year to date per care type of ``node``: plan, actual, deviation and its light."""
+    from pks.followup.thresholds import light_below
+
+    w = svc.weekly_production(principal, node, scenario, "tactical", by_care_type=True)
+    year_plan = w.groupby("care_type", as_index=False)["plan_cases"].sum().rename(
+        columns={"plan_cases": "plan_year_cases"})
+    ytd = w[w["week"] <= svc.as_of_week(scenario)].groupby("care_type", as_index=False)[
+        ["plan_reported_cases", "actual_cases"]].sum()
+    out = year_plan.merge(ytd, on="care_type", how="left").fillna(0.0)
+    out["deviation_cases"] = out["actual_cases"] - out["plan_reported_cases"]
+    out["deviation_pu"] = out["deviation_cases"] / out["plan_reported_cases"].where(
+        out["plan_reported_cases"] > 0)
+    th = svc.thresholds(scenario)
+    out["light"] = light_below(out["deviation_pu"], -th.production_amber_pu,
+                               -th.production_red_pu)
+    return out
+
+
 def production_table(svc: DataService, principal: Principal, node: str, scenario: str,
                      level_type: str | None) -> pd.DataFrame:
     """Year-to-date production against plan for ``node`` and the nodes of ``level_type``."""
@@ -95,6 +125,7 @@ def tactical_view(svc: DataService, principal: Principal, node: str, scenario: s
         "fig_staff": figures.staff_figure(staff, lang, t("dash.fig.staff", lang)),
         "fig_cost": figures.cost_figure(monthly, frame_sek, lang, t("dash.fig.cost", lang)),
         "plan_ref": svc.plan_ref(scenario, "tactical"),
+        "care_types": care_type_table(svc, principal, node, scenario),
     }
 
 
@@ -109,7 +140,10 @@ def export_tables() -> dict[str, Callable[[DataService, Principal, dict[str, Any
 
     def prod(svc: DataService, p: Principal, s: dict[str, Any]) -> pd.DataFrame:
         return svc.weekly_production(p, s["node"], s["scenario"], "tactical", by_care_type=True)
-    return {"tac_deviations": devs, "tac_cost": cost, "tac_production": prod}
+    def per_care_type(svc: DataService, p: Principal, s: dict[str, Any]) -> pd.DataFrame:
+        return care_type_table(svc, p, s["node"], s["scenario"])
+    return {"tac_deviations": devs, "tac_cost": cost, "tac_production": prod,
+            "tac_care_types": per_care_type}
 
 
 def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Callable[..., Any]:
@@ -139,6 +173,8 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
                      className="grid2"),
             html.Div([section("", graph(ids.FIG_STAFF)), section("", graph(ids.FIG_COST))],
                      className="grid2"),
+            section(t("dash.sec.care_types", lg), html.Div(id=ids.TBL_CARE_TYPES),
+                    export_buttons("tac_care_types", lg)),
             section(t("dash.sec.deviations", lg),
                     html.Div(t("dash.responsible_note", lg), className="note"),
                     html.Div(id=ids.TBL_DEVIATIONS),
@@ -158,6 +194,7 @@ def register_callbacks(app: Dash, svc: DataService,
         Output(ids.FIG_PRODUCTION, "figure"), Output(ids.FIG_WAITING, "figure"),
         Output(ids.FIG_STAFF, "figure"), Output(ids.FIG_COST, "figure"),
         Output(ids.TBL_DEVIATIONS, "children"), Output(ids.TBL_COST, "children"),
+        Output(ids.TBL_CARE_TYPES, "children"),
         Output(ids.plan_note("tactical"), "children"),
         Output(ids.page_state("tactical"), "data"),
         Input(ids.NODE, "value"), Input(ids.SCENARIO, "value"), Input(ids.PERIOD, "value"),
@@ -174,6 +211,7 @@ def register_callbacks(app: Dash, svc: DataService,
         return (v["fig_production"], v["fig_waiting"], v["fig_staff"], v["fig_cost"],
                 data_table(dev, DEVIATION_COLS, lg, "tbl-tac-dev", light_col="production_light"),
                 data_table(v["cost_annual"], COST_COLS, lg, "tbl-tac-cost", light_col="light"),
+                data_table(v["care_types"], CARE_TYPE_COLS, lg, "tbl-tac-care", light_col="light"),
                 plan_note(v["plan_ref"], lg), state)
 
     del _update
