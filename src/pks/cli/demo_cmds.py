@@ -16,12 +16,12 @@ from typing import Annotated
 import typer
 
 from pks.cli.common import (
+    DEFAULT_DB_URL,
     DEFAULT_MODEL_DIR,
     EXIT_RUN_FAILED,
     DbOpt,
     LangOpt,
     ModelOpt,
-    default_db_url,
 )
 from pks.i18n import format_number, t
 
@@ -34,7 +34,7 @@ def _step(title: str) -> float:
 
 def demo_cmd(
     model: ModelOpt = DEFAULT_MODEL_DIR,
-    db: DbOpt = default_db_url(),
+    db: DbOpt = DEFAULT_DB_URL,
     compare: Annotated[list[str] | None, typer.Option(
         "--compare", help="Further scenarios planned at the strategic level for the "
         "dashboard's scenario comparison.")] = None,

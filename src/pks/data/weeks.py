@@ -30,7 +30,9 @@ def parse_week(week: str) -> tuple[int, int]:
         raise ValueError(f"not an ISO week 'YYYY-Www': {week!r}")
     year, wk = int(m.group(1)), int(m.group(2))
     if not 1 <= wk <= weeks_in_year(year):
-        raise ValueError(f"ISO week {week!r} does not exist ({year} has {weeks_in_year(year)} weeks)")
+        raise ValueError(
+            f"ISO week {week!r} does not exist ({year} has {weeks_in_year(year)} weeks)"
+        )
     return year, wk
 
 

@@ -7,7 +7,7 @@ each mapping ``key -> {sv: ..., en: ...}``. Keys are namespaced by area (``data.
 
 Examples
 --------
->>> format_number(1234.5, "sv", 1) == "1\\u00a0234,5"
+>>> format_number(1234.5, "sv", 1) == "1" + chr(160) + "234,5"
 True
 >>> format_number(1234.5, "en", 1)
 '1,234.5'
