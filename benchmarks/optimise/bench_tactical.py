@@ -53,9 +53,10 @@ def load(size: str):
     return data, cfg, demand
 
 
-IPM_FROM_COLS = 200_000
-"""All routes use simplex below this many columns and IPM above (the HiGHS options of every
-route are the same; pinned here so results stay comparable when the product default moves)."""
+IPM_FROM_COLS = 1_000_000
+"""All routes use simplex below this many columns and IPM above, as the product default
+(``SolveConfig.ipm_threshold_cols``); every route gets the same HiGHS options. Pinned here
+so results stay comparable if the product default moves."""
 
 
 def method_for(n_cols: int) -> str:
