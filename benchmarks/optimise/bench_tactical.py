@@ -60,7 +60,10 @@ so results stay comparable if the product default moves."""
 
 
 def method_for(n_cols: int) -> str:
-    return "ipm" if n_cols >= IPM_FROM_COLS else "simplex"
+    import os
+
+    limit = int(os.environ.get("PKS_BENCH_IPM_FROM_COLS", IPM_FROM_COLS))
+    return "ipm" if n_cols >= limit else "simplex"
 
 
 def clock() -> float:
