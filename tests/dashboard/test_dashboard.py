@@ -313,7 +313,7 @@ def test_export_tables_to_excel_and_csv(svc: DataService, units):
     df = export_frame(svc, LOCAL_USER, "tac_deviations", state)
     assert set(units) <= set(df["node_id"])
     x = frame_to_download(df, "tac_deviations", "xlsx")
-    back = pd.read_excel(io.BytesIO(base64.b64decode(x["content"])))
+    back = pd.read_excel(io.BytesIO(base64.b64decode(x["content"])), engine="openpyxl")
     assert len(back) == len(df) and x["filename"] == "tac_deviations.xlsx"
     c = frame_to_download(df, "tac_deviations", "csv")
     assert c["filename"].endswith(".csv") and c["content"].startswith("node_id")
