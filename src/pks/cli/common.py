@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn, cast
 
 import typer
+
+from pks.types import Language
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -36,3 +38,21 @@ LangOpt = Annotated[
 def default_db_url() -> str:
     """Database URL from ``PKS_DATABASE_URL`` or the embedded SQLite default."""
     return os.environ.get("PKS_DATABASE_URL", DEFAULT_DB_URL)
+
+
+def parse_lang(lang: str) -> Language:
+    """Check ``--lang``; exits with the usage code on anything but sv or en."""
+    if lang not in ("sv", "en"):
+        typer.echo(f"--lang: 'sv' or 'en', not {lang!r}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return cast(Language, lang)
+
+
+def fail(lines: list[str], code: int = EXIT_INVALID, header: str | None = None) -> NoReturn:
+    """Print every problem to stderr (under ``header`` as a bullet list) and exit."""
+    if header is not None:
+        typer.echo(header, err=True)
+        lines = [f"  - {line}" for line in lines]
+    for line in lines:
+        typer.echo(line, err=True)
+    raise typer.Exit(code)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -22,6 +22,7 @@ from pks.cli.common import (
     LangOpt,
     default_db_url,
 )
+from pks.cli.common import parse_lang as _lang
 from pks.data.checks import Issue, ValidationFailed, validate
 from pks.i18n import t
 from pks.types import Language
@@ -35,13 +36,6 @@ PathArg = Annotated[Path, typer.Argument(help="CSV folder (one <table>.csv per t
                                               "workbook (one sheet per table).")]
 MaxIssuesOpt = Annotated[int, typer.Option("--max-issues",
                                            help="Show at most this many issues (0 = all).")]
-
-
-def _lang(lang: str) -> Language:
-    if lang not in ("sv", "en"):
-        typer.echo(f"--lang: 'sv' or 'en', not {lang!r}", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    return cast(Language, lang)
 
 
 def _clip(text: str, width: int = 40) -> str:

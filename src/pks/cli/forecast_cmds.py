@@ -10,22 +10,22 @@ import logging
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
 from pks.cli.common import (
     DEFAULT_MODEL_DIR,
-    EXIT_INVALID,
     EXIT_RUN_FAILED,
-    EXIT_USAGE,
     DbOpt,
     LangOpt,
     ModelOpt,
     ScenarioOpt,
     default_db_url,
 )
+from pks.cli.common import fail as _fail
+from pks.cli.common import parse_lang as _lang
 from pks.i18n import format_number, format_pct, t
 from pks.types import Language
 
@@ -35,19 +35,6 @@ OutOpt = Annotated[Path | None, typer.Option(
     "--out", "-o", help="Also write the result tables to a CSV folder or an .xlsx file.")]
 NoStoreOpt = Annotated[bool, typer.Option(
     "--no-store", help="Do not store the run in the database.")]
-
-
-def _lang(lang: str) -> Language:
-    if lang not in ("sv", "en"):
-        typer.echo(f"--lang: 'sv' or 'en', not {lang!r}", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    return cast(Language, lang)
-
-
-def _fail(lines: list[str], code: int = EXIT_INVALID) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(code)
 
 
 def _fixed(headers: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:

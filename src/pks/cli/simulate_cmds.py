@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
@@ -19,13 +19,14 @@ from pks.cli.common import (
     DEFAULT_MODEL_DIR,
     EXIT_INVALID,
     EXIT_RUN_FAILED,
-    EXIT_USAGE,
     DbOpt,
     LangOpt,
     ModelOpt,
     ScenarioOpt,
     default_db_url,
+    fail,
 )
+from pks.cli.common import parse_lang as _lang
 from pks.i18n import format_number, t
 from pks.types import Language
 
@@ -34,18 +35,8 @@ log = logging.getLogger(__name__)
 TOP_TYPES = ("region", "administration", "division")
 
 
-def _lang(lang: str) -> Language:
-    if lang not in ("sv", "en"):
-        typer.echo(f"--lang: 'sv' or 'en', not {lang!r}", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    return cast(Language, lang)
-
-
-def _fail(lines: list[str], lang: Language, code: int = EXIT_INVALID) -> None:
-    typer.echo(t("simulate.error", lang), err=True)
-    for line in lines:
-        typer.echo(f"  - {line}", err=True)
-    raise typer.Exit(code)
+def _fail(lines: list[str], lang: Language, code: int = EXIT_INVALID) -> NoReturn:
+    fail(lines, code, header=t("simulate.error", lang))
 
 
 def _fmt_p(x: float, lang: Language) -> str:
