@@ -48,7 +48,7 @@ def test_plan_store_adopt_and_never_overwrite(model_dir, tmp_path):
                "--out", str(out), "--lang", "en")
     assert r.exit_code == 0, r.output
     assert "Saved plan" in r.output and "Plan at the Tactical level" in r.output
-    assert "plan_production" in pd.ExcelFile(out).sheet_names
+    assert "plan_production" in pd.ExcelFile(out, engine="openpyxl").sheet_names
     run_id = r.output.split("Saved plan ")[1].split()[0]
     r = invoke("adopt", run_id, "--by", "Anna Andersson", "--db", db, "--lang", "en")
     assert r.exit_code == 0, r.output

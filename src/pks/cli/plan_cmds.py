@@ -94,7 +94,7 @@ def write_out(tables: dict[str, pd.DataFrame], out: Path) -> None:
     """Write result tables to a CSV folder or an .xlsx workbook."""
     if out.suffix.lower() == ".xlsx":
         out.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(out) as xw:
+        with pd.ExcelWriter(out, engine="openpyxl") as xw:
             for name, df in tables.items():
                 df.to_excel(xw, sheet_name=name[:31], index=False)
     else:
