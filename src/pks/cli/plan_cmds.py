@@ -16,7 +16,6 @@ import typer
 
 from pks.cli.common import (
     DEFAULT_MODEL_DIR,
-    EXIT_INVALID,
     EXIT_RUN_FAILED,
     EXIT_USAGE,
     DbOpt,
@@ -25,8 +24,10 @@ from pks.cli.common import (
     ScenarioOpt,
     default_db_url,
 )
+from pks.cli.common import fail as _fail
+from pks.cli.common import parse_lang as _lang
 from pks.i18n import t
-from pks.types import LEVELS, Language, Level
+from pks.types import LEVELS, Level
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +42,6 @@ DecomposeOpt = Annotated[bool, typer.Option(
     "--decompose", help="Solve independent frame-node blocks separately (same optimum).")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Dask scheduler address: solve the blocks as Dask tasks there.")]
-
-
-def _lang(lang: str) -> Language:
-    if lang not in ("sv", "en"):
-        typer.echo(f"--lang: 'sv' or 'en', not {lang!r}", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    return cast(Language, lang)
-
-
-def _fail(lines: list[str], code: int = EXIT_INVALID) -> None:
-    for line in lines:
-        typer.echo(line, err=True)
-    raise typer.Exit(code)
 
 
 def _open_store(db: str) -> Any:
