@@ -41,8 +41,6 @@ def test_csv_round_trip_is_exact_and_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
 def test_excel_readers_agree(engine: str, tmp_path: Path) -> None:
-    if engine == "calamine":
-        pytest.importorskip("python_calamine")
     canon = coerce_tables(tiny_tables())
     write_excel(canon, tmp_path / "in.xlsx")
     tables, issues = read_excel_tables(tmp_path / "in.xlsx", engine=engine)

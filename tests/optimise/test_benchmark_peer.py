@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "opt
 
 
 def test_linopy_peer_objective_equals_ours():
-    pytest.importorskip("linopy")
     from linopy_peer import solve_linopy
 
     from pks.config.schema import ScenarioConfig
