@@ -66,6 +66,4 @@ def test_demo_region_identical_on_both_backends(tmp_path: Path, pg_url: str,
     from pks.data.io import read_csv_folder
 
     demo = repo_root / "data" / "demo_region"
-    if not (demo / "org_nodes.csv").exists():
-        pytest.skip("demo region not generated yet")
     _compare(read_csv_folder(demo).tables(), tmp_path, pg_url)

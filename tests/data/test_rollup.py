@@ -89,8 +89,6 @@ def test_generated_regions_roll_up_exactly(folder: str, repo_root: Path) -> None
     from pks.data.io import read_csv_folder
 
     path = repo_root / "data" / folder
-    if not (path / "org_nodes.csv").exists():
-        pytest.skip(f"{folder} not generated")
     data = read_csv_folder(path)
     _check_exact_rollup(data)
     s = summarise(data)

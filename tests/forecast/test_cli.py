@@ -26,15 +26,9 @@ def test_bad_language_is_usage_error(demo_model_dir: Path) -> None:
     assert res.exit_code == 2
 
 
-def _demo_ready(model_dir: Path) -> bool:
-    return (model_dir.parent.parent / "data" / "demo_region" / "demand_history.csv").exists()
-
-
 @pytest.mark.slow
 def test_need_on_demo_region_stores_forecast_and_need(demo_model_dir: Path, tmp_path: Path
                                                       ) -> None:
-    if not _demo_ready(demo_model_dir):
-        pytest.skip("demo region data not generated")
     from pks.data.store import Store
 
     db = f"sqlite:///{tmp_path / 'pks.db'}"
@@ -60,8 +54,6 @@ def test_need_on_demo_region_stores_forecast_and_need(demo_model_dir: Path, tmp_
 
 @pytest.mark.slow
 def test_backtest_command_small(demo_model_dir: Path, tmp_path: Path) -> None:
-    if not _demo_ready(demo_model_dir):
-        pytest.skip("demo region data not generated")
     res = runner.invoke(app, ["backtest", "--model", str(demo_model_dir), "--out",
                               str(tmp_path), "--max-demo-series", "3", "--public-dir",
                               str(tmp_path / "none"), "--no-progress", "--lang", "en"])

@@ -185,14 +185,11 @@ def test_history_population_is_the_same_for_every_scenario(tiny_data) -> None:
 def test_demo_region_scenarios(demo_model_dir) -> None:
     """On the demo region: `pop_no_change` reproduces the history-only forecast exactly,
     and the industrial-growth scenario (more people) gives more demand than SCB."""
-    from pathlib import Path
 
     from pks.config import load_scenario
     from pks.data.io import read_csv_folder
 
     cfg = load_scenario(demo_model_dir, "base")
-    if not (Path(cfg.data.instance_dir) / "demand_history.csv").exists():
-        pytest.skip("demo region data not generated")
     data = read_csv_folder(cfg.data.instance_dir)
     data = data.replace(care_types=data.care_types.head(8))
     cols = FORECAST_COLUMNS[4:]
