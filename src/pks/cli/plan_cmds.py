@@ -53,31 +53,6 @@ def _open_store(db: str) -> Any:
     return Store.open(url)
 
 
-def stored_demand(store: Any, scenario: str) -> pd.DataFrame | None:
-    """The latest stored forecast of ``scenario`` as weekly demand, if any."""
-    if store is None:
-        return None
-    info = store.latest_run("forecast", scenario=scenario)
-    if info is None or "forecast_demand" not in info.tables:
-        return None
-    f = store.load_run_tables(info.run_id, ["forecast_demand"])["forecast_demand"]
-    return f.groupby(["unit_id", "care_type", "week"], as_index=False)["demand_cases"].sum()
-
-
-def upper_plan(store: Any, scenario: str, level: str) -> tuple[str | None, dict | None]:
-    """Tables of the plan one level up (adopted first, else the newest), if any."""
-    from pks.optimise.run import ABOVE
-
-    above = ABOVE[level]
-    if store is None or above is None:
-        return None, None
-    info = store.latest_run("plan", scenario=scenario, level=above, status="adopted") or \
-        store.latest_run("plan", scenario=scenario, level=above)
-    if info is None:
-        return None, None
-    return info.run_id, store.load_run_tables(info.run_id)
-
-
 def write_out(tables: dict[str, pd.DataFrame], out: Path) -> None:
     """Write result tables to a CSV folder or an .xlsx workbook."""
     if out.suffix.lower() == ".xlsx":
@@ -112,7 +87,14 @@ def plan_cmd(
     from pks.data.checks import ValidationFailed
     from pks.optimise.handoff import HandoffError
     from pks.optimise.inputs import InputError, demand_for
-    from pks.optimise.run import build_level, horizon_weeks, plan_level, save_level
+    from pks.optimise.run import (
+        build_level,
+        horizon_weeks,
+        plan_level,
+        save_level,
+        stored_demand,
+        upper_plan,
+    )
 
     try:
         cfg = load_scenario(model, scenario)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from pks.dashboard.settings import DashboardSettings
 
@@ -21,7 +21,7 @@ ProgressFn = Callable[[int, int, str], None]
 
 
 class JobUnavailable(RuntimeError):
-    """The installed pks has no entry point for this job yet."""
+    """The job cannot start: what it needs (e.g. a tactical plan) is not in the store."""
 
 
 @dataclass(frozen=True)
@@ -34,24 +34,6 @@ class JobSpec:
     username: str
 
 
-def _upper_plan(store: Any, scenario: str, level: str) -> tuple[str | None, dict[str, Any] | None]:
-    """Tables of the plan one level up (adopted first, else the newest), as ``pks plan``."""
-    info = store.latest_run("plan", scenario=scenario, level=level, status="adopted") or \
-        store.latest_run("plan", scenario=scenario, level=level)
-    if info is None:
-        return None, None
-    return info.run_id, store.load_run_tables(info.run_id)
-
-
-def _stored_demand(store: Any, scenario: str) -> Any:
-    """The latest stored forecast of the scenario as weekly demand, if any."""
-    info = store.latest_run("forecast", scenario=scenario)
-    if info is None or "forecast_demand" not in info.tables:
-        return None
-    f = store.load_run_tables(info.run_id, ["forecast_demand"])["forecast_demand"]
-    return f.groupby(["unit_id", "care_type", "week"], as_index=False)["demand_cases"].sum()
-
-
 def run_replan(settings: DashboardSettings, spec: JobSpec, progress: ProgressFn) -> str:
     """Operative re-plan from the latest actuals, as ``pks plan --level operative``.
 
@@ -62,19 +44,16 @@ def run_replan(settings: DashboardSettings, spec: JobSpec, progress: ProgressFn)
     from pks.config import load_scenario
     from pks.config.edits import apply_edits
     from pks.data.store import Store
+    from pks.optimise.inputs import demand_for
+    from pks.optimise.run import horizon_weeks, plan_level, save_level, stored_demand, upper_plan
 
-    try:
-        from pks.optimise.inputs import demand_for
-        from pks.optimise.run import horizon_weeks, plan_level, save_level
-    except ImportError as exc:  # pragma: no cover - depends on the installed layers
-        raise JobUnavailable("optimiser re-plan") from exc
     progress(0, 3, "load")
     cfg = load_scenario(settings.model_dir, spec.scenario)
     store = Store.open(settings.db_url)
     try:
         data = apply_edits(store.read_inputs(), cfg.data_edits)
-        upper_id, upper = _upper_plan(store, cfg.name, "tactical")
-        demand = _stored_demand(store, cfg.name)
+        upper_id, upper = upper_plan(store, cfg.name, "operative")
+        demand = stored_demand(store, cfg.name)
         if demand is None:
             demand = demand_for(data, cfg, horizon_weeks(cfg))
         progress(1, 3, "solve")
@@ -91,18 +70,14 @@ def run_simulation(settings: DashboardSettings, spec: JobSpec, progress: Progres
                    replications: int | None = 20) -> str:
     """Simulate the scenario's tactical plan (adopted, else newest); returns the run id.
 
-    Same steps as ``pks simulate``: the plan's tables and the scenario's data (with its
-    edits) go to :func:`pks.simulate.runner.simulate_plan`; the result tables are saved as
-    a run of kind ``simulation`` whose parent is the plan run.
+    The same entry point as ``pks simulate`` (:func:`pks.simulate.store_io.run_and_store`):
+    the plan, the scenario's data with its edits and the stored forecast go to the simulator;
+    the result is saved as a ``simulation`` run whose parent is the plan run.
     """
     from pks.config import load_scenario
-    from pks.config.edits import apply_edits
     from pks.data.store import Store
+    from pks.simulate.store_io import run_and_store
 
-    try:
-        from pks.simulate.runner import simulate_plan
-    except ImportError as exc:  # pragma: no cover - depends on the installed layers
-        raise JobUnavailable("simulator") from exc
     progress(0, 1, "load")
     cfg = load_scenario(settings.model_dir, spec.scenario)
     store = Store.open(settings.db_url)
@@ -112,18 +87,14 @@ def run_simulation(settings: DashboardSettings, spec: JobSpec, progress: Progres
             "plan", scenario=spec.scenario, level="tactical")
         if plan is None:
             raise JobUnavailable(f"tactical plan of scenario {spec.scenario}")
-        tables = store.load_run_tables(plan.run_id)
-        data = apply_edits(store.read_inputs(), cfg.data_edits)
 
         def on_progress(done: int, total: int) -> None:
             progress(done, max(total, 1), "simulate")
-        result = simulate_plan(tables, data, None, cfg.simulate,
-                               target_set=cfg.data.target_set, replications=replications,
-                               progress=on_progress)
+
+        run = run_and_store(store, plan.run_id, cfg, replications=replications,
+                            progress=on_progress, note=f"dashboard: {spec.username}")
         progress(1, 1, "save")
-        return store.save_run("simulation", result.tables, scenario=spec.scenario,
-                              level="tactical", config=cfg, parent_run_id=plan.run_id,
-                              note=f"dashboard: {spec.username}")
+        return run.run_id
     finally:
         store.close()
 

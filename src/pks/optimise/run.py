@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -163,3 +164,27 @@ def run_levels(data: PlanningData, cfg: ScenarioConfig, store: object,
         above = ABOVE[level]
         ids[level] = save_level(store, run, cfg, ids.get(above) if above else None, node)
     return ids
+
+
+def stored_demand(store: Any, scenario: str) -> pd.DataFrame | None:
+    """The latest stored forecast of ``scenario`` as weekly demand per unit × care type."""
+    if store is None:
+        return None
+    info = store.latest_run("forecast", scenario=scenario)
+    if info is None or "forecast_demand" not in info.tables:
+        return None
+    f = store.load_run_tables(info.run_id, ["forecast_demand"])["forecast_demand"]
+    return f.groupby(["unit_id", "care_type", "week"], as_index=False)["demand_cases"].sum()
+
+
+def upper_plan(store: Any, scenario: str, level: str
+               ) -> tuple[str | None, dict[str, pd.DataFrame] | None]:
+    """Run id and tables of the plan one level above ``level`` (adopted first, else newest)."""
+    above = ABOVE[level]
+    if store is None or above is None:
+        return None, None
+    info = store.latest_run("plan", scenario=scenario, level=above, status="adopted") or \
+        store.latest_run("plan", scenario=scenario, level=above)
+    if info is None:
+        return None, None
+    return info.run_id, store.load_run_tables(info.run_id)
