@@ -1,9 +1,16 @@
-"""Benchmark the tactical model: our route vs HiGHS reading MPS (the limit), linopy and Pyomo.
+"""Benchmark the tactical model: both product routes vs HiGHS reading MPS (the limit) and linopy.
 
 Usage::
 
     .venv/bin/python benchmarks/optimise/bench_tactical.py [--sizes demo,small,medium,large]
-        [--routes pks,mps,linopy,pyomo] [--out benchmarks/optimise/RESULTS.md]
+        [--routes pks,mps,linopy,pyomo,pyomo_contrib] [--out benchmarks/optimise/RESULTS.md]
+
+Routes: ``pks`` = the product's default ``solve.route: direct`` (the formulation blocks'
+arrays to highspy); ``pyomo`` = the product's ``solve.route: pyomo`` (the same blocks as a
+named Pyomo model, Pyomo's standard-form compiler, highspy); ``pyomo_contrib`` = that Pyomo
+model through Pyomo's ``contrib.solver`` ``highs`` interface (the other Pyomo route, to show
+which is faster); ``mps`` = HiGHS reading the model from an MPS file; ``linopy`` = the same
+model written in linopy (``linopy_peer.py``).
 
 Each (size, route) runs in a fresh process, so peak memory (``ru_maxrss``) is that
 route's alone. Phases:
@@ -18,8 +25,8 @@ route's alone. Phases:
 Times are CPU seconds of the measuring process (``time.process_time``); linopy's and
 Pyomo's solve calls are split into hand-off and HiGHS by HiGHS's own run time.
 
-Every route uses the same HiGHS options (method chosen by size as in ``SolveConfig``:
-simplex below 200 000 columns, else IPM), and all objectives must agree to 1e-6.
+Every route uses the same HiGHS options (method chosen by size: simplex below
+``IPM_FROM_COLS`` columns, else IPM), and all objectives must agree to 1e-6.
 Prints a markdown table; numbers are medians of ``--repeat`` runs.
 """
 
@@ -141,20 +148,42 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
         _ = {k: v.solution for k, v in lm.variables.items()}
         out["extract"] = clock() - t0
         out["objective"] = float(lm.objective.value) + offset
-    elif route == "pyomo":
-        from pks.optimise.pyomo_route import solve_pyomo, to_pyomo
+    elif route in ("pyomo", "pyomo_contrib"):
+        # the product's Pyomo route (solve.route: pyomo): the named Pyomo model of the same
+        # blocks, then Pyomo's standard-form compiler into one HighsLp; or the same Pyomo
+        # model through Pyomo's contrib.solver ``highs`` interface
+        import highspy
 
+        from pks.optimise.config import SolveConfig
+        from pks.optimise.pyomo_route import to_highs_lp, to_pyomo
+        from pks.optimise.solve import _options, _run_highs
+
+        t0 = clock()
         m = build_tactical(inp, cfg)
-        t0 = clock()
-        pm = to_pyomo(m)
+        build = to_pyomo(m)
         out["build"] = clock() - t0
-        tm: dict[str, float] = {}
-        t0 = clock()
-        out["objective"] = solve_pyomo(pm, tm)
-        total = clock() - t0
-        wall = tm["to_solver"] + tm["solve"]
-        out.update(to_solver=total * tm["to_solver"] / wall, solve=total * tm["solve"] / wall,
-                   extract=0.0)
+        method = method_for(m.n_vars)
+        if route == "pyomo":
+            t0 = clock()
+            lp, _, _ = to_highs_lp(build)
+            h = highspy.Highs()
+            _options(h, SolveConfig(method=method, time_limit_s=1e6), m.n_vars)
+            h.passModel(lp)
+            t1 = clock()
+            raw = _run_highs(h)
+            out.update(to_solver=t1 - t0, solve=clock() - t1, objective=raw.objective)
+        else:
+            from pyomo.contrib.solver.common.factory import SolverFactory
+
+            opt = SolverFactory("highs")
+            t0, w0 = clock(), time.perf_counter()
+            res = opt.solve(build.model, load_solutions=True,
+                            solver_options={"solver": method, "output_flag": False})
+            total, wall = clock() - t0, time.perf_counter() - w0
+            share = min(float(opt._solver_model.getRunTime()) / wall, 1.0)
+            out.update(to_solver=total * (1 - share), solve=total * share,
+                       objective=float(res.incumbent_objective))
+        out["extract"] = 0.0
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     return out
 
@@ -170,8 +199,10 @@ def child(size: str, route: str, mps_path: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="demo,small,medium,large")
-    ap.add_argument("--routes", default="pks,mps,linopy,pyomo")
-    ap.add_argument("--pyomo-max", default="medium", help="largest size for the Pyomo route")
+    ap.add_argument("--routes", default="pks,mps,linopy,pyomo,pyomo_contrib")
+    ap.add_argument("--pyomo-max", default="large", help="largest size for the Pyomo route")
+    ap.add_argument("--contrib-max", default="small",
+                    help="largest size for Pyomo's contrib.solver highs interface")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--out", default="")
     ap.add_argument("--child", nargs=3)
@@ -186,6 +217,8 @@ def main() -> None:
             mps = str(Path(tmp) / f"{size}.mps")
             for route in a.routes.split(","):
                 if route == "pyomo" and order.index(size) > order.index(a.pyomo_max):
+                    continue
+                if route == "pyomo_contrib" and order.index(size) > order.index(a.contrib_max):
                     continue
                 reps = [child(size, route, mps) for _ in range(a.repeat)]
                 if route == "pks":

@@ -91,3 +91,16 @@ def test_frame_for_unknown_node_exits_1_before_solving(model_dir, tmp_path):
 def test_unknown_level_is_a_usage_error(model_dir):
     r = invoke("plan", "--level", "monthly", "--model", str(model_dir), "--no-store")
     assert r.exit_code == 2
+
+
+def test_route_pyomo_gives_the_same_plan(model_dir, tmp_path):
+    outs = {}
+    for route in ("direct", "pyomo"):
+        out = tmp_path / route
+        r = invoke("plan", "--level", "strategic", "--model", str(model_dir), "--no-store",
+                   "--route", route, "--out", str(out), "--lang", "en")
+        assert r.exit_code == 0, r.output
+        outs[route] = pd.read_csv(out / "plan_objective.csv")
+    pd.testing.assert_frame_equal(outs["pyomo"], outs["direct"], rtol=1e-9)
+    r = invoke("plan", "--model", str(model_dir), "--no-store", "--route", "gurobi")
+    assert r.exit_code == 2 and "--route" in r.output

@@ -53,3 +53,14 @@ def test_demo_objective_equals_independent_mps_solve(demo, tmp_path):
 
     lin, _ = solve_linprog(read_mps(str(path)))
     assert lin == pytest.approx(r.objective_sek, rel=1e-6)
+
+
+def test_demo_pyomo_route_same_plan(demo):
+    """The named Pyomo model of the demo reaches the same optimum and the same plan."""
+    m, r = demo
+    cfg = load_scenario(ROOT / "models" / "demo_region")
+    p = solve(m, cfg.solve.model_copy(update={"route": "pyomo"}))
+    assert p.ok
+    assert p.objective_sek == pytest.approx(r.objective_sek, rel=1e-9)
+    a, b = r.tables["plan_production"], p.tables["plan_production"]
+    assert b["production_cases"].sum() == pytest.approx(a["production_cases"].sum(), rel=1e-6)

@@ -4,6 +4,9 @@ Unless stated: 1 unit × 1 care type × 3 weeks; 52 contracted hours per FTE and
 one FTE brings 1 hour a week; 5 200 SEK per FTE-year, so an FTE-week costs 100 SEK and an
 hour 100 SEK; 1 staff hour per case; holding cost 4 SEK per case-week (class 1) and 3
 (class 2).
+
+Every case runs through both solve routes (``direct`` and ``pyomo``): the same exact
+objective must come out of the arrays handed to HiGHS and of the named Pyomo model.
 """
 
 from __future__ import annotations
@@ -13,13 +16,27 @@ import math
 import numpy as np
 import pytest
 
+from pks.optimise.config import SolveConfig
 from pks.optimise.levels.tactical import build_tactical
-from pks.optimise.solve import SolveStatus, solve
+from pks.optimise.solve import SolveStatus
+from pks.optimise.solve import solve as solve_with
 from tests.optimise.tiny import tiny_cfg, tiny_data, tiny_inputs
 
 pytestmark = pytest.mark.solver
 
 BASE = {"cost_per_fte": 5200.0}
+ROUTE = {"name": "direct"}
+
+
+@pytest.fixture(params=["direct", "pyomo"], autouse=True)
+def route(request: pytest.FixtureRequest) -> str:
+    """Run every test of this module through both solve routes."""
+    ROUTE["name"] = request.param
+    return request.param
+
+
+def solve(model):
+    return solve_with(model, SolveConfig(route=ROUTE["name"]))
 
 
 def run(cfg_kw: dict | None = None, **data_kw: object):

@@ -42,6 +42,9 @@ DecomposeOpt = Annotated[bool, typer.Option(
     "--decompose", help="Solve independent frame-node blocks separately (same optimum).")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Dask scheduler address: solve the blocks as Dask tasks there.")]
+RouteOpt = Annotated[str | None, typer.Option(
+    "--route", help="direct (default: the model's arrays to HiGHS) or pyomo (a named Pyomo "
+    "model through Pyomo's standard-form compiler); same optimum.")]
 
 
 def _open_store(db: str) -> Any:
@@ -76,12 +79,16 @@ def plan_cmd(
     no_store: NoStoreOpt = False,
     decompose: DecomposeOpt = False,
     scheduler: SchedulerOpt = None,
+    route: RouteOpt = None,
     lang: LangOpt = "sv",
 ) -> None:
     """Optimise a production and capacity plan at one level and store it as a draft."""
     lg = _lang(lang)
     if level not in LEVELS:
         typer.echo(f"--level: one of {', '.join(LEVELS)}, not {level!r}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    if route not in (None, "direct", "pyomo"):
+        typer.echo(f"--route: direct or pyomo, not {route!r}", err=True)
         raise typer.Exit(EXIT_USAGE)
     from pks.config.loader import ConfigError, load_scenario
     from pks.data.checks import ValidationFailed
@@ -103,6 +110,8 @@ def plan_cmd(
     if decompose or scheduler:
         cfg = cfg.model_copy(update={"solve": cfg.solve.model_copy(update={
             "decompose": True, "scheduler_address": scheduler})})
+    if route:
+        cfg = cfg.model_copy(update={"solve": cfg.solve.model_copy(update={"route": route})})
     store = None if no_store else _open_store(db)
     try:
         if store is not None and store.has_inputs():

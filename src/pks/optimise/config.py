@@ -140,6 +140,12 @@ class SolveConfig(FrozenModel):
     """Relative gap (for MIP variants; LPs solve to optimality)."""
     threads: int = Field(default=1, ge=1)
     """HiGHS threads."""
+    route: Literal["direct", "pyomo"] = "direct"
+    """How the model reaches HiGHS: ``direct`` (the formulation blocks' arrays as one
+    ``HighsLp``) or ``pyomo`` (a named Pyomo model through Pyomo's standard-form compiler,
+    :mod:`pks.optimise.pyomo_route`). Same LP, same optimum; measured in
+    ``benchmarks/optimise/RESULTS.md``. Decomposed solves and rolling re-solves hand their
+    blocks to HiGHS directly."""
     decompose: bool = False
     """Solve independent blocks (units coupled only through their frame nodes) separately."""
     max_block_nnz: int = Field(default=200_000, ge=1)

@@ -1,7 +1,9 @@
 """Solving with HiGHS (highspy): typed frozen results, persistent re-solves, decomposition.
 
-Route (measured, see ``benchmarks/optimise``): the model's arrays go to HiGHS as one
-column-wise ``HighsLp`` (no Pyomo expression objects, no file). A :class:`Resolver` keeps
+Routes (measured, see ``benchmarks/optimise``): ``direct`` (default) hands the model's
+arrays to HiGHS as one column-wise ``HighsLp`` (no expression objects, no file); ``pyomo``
+builds the same blocks as a named Pyomo model and hands it over through Pyomo's
+standard-form compiler (:mod:`pks.optimise.pyomo_route`). A :class:`Resolver` keeps
 the ``Highs`` object, so a re-solve after a parameter change (another scenario, the next
 rolling week) only pushes changed bounds, costs and coefficients and HiGHS warm-starts
 from its basis. Decomposition: the constraint matrix splits into connected components
@@ -91,7 +93,8 @@ class SolveResult:
     solver_name: str
     solver_version: str
     timings: Mapping[str, float]
-    """Seconds: build, handoff, solve (HiGHS run), extract, total."""
+    """Seconds: build, handoff, build_pyomo (Pyomo route), to_solver, solve (HiGHS run),
+    extract, total."""
     counts: Mapping[str, int]
     tables: Mapping[str, pd.DataFrame]
     duals: pd.DataFrame
@@ -187,11 +190,16 @@ def solve(model: LinearModel, cfg: SolveConfig | None = None,
     if cfg.decompose:
         return solve_decomposed(model, cfg, timings)
     tm = dict(timings or {})
-    t0 = time.perf_counter()
-    lp = model.to_highs_lp()
-    tm["to_solver"] = time.perf_counter() - t0
-    raw = _solve_arrays(lp, cfg, model.n_vars)
-    tm["solve"] = raw.solve_s
+    if cfg.route == "pyomo":
+        from pks.optimise.pyomo_route import solve_pyomo
+
+        raw = solve_pyomo(model, cfg, tm)
+    else:
+        t0 = time.perf_counter()
+        lp = model.to_highs_lp()
+        tm["to_solver"] = time.perf_counter() - t0
+        raw = _solve_arrays(lp, cfg, model.n_vars)
+        tm["solve"] = raw.solve_s
     if raw.status is not SolveStatus.OPTIMAL:
         log.warning("%s model not solved to optimality: %s", model.name, raw.status.value)
     return _finish(model, raw, cfg, tm)
