@@ -5,7 +5,8 @@ import pytest
 from pks.data import weeks
 
 
-@pytest.mark.parametrize(("year", "n"), [(2020, 53), (2021, 52), (2026, 53), (2027, 52), (2015, 53)])
+@pytest.mark.parametrize(("year", "n"),
+                         [(2020, 53), (2021, 52), (2026, 53), (2027, 52), (2015, 53)])
 def test_weeks_in_year_matches_python_calendar(year, n):
     assert weeks.weeks_in_year(year) == n
     assert len(weeks.weeks_of_year(year)) == n

@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pks.data.tree import OrgTree
 from pks.i18n import format_number, format_sek, t
+from pks.optimise.extract import DUAL_PARTS
 from pks.types import Language
 
 STEPS = ("own_effects", "within_unit", "within_division", "between_divisions",
@@ -150,6 +152,20 @@ def reallocation_proposal(cost: pd.DataFrame, org_nodes: pd.DataFrame,
     return pd.DataFrame([r.__dict__ for r in rows])
 
 
+def _shadow_parts(row: pd.Series, lang: Language) -> list[str]:
+    """What one step of a shadow price changes: real cost and care not given (signed)."""
+    out = []
+    for part in DUAL_PARTS:
+        v = row.get(part, np.nan)
+        if v is None or not np.isfinite(v) or abs(v) < (1.0 if part == "real_cost_sek" else 0.05):
+            continue
+        sign = "+" if v > 0 else "−"
+        amount = format_sek(abs(float(v)), lang) if part == "real_cost_sek" \
+            else format_number(abs(float(v)), lang, 1)
+        out.append(t(f"plan.part.{part}", lang, value=f"{sign}{amount}"))
+    return out
+
+
 def _name(names: Mapping[str, str], node: str) -> str:
     return f"{names.get(node, node)} ({node})" if node in names else node
 
@@ -227,6 +243,9 @@ def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFr
                 key = t(f"staff.{r['key']}", lang) if kind == "fte" else str(r["key"])
                 lines.append(t(f"plan.shadow_{kind}", lang, unit=_name(names, str(r["unit_id"])),
                                what=key, value=format_sek(float(r["value_sek"]), lang)))
+                split = _shadow_parts(r, lang)
+                if split:
+                    lines.append(t("plan.shadow_parts", lang, parts="; ".join(split)))
     re = tables.get("plan_reallocation")
     if re is None and cost is not None:
         re = reallocation_proposal(cost, org_nodes, prod, care_types)

@@ -14,6 +14,8 @@ row's bound. Meanings:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -45,9 +47,14 @@ def _period_cols(df: pd.DataFrame, inputs: ModelInputs) -> pd.DataFrame:
     return df
 
 
-def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None
+def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None,
+            dual_parts: Mapping[str, np.ndarray] | None = None
             ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """All result tables and the dual table for a solved model."""
+    """All result tables and the dual table for a solved model.
+
+    ``dual_parts``: row duals of the parts in :func:`dual_part_weights` (optional), which
+    split each shadow price into real cost and care not given.
+    """
     inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
     tables: dict[str, pd.DataFrame] = {}
     uck, uc, T = inputs.uck, inputs.uc, inputs.grid.n
@@ -180,7 +187,7 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None
 
     tables["plan_objective"] = objective_breakdown(m, x)
     if row_dual is not None and len(row_dual):
-        tables["plan_shadow_prices"] = shadow_prices(m, row_dual)
+        tables["plan_shadow_prices"] = shadow_prices(m, row_dual, dual_parts or {})
     duals = dual_table(m, row_dual) if row_dual is not None and len(row_dual) else \
         pd.DataFrame(columns=["constraint", "index", "dual", "meaning"])
     tables["plan_duals"] = duals
@@ -232,45 +239,106 @@ def objective_breakdown(m: LinearModel, x: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["component", "kind", "value_sek"])
 
 
-def shadow_prices(m: LinearModel, y: np.ndarray) -> pd.DataFrame:
+DUAL_PARTS = ("real_cost_sek", "over_max_wait_case_weeks", "unmet_acute_cases",
+              "guarantee_breach_case_weeks")
+"""Parts of each shadow price reported alongside it, in their own units."""
+
+
+def dual_part_weights(m: LinearModel) -> dict[str, np.ndarray]:
+    """Weight vectors over the columns for the parts in :data:`DUAL_PARTS`.
+
+    * ``real_cost_sek``: the objective coefficients of the real-cost blocks
+      (:data:`REAL_COST_BLOCKS`), so its dual is the change of money actually spent;
+    * ``over_max_wait_case_weeks``: weeks per period on ``over_max_wait`` (cases past the
+      medically acceptable wait, per period);
+    * ``unmet_acute_cases``: 1 on ``unmet_acute``;
+    * ``guarantee_breach_case_weeks``: weeks per period on ``guarantee_breach``.
+    """
+    inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
+    c = m.cost
+    out = {k: np.zeros(m.n_vars) for k in DUAL_PARTS}
+    for name in REAL_COST_BLOCKS:
+        b = m.var_blocks.get(name)
+        if b is not None and b.size:
+            out["real_cost_sek"][b.start:b.start + b.size] = c[b.start:b.start + b.size]
+    weeks = np.asarray(inputs.grid.length_weeks, float)
+    for name, part, per_week in (("over_max_wait", "over_max_wait_case_weeks", True),
+                                 ("unmet_acute", "unmet_acute_cases", False),
+                                 ("guarantee_breach", "guarantee_breach_case_weeks", True)):
+        b = m.var_blocks.get(name)
+        if b is not None and b.size:
+            out[part][b.start:b.start + b.size] = np.tile(weeks, b.n_entities) if per_week \
+                else 1.0
+    return out
+
+
+def shadow_prices(m: LinearModel, y: np.ndarray,
+                  parts: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
     """Planner-facing shadow prices per unit (SEK over the model horizon).
 
     * ``case``: cost of one more case of demand spread like the demand over the horizon
       — the demand-weighted mean dual of the waiting-list balance (per care type);
     * ``fte``: value of one more FTE of a category: −Σ_t dual(capacity) × hours one FTE
-      brings in period t (only where FTE is data);
+      brings in period t (only where FTE is data) — the value of its own hours; the
+      overtime allowance and agency-share headroom that come with an FTE are not included;
     * ``guarantee_week``: cost of shortening the care-guarantee limit by one week:
       the queue target falls by weekly demand / guarantee factor, so the cost is
       −Σ_t dual(guarantee) × d̄ / factor.
+
+    With ``parts`` (:func:`dual_part_weights` duals), each row also carries the change of
+    every part for the same step (one more case, one more FTE, a week shorter target):
+    e.g. one more FTE changes the real cost by ``Σ_t dual_real(capacity) × hours`` and the
+    case-weeks past the acceptable wait by ``Σ_t dual_wait(capacity) × hours``. NaN
+    without parts.
     """
     inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
     units = inputs.units.set_index("unit_id")
+    parts = parts or {}
     out = []
     b = m.con_blocks["c_waiting_list_balance"]
-    v = y[b.start:b.start + b.size].reshape(len(inputs.uck), -1)
     w = inputs.demand + 1e-12
     ucp = inputs.uck["uc_pos"].to_numpy()
-    num = np.zeros(len(inputs.uc))
     den = np.zeros(len(inputs.uc))
-    np.add.at(num, ucp, (v * w).sum(axis=1))
     np.add.at(den, ucp, w.sum(axis=1))
-    df = inputs.uc[["unit_id", "care_type"]].assign(value_sek=num / den)
-    out.append(df.rename(columns={"care_type": "key"}).assign(kind="case"))
+
+    def per_case(v: np.ndarray) -> np.ndarray:
+        num = np.zeros(len(inputs.uc))
+        np.add.at(num, ucp, (v[b.start:b.start + b.size].reshape(len(inputs.uck), -1)
+                             * w).sum(axis=1))
+        return num / den
+
+    out.append(_kind(inputs.uc[["unit_id", "care_type"]].rename(columns={"care_type": "key"}),
+                     "case", y, parts, per_case, 1.0))
     if "fte" not in m.var_blocks:
-        b = m.con_blocks["c_staff_capacity"]
-        v = y[b.start:b.start + b.size].reshape(len(inputs.staff), -1)
-        val = -(v * inputs.hours_per_fte).sum(axis=1)
-        out.append(inputs.staff[["unit_id", "staff_category"]].rename(
-            columns={"staff_category": "key"}).assign(value_sek=val, kind="fte"))
+        s = m.con_blocks["c_staff_capacity"]
+
+        def per_fte(v: np.ndarray) -> np.ndarray:
+            return (v[s.start:s.start + s.size].reshape(len(inputs.staff), -1)
+                    * inputs.hours_per_fte).sum(axis=1)
+
+        out.append(_kind(inputs.staff[["unit_id", "staff_category"]].rename(
+            columns={"staff_category": "key"}), "fte", y, parts, per_fte, -1.0))
     g = m.con_blocks.get("c_guarantee")
     if g is not None and g.size:
-        v = y[g.start:g.start + g.size].reshape(g.n_entities, -1)
         ent = g.entities.merge(inputs.uc[["unit_id", "care_type", "demand_cases_per_week"]],
                                on=["unit_id", "care_type"], how="left")
         dq = ent["demand_cases_per_week"].to_numpy(float) / float(
             inputs.meta.get("guarantee_factor", 1.0))  # type: ignore[arg-type]
-        out.append(ent[["unit_id", "care_type"]].rename(columns={"care_type": "key"}).assign(
-            value_sek=-v.sum(axis=1) * dq, kind="guarantee_week"))
+
+        def per_week(v: np.ndarray) -> np.ndarray:
+            return -v[g.start:g.start + g.size].reshape(g.n_entities, -1).sum(axis=1) * dq
+
+        out.append(_kind(ent[["unit_id", "care_type"]].rename(columns={"care_type": "key"}),
+                         "guarantee_week", y, parts, per_week, 1.0))
     res = pd.concat(out, ignore_index=True)
     res["division_id"] = res["unit_id"].map(units["division_id"])
-    return res[["kind", "division_id", "unit_id", "key", "value_sek"]]
+    return res[["kind", "division_id", "unit_id", "key", "value_sek", *DUAL_PARTS]]
+
+
+def _kind(keys: pd.DataFrame, kind: str, y: np.ndarray, parts: Mapping[str, np.ndarray],
+          step: Callable[[np.ndarray], np.ndarray], value_sign: float) -> pd.DataFrame:
+    """One kind of shadow price: ``value_sek = value_sign × step(y)``, parts ``step(y_part)``."""
+    df = keys.reset_index(drop=True).assign(kind=kind, value_sek=value_sign * step(y))
+    for p in DUAL_PARTS:
+        df[p] = step(parts[p]) if p in parts else np.nan
+    return df

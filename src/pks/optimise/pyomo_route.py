@@ -138,7 +138,7 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     """
     import highspy
 
-    from pks.optimise.solve import _options, _Raw, _run_highs
+    from pks.optimise.solve import _options, _Raw, _run_highs, _weights, dual_parts
 
     t0 = time.perf_counter()
     build = to_pyomo(m)
@@ -153,8 +153,15 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     x = np.clip(np.zeros(m.n_vars), m.col_lo, m.col_hi)
     if len(raw.x) == len(cols):
         x[cols] = raw.x
-    y = np.zeros(m.n_cons)
-    if len(raw.row_dual) == len(rows):
-        np.add.at(y, rows, raw.row_dual)
-    return _Raw(raw.status, raw.objective, x, y if len(raw.row_dual) else np.zeros(0),
-                raw.solve_s, raw.version, raw.iterations)
+
+    def to_rows(v: np.ndarray) -> np.ndarray:
+        out = np.zeros(m.n_cons)
+        np.add.at(out, rows, v)
+        return out
+
+    ok = len(raw.row_dual) == len(rows) and raw.status.value == "optimal"
+    weights = _weights(m, cfg) if ok else None
+    parts = dual_parts(h, {k: w[cols] for k, w in weights.items()}) if weights else {}
+    return _Raw(raw.status, raw.objective, x, to_rows(raw.row_dual) if ok else np.zeros(0),
+                raw.solve_s, raw.version, raw.iterations,
+                {k: to_rows(v) for k, v in parts.items()})

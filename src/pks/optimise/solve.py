@@ -18,7 +18,7 @@ import enum
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -104,6 +104,9 @@ class SolveResult:
     """Simplex plus interior-point iterations (a warm-started re-solve needs fewer)."""
     x: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     row_dual: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    dual_parts: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    """Row duals of the parts in :func:`pks.optimise.extract.dual_part_weights` (monolithic
+    simplex solves; empty for decomposed solves)."""
 
     @property
     def ok(self) -> bool:
@@ -135,6 +138,36 @@ class _Raw:
     solve_s: float
     version: str
     iterations: int = 0
+    dual_parts: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+
+def dual_parts(h: object, weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Row duals of other linear objectives under the optimal basis (one BTRAN each).
+
+    At an optimal basis ``B`` the row duals are ``y = B⁻ᵀ c_B``; for any weight vector ``w``
+    over the columns, ``y_w = B⁻ᵀ w_B`` is the marginal change of ``w·x`` per unit of each
+    row's bound, holding the optimal basis — how one more FTE or case splits into real cost
+    and care not given. Linear in ``w``: the parts of the cost vector sum to ``y``. Empty
+    when HiGHS has no valid basis (IPM without crossover).
+    """
+    if not h.getBasis().valid:  # type: ignore[attr-defined]
+        return {}
+    _, basic = h.getBasicVariables()  # type: ignore[attr-defined]
+    basic = np.asarray(basic, np.int64)
+    structural = basic >= 0
+    out = {}
+    for name, w in weights.items():
+        cb = np.zeros(len(basic))
+        cb[structural] = np.asarray(w, float)[basic[structural]]
+        _, z = h.getBasisTransposeSolve(cb)  # type: ignore[attr-defined]
+        out[name] = np.asarray(z, float)
+    return out
+
+
+def _with_parts(raw: _Raw, h: object, weights: Mapping[str, np.ndarray] | None) -> _Raw:
+    if not weights or raw.status is not SolveStatus.OPTIMAL or not len(raw.row_dual):
+        return raw
+    return replace(raw, dual_parts=dual_parts(h, weights))
 
 
 def _run_highs(h: object) -> _Raw:
@@ -151,13 +184,14 @@ def _run_highs(h: object) -> _Raw:
     return _Raw(st, obj, x, y, dt, h.version(), its)  # type: ignore[attr-defined]
 
 
-def _solve_arrays(lp: object, cfg: SolveConfig, n_cols: int) -> _Raw:
+def _solve_arrays(lp: object, cfg: SolveConfig, n_cols: int,
+                  weights: Mapping[str, np.ndarray] | None = None) -> _Raw:
     import highspy
 
     h = highspy.Highs()
     _options(h, cfg, n_cols)
     h.passModel(lp)  # type: ignore[call-overload]
-    return _run_highs(h)
+    return _with_parts(_run_highs(h), h, weights)
 
 
 def _finish(model: LinearModel, raw: _Raw, cfg: SolveConfig, timings: dict[str, float],
@@ -166,7 +200,8 @@ def _finish(model: LinearModel, raw: _Raw, cfg: SolveConfig, timings: dict[str, 
 
     t0 = time.perf_counter()
     ok = raw.status is SolveStatus.OPTIMAL
-    tables, duals = extract(model, raw.x, raw.row_dual if cfg.duals else None) if ok \
+    tables, duals = extract(model, raw.x, raw.row_dual if cfg.duals else None,
+                            raw.dual_parts) if ok \
         else ({}, pd.DataFrame(columns=["constraint", "index", "dual", "meaning"]))
     timings["extract"] = time.perf_counter() - t0
     timings["total"] = sum(v for k, v in timings.items() if k != "total")
@@ -175,7 +210,8 @@ def _finish(model: LinearModel, raw: _Raw, cfg: SolveConfig, timings: dict[str, 
         objective_sek=raw.objective, bound_sek=raw.objective if ok else float("nan"),
         gap=0.0 if ok else float("nan"), solver_name="highs", solver_version=raw.version,
         timings=dict(timings), counts=model.counts(), tables=tables, duals=duals,
-        n_blocks=n_blocks, iterations=raw.iterations, x=raw.x, row_dual=raw.row_dual)
+        n_blocks=n_blocks, iterations=raw.iterations, x=raw.x, row_dual=raw.row_dual,
+        dual_parts=dict(raw.dual_parts))
 
 
 def solve(model: LinearModel, cfg: SolveConfig | None = None,
@@ -198,11 +234,20 @@ def solve(model: LinearModel, cfg: SolveConfig | None = None,
         t0 = time.perf_counter()
         lp = model.to_highs_lp()
         tm["to_solver"] = time.perf_counter() - t0
-        raw = _solve_arrays(lp, cfg, model.n_vars)
+        raw = _solve_arrays(lp, cfg, model.n_vars, _weights(model, cfg))
         tm["solve"] = raw.solve_s
     if raw.status is not SolveStatus.OPTIMAL:
         log.warning("%s model not solved to optimality: %s", model.name, raw.status.value)
     return _finish(model, raw, cfg, tm)
+
+
+def _weights(model: LinearModel, cfg: SolveConfig) -> dict[str, np.ndarray] | None:
+    """The shadow-price parts of :func:`pks.optimise.extract.dual_part_weights`, if wanted."""
+    if not cfg.duals or "inputs" not in model.meta:
+        return None
+    from pks.optimise.extract import dual_part_weights
+
+    return dual_part_weights(model)
 
 
 # ---------------------------------------------------------------------- persistent re-solve
@@ -237,7 +282,7 @@ class Resolver:
 
     def solve(self) -> SolveResult:
         """Solve (warm-started after the first call)."""
-        raw = _run_highs(self.h)
+        raw = _with_parts(_run_highs(self.h), self.h, _weights(self.model, self.cfg))
         return _finish(self.model, raw, self.cfg, {"solve": raw.solve_s})
 
     def update(self, new: LinearModel) -> int:
