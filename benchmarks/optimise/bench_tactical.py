@@ -205,6 +205,9 @@ def main() -> None:
                     help="largest size for Pyomo's contrib.solver highs interface")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--out", default="")
+    ap.add_argument("--store", default=str(HERE / "results.json"),
+                    help="JSON file of measured rows: new rows replace the same (size, route) "
+                    "there, and the report covers all stored rows ('' = only this run's)")
     ap.add_argument("--child", nargs=3)
     a = ap.parse_args()
     if a.child:
@@ -227,9 +230,26 @@ def main() -> None:
                            if isinstance(reps[0][k], float) else reps[0][k]) for k in reps[0]}
                 rows.append(med)
                 print(json.dumps(med), file=sys.stderr)
+    if a.store:
+        rows = merge(Path(a.store), rows)
     print(report(rows))
     if a.out:
         Path(a.out).write_text(report(rows) + "\n")
+
+
+ROUTES = ("pks", "mps", "linopy", "pyomo", "pyomo_contrib")
+
+
+def merge(path: Path, new: list[dict]) -> list[dict]:
+    """Stored rows updated with ``new`` (same size and route replaced), in report order."""
+    old = json.loads(path.read_text()) if path.exists() else []
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    by = {(r["size"], r["route"]): r for r in old}
+    by.update({(r["size"], r["route"]): {**r, "measured": stamp} for r in new})
+    order = list(SIZES)
+    rows = sorted(by.values(), key=lambda r: (order.index(r["size"]), ROUTES.index(r["route"])))
+    path.write_text(json.dumps(rows, indent=1) + "\n")
+    return rows
 
 
 def report(rows: list[dict]) -> str:
@@ -244,8 +264,8 @@ def report(rows: list[dict]) -> str:
         "the shared machine does not inflate them); peak = max resident set of that process.",
         "",
         "| size | vars | cons | nnz | method | route | handoff | build | to solver | HiGHS solve "
-        "| extract | total | outside HiGHS | × limit | × linopy | peak MB | objective |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| extract | total | outside HiGHS | × limit | × linopy | peak MB | objective | measured |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         base = by.get((r["size"], "pks"), {})
@@ -263,7 +283,7 @@ def report(rows: list[dict]) -> str:
             f"| {r.get('handoff', 0):.2f} | {r.get('build', 0):.2f} | {r.get('to_solver', 0):.2f} "
             f"| {r.get('solve', 0):.2f} | {r.get('extract', 0):.2f} | {total:.2f} "
             f"| {100 * outside:.0f} % | {total / tot(lim):.2f} | {total / tot(lin):.2f} "
-            f"| {r['peak_mb']:.0f} | {r['objective']:.6e} |")
+            f"| {r['peak_mb']:.0f} | {r['objective']:.6e} | {r.get('measured', '')} |")
     return "\n".join(lines)
 
 
