@@ -47,6 +47,9 @@ def demo_cmd(
     lang: LangOpt = "sv",
 ) -> None:
     """Run the whole PKS chain on the demo region and serve the dashboard."""
+    from pks.cli.common import parse_lang
+
+    lg = parse_lang(lang)
     from pks.cli.dashboard_cmds import serve_dashboard
     from pks.cli.data_cmds import info_cmd, load_cmd, validate_cmd
     from pks.cli.forecast_cmds import need_cmd
@@ -66,38 +69,38 @@ def demo_cmd(
     instance = Path(cfg.data.instance_dir)
     started = time.perf_counter()
 
-    _step(t("demo.step.validate", lang))
+    _step(t("demo.step.validate", lg))
     validate_cmd(instance, lang=lang)
-    _step(t("demo.step.load", lang))
+    _step(t("demo.step.load", lg))
     load_cmd(instance, db=db, lang=lang)
-    _step(t("demo.step.info", lang))
+    _step(t("demo.step.info", lg))
     info_cmd(db=db, lang=lang)
     for scenario in ["base", *compare]:
-        _step(t("demo.step.need", lang, scenario=scenario))
+        _step(t("demo.step.need", lg, scenario=scenario))
         need_cmd(scenario=scenario, model=model, db=db, lang=lang)
         levels = ("strategic", "tactical", "operative") if scenario == "base" else ("strategic",)
         for level in levels:
-            _step(t("demo.step.plan", lang, level=t(f"level.{level}", lang), scenario=scenario))
+            _step(t("demo.step.plan", lg, level=t(f"level.{level}", lg), scenario=scenario))
             plan_cmd(level=level, scenario=scenario, model=model, db=db, lang=lang)
 
-    _step(t("demo.step.adopt", lang))
+    _step(t("demo.step.adopt", lg))
     store = Store.open(db)
     tactical = store.latest_run("plan", scenario="base", level="tactical")
     if tactical is None:
-        typer.echo(t("demo.error.no_plan", lang), err=True)
+        typer.echo(t("demo.error.no_plan", lg), err=True)
         raise typer.Exit(EXIT_RUN_FAILED)
     for status, who in (("proposed", "produktionsplanerare"), ("agreed", "verksamhetschefer"),
                         ("adopted", "regionstyrelsen")):
         store.set_plan_status(tactical.run_id, status, by=who, note="pks demo")
-        typer.echo(t("demo.status", lang, run_id=tactical.run_id, status=status, by=who))
+        typer.echo(t("demo.status", lg, run_id=tactical.run_id, status=status, by=who))
     store.close()
 
-    _step(t("demo.step.simulate", lang))
+    _step(t("demo.step.simulate", lg))
     simulate_cmd(plan=tactical.run_id, replications=replications, scenario="base", model=model,
                  db=db, lang=lang)
     typer.echo("")
-    typer.echo(t("demo.done", lang,
-                 seconds=format_number(time.perf_counter() - started, lang, 0)))
+    typer.echo(t("demo.done", lg,
+                 seconds=format_number(time.perf_counter() - started, lg, 0)))
     if serve:
         serve_dashboard(db, model, port=port)
 

@@ -70,7 +70,7 @@ def _opt_float(text: str) -> float | None:
 
 def _read_columns(table: str) -> tuple[ColumnSpec, ...]:
     path = resources.files("pks.data").joinpath("schema", f"{table}.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8", newline="") as fh:  # type: ignore[call-overload]
         rows = list(csv.DictReader(fh))
     cols = []
     for r in rows:
@@ -98,7 +98,7 @@ def _read_columns(table: str) -> tuple[ColumnSpec, ...]:
 def load_schemas() -> dict[str, TableSchema]:
     """Read every table schema shipped with the package, in declared order."""
     path = resources.files("pks.data").joinpath("schema", "_tables.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8", newline="") as fh:  # type: ignore[call-overload]
         tables = list(csv.DictReader(fh))
     return {
         t["table"]: TableSchema(

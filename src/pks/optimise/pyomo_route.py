@@ -78,13 +78,13 @@ def to_pyomo(m: LinearModel) -> PyomoBuild:
         def rule(_: object, i: int, start: int = b.start) -> object:
             r = start + i
             s, e = ptr[r], ptr[r + 1]
-            if s == e:
+            lb, ub = _bound(rlo[r]), _bound(rhi[r])
+            if s == e or (lb is None and ub is None):  # no terms or no bounds: no row
                 return pyo.Constraint.Skip
             # a bare variable for a coefficient of 1 (most terms) saves a monomial object
             body = LinearExpression([
                 columns[j] if c == 1.0 else MonomialTermExpression((c, columns[j]))
                 for j, c in zip(ind[s:e].tolist(), val[s:e].tolist(), strict=True)])
-            lb, ub = _bound(rlo[r]), _bound(rhi[r])
             return body == lb if lb is not None and lb == ub else (lb, body, ub)
 
         comp = pyo.Constraint(range(b.size), rule=rule, doc=b.doc or None)
