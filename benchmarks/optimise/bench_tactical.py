@@ -234,10 +234,21 @@ def main() -> None:
         rows = merge(Path(a.store), rows)
     print(report(rows))
     if a.out:
-        Path(a.out).write_text(report(rows) + "\n")
+        write_report(Path(a.out), report(rows))
 
 
 ROUTES = ("pks", "mps", "linopy", "pyomo", "pyomo_contrib")
+BEGIN, END = "<!-- bench_tactical: begin -->", "<!-- bench_tactical: end -->"
+
+
+def write_report(path: Path, table: str) -> None:
+    """Write the table into ``path`` between the markers (the text around them is kept)."""
+    old = path.read_text() if path.exists() else ""
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        path.write_text(f"{head}{BEGIN}\n{table}\n{END}{rest.split(END, 1)[1]}")
+    else:
+        path.write_text(f"{BEGIN}\n{table}\n{END}\n{old}")
 
 
 def merge(path: Path, new: list[dict]) -> list[dict]:
