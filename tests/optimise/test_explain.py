@@ -53,3 +53,29 @@ def test_explanation_in_both_languages_names_binding_frames():
     assert any("årsarbetare" in s and "99\u00a0000" in s for s in sv)
     assert any("one more FTE" in s for s in en)
     assert any("steg 3" in s for s in sv)
+
+
+def test_strategic_trajectories_sum_units_to_their_division():
+    fte = pd.DataFrame({"unit_id": ["U1", "U2", "U3"] * 2, "staff_category": "sjukskoterska",
+                        "year": [2026] * 3 + [2027] * 3,
+                        "fte": [10.0, 5.5, 3.0, 11.0, 6.0, 3.0]})
+    staff = pd.DataFrame({"unit_id": ["U1", "U3", "U1"], "year": [2026, 2026, 2027],
+                          "agency_h": [100.0, 40.0, 0.0]})
+    lines = explain({"plan_fte": fte, "plan_staff": staff}, "strategic", ORG, lang="en")
+    i = lines.index("  D1 (D1)")
+    assert lines[i + 1] == "    – Nurses: 2026: 15.5 → 2027: 17.0"
+    assert lines[i + 2] == "    – agency staff, hours: 2026: 100 → 2027: 0"
+    sv = explain({"plan_fte": fte}, "strategic", ORG, lang="sv")
+    assert "    – Sjuksköterskor: 2026: 3,0 → 2027: 3,0" in sv
+
+
+def test_shadow_prices_say_what_the_step_changes():
+    sp = pd.DataFrame({"kind": ["fte"], "division_id": ["D1"], "unit_id": ["U1"],
+                       "key": ["ssk"], "value_sek": [5e6], "real_cost_sek": [1000.0],
+                       "over_max_wait_case_weeks": [-12.5], "unmet_acute_cases": [0.0],
+                       "guarantee_breach_case_weeks": [float("nan")]})
+    en = explain({"plan_shadow_prices": sp}, "tactical", ORG, lang="en")
+    assert "        of which: real cost +1,000 SEK; −12.5 case-weeks past the medically " \
+           "acceptable wait" in en
+    sv = explain({"plan_shadow_prices": sp}, "tactical", ORG, lang="sv")
+    assert any(s.startswith("        varav: verklig kostnad +1\u00a0000") for s in sv)

@@ -152,6 +152,43 @@ def reallocation_proposal(cost: pd.DataFrame, org_nodes: pd.DataFrame,
     return pd.DataFrame([r.__dict__ for r in rows])
 
 
+def _trajectories(tables: Mapping[str, pd.DataFrame], org_nodes: pd.DataFrame,
+                  names: Mapping[str, str], lang: Language) -> list[str]:
+    """Strategic plans: FTE per staff category and agency hours per division and year.
+
+    A unit belongs to its nearest ancestor on the strategic PKS level (a division, or a
+    region-wide branch).
+    """
+    fte = tables.get("plan_fte")
+    if fte is None or fte.empty:
+        return []
+    tree = OrgTree(org_nodes)
+    strategic = set(org_nodes.loc[org_nodes["pks_level"] == "strategic", "node_id"])
+    div = {u: next((a for a in tree.ancestors(u) if a in strategic), u)
+           for u in fte["unit_id"].unique()}
+    f = fte.assign(division_id=fte["unit_id"].map(div)).groupby(
+        ["division_id", "staff_category", "year"])["fte"].sum()
+    staff = tables.get("plan_staff")
+    ag = None
+    if staff is not None and "agency_h" in staff:
+        ag = staff.assign(division_id=staff["unit_id"].map(div)).groupby(
+            ["division_id", "year"])["agency_h"].sum()
+    lines = [t("plan.trajectory_title", lang)]
+    for d in sorted(f.index.get_level_values(0).unique()):
+        lines.append(t("plan.division", lang, division=_name(names, str(d))))
+        for cat, g in f.loc[d].groupby(level=0):
+            if g.abs().max() < 0.05:
+                continue
+            path = " → ".join(f"{y}: {format_number(v, lang, 1)}"
+                              for (_, y), v in g.items())
+            lines.append(t("plan.trajectory_fte", lang, what=t(f"staff.{cat}", lang),
+                           path=path))
+        if ag is not None and d in ag.index.get_level_values(0):
+            path = " → ".join(f"{y}: {format_number(v, lang)}" for y, v in ag.loc[d].items())
+            lines.append(t("plan.trajectory_agency", lang, path=path))
+    return lines
+
+
 def _shadow_parts(row: pd.Series, lang: Language) -> list[str]:
     """What one step of a shadow price changes: real cost and care not given (signed)."""
     out = []
@@ -230,6 +267,7 @@ def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFr
         for c, n in cnt.items():
             lines.append(t("plan.binding_line", lang, family=t(f"plan.family.{c}", lang),
                            n=format_number(n, lang)))
+    lines += _trajectories(tables, org_nodes, names, lang)
     sp = tables.get("plan_shadow_prices")
     if sp is not None and not sp.empty:
         lines.append(t("plan.shadow_title", lang))
