@@ -1,7 +1,7 @@
 """Shadow prices split into real cost and care not given (``dual_parts``).
 
 Checked two ways that do not use the split itself: the parts of the cost vector sum to
-HiGHS's own row duals, and each part predicts what a re-solve after a small step (a tenth
+HiGHS's own row duals, and each part predicts what a re-solve after a small step (a hundredth
 of an FTE more, one per cent more demand) actually changes.
 """
 
@@ -20,15 +20,15 @@ from tests.optimise.tiny import tiny_cfg, tiny_data, tiny_inputs
 pytestmark = pytest.mark.solver
 
 SHORT = {"cost_per_fte": 5200.0, "fte": 3.0, "var_cost": 1000.0, "ext_price": 2500.0,
-         "ext_max": 2.0, "classes": ((1, 0.5, 7), (2, 0.5, 365)),
+         "ext_max": 2.0, "classes": ((1, 0.5, 7), (2, 0.5, 365)), "ot_limit": 26.0,
          "guarantee_stage": "treatment", "initial_list": 20.0}
-"""Short of staff: 3 hours a week against 10 cases; 2 cases a week can be bought. Without
-overtime, so one more FTE changes only the own-hours rows (its overtime allowance is not
-part of "value of one more FTE", see ``shadow_prices``)."""
+"""Short of staff: 3 own hours a week against 10 cases; overtime within 26 h per FTE and
+year (6 h over the 4 weeks, binding); 2 cases a week can be bought. One more FTE brings
+hours and overtime allowance."""
 
 
 def build(**kw: object):
-    cfg = tiny_cfg(overtime=False)
+    cfg = tiny_cfg()
     return build_tactical(tiny_inputs(tiny_data(**{**SHORT, **kw}), cfg, weeks=4), cfg)
 
 
@@ -57,21 +57,21 @@ def _quantities(m, x) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("route", ["direct", "pyomo"])
-def test_fte_parts_predict_a_re_solve_with_a_tenth_of_an_fte_more(route):
+def test_fte_parts_predict_a_re_solve_with_a_hundredth_of_an_fte_more(route):
     cfg = SolveConfig(method="simplex", route=route)
-    m0, m1 = build(), build(fte=3.1)
+    m0, m1 = build(), build(fte=3.01)  # small: 0.1 already changes the basis
     r0, r1 = solve(m0, cfg), solve(m1, cfg)
     sp = r0.tables["plan_shadow_prices"]
     row = sp[sp["kind"] == "fte"].iloc[0]
     q0, q1 = _quantities(m0, r0.x), _quantities(m1, r1.x)
     moved = 0
     for part in DUAL_PARTS:
-        assert q1[part] - q0[part] == pytest.approx(0.1 * row[part], abs=1e-6), part
+        assert q1[part] - q0[part] == pytest.approx(0.01 * row[part], abs=1e-6), part
         moved += abs(row[part]) > 1e-6
     assert moved >= 2  # the step changes real cost and care not given
     # the value itself: the objective without the FTE's own salary (in the constant)
     d_obj = (r1.objective_sek - m1.offset) - (r0.objective_sek - m0.offset)
-    assert d_obj == pytest.approx(-0.1 * row["value_sek"], rel=1e-6)
+    assert d_obj == pytest.approx(-0.01 * row["value_sek"], rel=1e-6)
 
 
 def test_case_parts_predict_a_re_solve_with_one_per_cent_more_cases_arriving():

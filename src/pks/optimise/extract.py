@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from pks.optimise.constraints.staff_capacity import FTE_BOUNDS
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel
 
@@ -187,7 +188,7 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None,
 
     tables["plan_objective"] = objective_breakdown(m, x)
     if row_dual is not None and len(row_dual):
-        tables["plan_shadow_prices"] = shadow_prices(m, row_dual, dual_parts or {})
+        tables["plan_shadow_prices"] = shadow_prices(m, row_dual, dual_parts or {}, x)
     duals = dual_table(m, row_dual) if row_dual is not None and len(row_dual) else \
         pd.DataFrame(columns=["constraint", "index", "dual", "meaning"])
     tables["plan_duals"] = duals
@@ -273,27 +274,32 @@ def dual_part_weights(m: LinearModel) -> dict[str, np.ndarray]:
 
 
 def shadow_prices(m: LinearModel, y: np.ndarray,
-                  parts: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
+                  parts: Mapping[str, np.ndarray] | None = None,
+                  x: np.ndarray | None = None) -> pd.DataFrame:
     """Planner-facing shadow prices per unit (SEK over the model horizon).
 
     * ``case``: cost of one more case of demand spread like the demand over the horizon
       — the demand-weighted mean dual of the waiting-list balance (per care type);
-    * ``fte``: value of one more FTE of a category: −Σ_t dual(capacity) × hours one FTE
-      brings in period t (only where FTE is data) — the value of its own hours; the
-      overtime allowance and agency-share headroom that come with an FTE are not included;
+    * ``fte``: value of one more FTE of a category (only where FTE is data): the hours and
+      the overtime allowance it brings, −Σ dual × bound change over the bounds the pieces
+      noted under :data:`~pks.optimise.constraints.staff_capacity.FTE_BOUNDS` (capacity
+      rows: hours per FTE; annual overtime rows: the limit per FTE; overtime variables at
+      their weekly ceiling per FTE (solution ``x``), through their reduced costs). Its
+      salary, the frame it uses and the agency-share headroom it adds are not part of it;
     * ``guarantee_week``: cost of shortening the care-guarantee limit by one week:
       the queue target falls by weekly demand / guarantee factor, so the cost is
       −Σ_t dual(guarantee) × d̄ / factor.
 
     With ``parts`` (:func:`dual_part_weights` duals), each row also carries the change of
     every part for the same step (one more case, one more FTE, a week shorter target):
-    e.g. one more FTE changes the real cost by ``Σ_t dual_real(capacity) × hours`` and the
-    case-weeks past the acceptable wait by ``Σ_t dual_wait(capacity) × hours``. NaN
-    without parts.
+    e.g. one more FTE changes the real cost by ``Σ dual_real × bound change`` and the
+    case-weeks past the acceptable wait by ``Σ dual_wait × bound change`` (reduced costs
+    of a part: ``w_part − Aᵀ dual_part``). NaN without parts.
     """
     inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
     units = inputs.units.set_index("unit_id")
     parts = parts or {}
+    weights = dual_part_weights(m) if parts else {}
     out = []
     b = m.con_blocks["c_waiting_list_balance"]
     w = inputs.demand + 1e-12
@@ -301,23 +307,40 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
     den = np.zeros(len(inputs.uc))
     np.add.at(den, ucp, w.sum(axis=1))
 
-    def per_case(v: np.ndarray) -> np.ndarray:
+    def per_case(v: np.ndarray, _: np.ndarray) -> np.ndarray:
         num = np.zeros(len(inputs.uc))
         np.add.at(num, ucp, (v[b.start:b.start + b.size].reshape(len(inputs.uck), -1)
                              * w).sum(axis=1))
         return num / den
 
-    out.append(_kind(inputs.uc[["unit_id", "care_type"]].rename(columns={"care_type": "key"}),
-                     "case", y, parts, per_case, 1.0))
-    if "fte" not in m.var_blocks:
-        s = m.con_blocks["c_staff_capacity"]
+    keys = inputs.uc[["unit_id", "care_type"]].rename(columns={"care_type": "key"})
+    out.append(_kind(keys, "case", per_case, 1.0, m.cost, y, weights, parts))
+    bounds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = \
+        m.meta.get(FTE_BOUNDS, [])  # type: ignore[assignment]
+    if "fte" not in m.var_blocks and bounds:
+        a_t = m.matrix().T.tocsr()
+        hi = m.col_hi
+        finite_hi = np.where(np.isfinite(hi), hi, 0.0)
+        at_ub = np.zeros(m.n_vars, bool) if x is None else \
+            np.isfinite(hi) & (x >= finite_hi - 1e-9 * np.maximum(1.0, np.abs(finite_hi)))
 
-        def per_fte(v: np.ndarray) -> np.ndarray:
-            return (v[s.start:s.start + s.size].reshape(len(inputs.staff), -1)
-                    * inputs.hours_per_fte).sum(axis=1)
+        def per_fte(v: np.ndarray, cost: np.ndarray) -> np.ndarray:
+            # rows: dual × bound change; variables at their upper bound: reduced cost ×
+            # bound change (a variable inside its bounds does not move with the bound)
+            reduced = None
+            out = np.zeros(len(inputs.staff))
+            for kind, ids, pos, d in bounds:
+                if kind == "row":
+                    np.add.at(out, pos, v[ids] * d)
+                    continue
+                if reduced is None:
+                    reduced = cost - a_t @ v
+                np.add.at(out, pos, np.where(at_ub[ids], reduced[ids], 0.0) * d)
+            return out
 
-        out.append(_kind(inputs.staff[["unit_id", "staff_category"]].rename(
-            columns={"staff_category": "key"}), "fte", y, parts, per_fte, -1.0))
+        keys = inputs.staff[["unit_id", "staff_category"]].rename(
+            columns={"staff_category": "key"})
+        out.append(_kind(keys, "fte", per_fte, -1.0, m.cost, y, weights, parts))
     g = m.con_blocks.get("c_guarantee")
     if g is not None and g.size:
         ent = g.entities.merge(inputs.uc[["unit_id", "care_type", "demand_cases_per_week"]],
@@ -325,20 +348,24 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
         dq = ent["demand_cases_per_week"].to_numpy(float) / float(
             inputs.meta.get("guarantee_factor", 1.0))  # type: ignore[arg-type]
 
-        def per_week(v: np.ndarray) -> np.ndarray:
+        def per_week(v: np.ndarray, _: np.ndarray) -> np.ndarray:
             return -v[g.start:g.start + g.size].reshape(g.n_entities, -1).sum(axis=1) * dq
 
-        out.append(_kind(ent[["unit_id", "care_type"]].rename(columns={"care_type": "key"}),
-                         "guarantee_week", y, parts, per_week, 1.0))
+        keys = ent[["unit_id", "care_type"]].rename(columns={"care_type": "key"})
+        out.append(_kind(keys, "guarantee_week", per_week, 1.0, m.cost, y, weights, parts))
     res = pd.concat(out, ignore_index=True)
     res["division_id"] = res["unit_id"].map(units["division_id"])
     return res[["kind", "division_id", "unit_id", "key", "value_sek", *DUAL_PARTS]]
 
 
-def _kind(keys: pd.DataFrame, kind: str, y: np.ndarray, parts: Mapping[str, np.ndarray],
-          step: Callable[[np.ndarray], np.ndarray], value_sign: float) -> pd.DataFrame:
-    """One kind of shadow price: ``value_sek = value_sign × step(y)``, parts ``step(y_part)``."""
-    df = keys.reset_index(drop=True).assign(kind=kind, value_sek=value_sign * step(y))
+def _kind(keys: pd.DataFrame, kind: str, step: Callable[[np.ndarray, np.ndarray], np.ndarray],
+          value_sign: float, cost: np.ndarray, y: np.ndarray,
+          weights: Mapping[str, np.ndarray], parts: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """One kind of shadow price: ``value_sek = value_sign × step(y, c)``.
+
+    Each part is ``step(y_part, w_part)``: the step's change of that part (NaN without parts).
+    """
+    df = keys.reset_index(drop=True).assign(kind=kind, value_sek=value_sign * step(y, cost))
     for p in DUAL_PARTS:
-        df[p] = step(parts[p]) if p in parts else np.nan
+        df[p] = step(parts[p], weights[p]) if p in parts else np.nan
     return df

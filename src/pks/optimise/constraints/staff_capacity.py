@@ -87,5 +87,29 @@ def add_staff_capacity(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) ->
         tp = tr["to_pos"].to_numpy()[te]
         terms.append((fp * T + tt, tv.ids(te, tt), 1.0))
         terms.append((tp * T + tt, tv.ids(te, tt), -1.0))
-    m.add_cons("c_staff_capacity", keys, inputs.grid.periods, terms=terms, hi=hi,
-               doc="staff hours per unit and category")
+    cap = m.add_cons("c_staff_capacity", keys, inputs.grid.periods, terms=terms, hi=hi,
+                     doc="staff hours per unit and category")
+    if fvar is None:  # one more FTE of staff row e raises these bounds (its shadow price)
+        record_fte_bounds(m, "row", cap.ids(e, t), e, inputs.hours_per_fte.ravel())
+        if cfg.overtime:
+            record_fte_bounds(m, "col", ot.ids(e, t), e,
+                              cfg.overtime_h_per_fte_week_max * wk[t])
+
+
+FTE_BOUNDS = "fte_bounds"
+"""``m.meta`` key: where one more FTE of a staff row raises a bound — a list of
+``(kind, ids, staff_pos, per_fte)`` with kind ``row`` (row upper bounds) or ``col``
+(variable upper bounds); read by :func:`pks.optimise.extract.shadow_prices`."""
+
+
+def record_fte_bounds(m: LinearModel, kind: str, ids: np.ndarray, staff_pos: np.ndarray,
+                      per_fte: np.ndarray) -> None:
+    """Note that one more FTE of staff row ``staff_pos[i]`` raises bound ``ids[i]``.
+
+    A row's upper bound for kind ``row``, a variable's for ``col``; by ``per_fte[i]``.
+    """
+    entries: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = \
+        m.meta.setdefault(FTE_BOUNDS, [])  # type: ignore[assignment]
+    entries.append(
+        (kind, np.asarray(ids, np.int64), np.asarray(staff_pos, np.int64),
+         np.broadcast_to(np.asarray(per_fte, float), np.shape(ids)).copy()))

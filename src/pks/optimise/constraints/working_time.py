@@ -7,6 +7,7 @@ import pandas as pd
 
 from pks.optimise.config import BuildConfig
 from pks.optimise.constraints.production import year_factor
+from pks.optimise.constraints.staff_capacity import record_fte_bounds
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import INF, LinearModel, expand
 
@@ -57,8 +58,11 @@ def add_working_time(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
         hi: float | np.ndarray = 0.0
     else:
         hi = limit[:, None] * fte[:, None] * wy[None, :] / 52.0
-    m.add_cons("c_overtime_year", keys, yper, terms=terms, hi=hi,
-               doc="annual overtime limit per FTE")
+    oty = m.add_cons("c_overtime_year", keys, yper, terms=terms, hi=hi,
+                     doc="annual overtime limit per FTE")
+    if fvar is None:
+        se, sy = expand(np.arange(len(st)), ny)
+        record_fte_bounds(m, "row", oty.ids(se, sy), se, limit[se] * wy[sy] / 52.0)
     # agency share per unit and year
     units = inputs.units[["unit_id"]]
     upos = st[["unit_id"]].merge(units.assign(_u=np.arange(len(units))), on="unit_id")[
