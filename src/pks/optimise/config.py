@@ -87,6 +87,9 @@ class BuildConfig(FrozenModel):
     target set's occupancy_max_pu)."""
     time_grid: Literal["week", "quarter", "year"] | None = None
     """Period of the model; None = the level's default (strategic year, else week)."""
+    strategic_by: Literal["unit", "area", "division"] = "unit"
+    """Resolution of the strategic level: per unit, or units pooled per area or division
+    (:mod:`pks.optimise.aggregate`; the plan is split back to units for the tactical level)."""
     strategic_outlook_years: int = Field(default=0, ge=0, le=5)
     """Extra outlook years after the plan years at the strategic level."""
     operative_weeks: int = Field(default=6, ge=1, le=12)

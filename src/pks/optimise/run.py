@@ -57,11 +57,15 @@ class LevelRun:
         return list(self.tables["plan_explanation"][lang])
 
 
+def horizon_years(cfg: ScenarioConfig) -> list[int]:
+    """Budget year, plan years and the strategic outlook."""
+    return [*cfg.data.years, *[cfg.data.years[-1] + i + 1
+                               for i in range(cfg.build.strategic_outlook_years)]]
+
+
 def horizon_weeks(cfg: ScenarioConfig) -> list[str]:
     """Every week any level needs demand for (plan years, outlook, operative window)."""
-    years = [*cfg.data.years, *[cfg.data.years[-1] + i + 1
-                                for i in range(cfg.build.strategic_outlook_years)]]
-    weeks = [w for y in years for w in weeks_of_year(y)]
+    weeks = [w for y in horizon_years(cfg) for w in weeks_of_year(y)]
     op = [add_weeks(cfg.data.as_of_week, i + 1) for i in range(cfg.build.operative_weeks)]
     return sorted(set(weeks) | set(op))
 
@@ -98,7 +102,20 @@ def build_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
 def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
                upper: Mapping[str, pd.DataFrame] | None = None,
                demand: pd.DataFrame | None = None) -> LevelRun:
-    """Build, solve and explain one level; ``upper`` = result tables of the level above."""
+    """Build, solve and explain one level; ``upper`` = result tables of the level above.
+
+    With ``build.strategic_by`` area or division the strategic level plans pooled units
+    (:mod:`pks.optimise.aggregate`): the explanation and reallocation speak of the pooled
+    nodes, and the plan tables are split back to units.
+    """
+    pooled = None
+    if level == "strategic" and cfg.build.strategic_by != "unit":
+        from pks.optimise.aggregate import pool
+
+        weeks = [w for y in horizon_years(cfg) for w in weeks_of_year(y)]
+        pooled = pool(data, demand if demand is not None else demand_for(data, cfg, weeks),
+                      cfg.build.strategic_by)
+        data, demand = pooled.data, pooled.demand
     m, extra = build_level(data, cfg, level, upper, demand)
     r = solve(m, cfg.solve, timings=extra["timings"])  # type: ignore[arg-type]
     tables = dict(r.tables)
@@ -112,6 +129,10 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
             tables["plan_cost"], data.org_nodes, tables["plan_production"], data.care_types)
     tables["plan_explanation"] = explanation_table(tables, level, data.org_nodes,
                                                    data.care_types, status=r.status.value)
+    if pooled is not None:
+        from pks.optimise.aggregate import split_tables
+
+        tables = split_tables(tables, pooled)
     return LevelRun(level, r, tables, timings=r.timings)
 
 
