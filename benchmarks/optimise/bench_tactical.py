@@ -90,7 +90,7 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
         import highspy
 
         from pks.optimise.config import SolveConfig
-        from pks.optimise.solve import _finish, _options, _run_highs
+        from pks.optimise.solve import _finish, _options, _run_highs, _weights, _with_parts
 
         t0 = clock()
         m = build_tactical(inp, cfg)
@@ -104,6 +104,7 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
         t1 = clock()
         raw = _run_highs(h)
         t2 = clock()
+        raw = _with_parts(raw, h, _weights(m, scfg))  # shadow-price parts: part of extract
         r = _finish(m, raw, scfg, {})
         t3 = clock()
         out.update(to_solver=t1 - t0, solve=t2 - t1, extract=t3 - t2,

@@ -162,7 +162,8 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
 
     ok = len(raw.row_dual) == len(rows) and raw.status.value == "optimal"
     weights = _weights(m, cfg) if ok else None
+    t3 = time.perf_counter()
     parts = dual_parts(h, {k: w[cols] for k, w in weights.items()}) if weights else {}
     return _Raw(raw.status, raw.objective, x, to_rows(raw.row_dual) if ok else np.zeros(0),
                 raw.solve_s, raw.version, raw.iterations,
-                {k: to_rows(v) for k, v in parts.items()})
+                {k: to_rows(v) for k, v in parts.items()}, time.perf_counter() - t3)
