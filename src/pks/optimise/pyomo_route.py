@@ -11,11 +11,11 @@ duals and explanations are identical (tested on every hand-solved instance and t
 Hand-off, chosen by measurement (``benchmarks/optimise``, ``docs/PERFORMANCE-NOTES``): rows are
 ``LinearExpression`` objects built from the block's coefficient and variable lists (the cheapest
 bulk build of Pyomo expressions), and the model goes to highspy through Pyomo's
-``LinearStandardFormCompiler`` as one ``HighsLp``: 1.1 s against 14 s for Pyomo's
+``LinearStandardFormCompiler`` as one ``HighsLp``: 1.2 s against 9.3 s for Pyomo's
 ``contrib.solver`` ``highs`` interface on the demo region's tactical model. HiGHS gets
 exactly the same options as on the direct route. The direct route (the blocks' arrays
 straight to highspy) stays the default: it spends 0.5–8 % of the run outside HiGHS, the
-Pyomo route 6 % (1.87 M columns) to 42 % (the demo region).
+Pyomo route 6 % (1.87 M columns) to 44 % (the demo region).
 """
 
 from __future__ import annotations
