@@ -30,7 +30,7 @@ from pks.optimise.handoff import (
 )
 from pks.optimise.inputs import demand_for
 from pks.optimise.levels.operative import build_operative, operative_inputs
-from pks.optimise.levels.strategic import build_strategic, strategic_inputs
+from pks.optimise.levels.strategic import build_strategic, strategic_inputs, strategic_years
 from pks.optimise.levels.tactical import build_tactical, tactical_inputs
 from pks.optimise.linear import LinearModel
 from pks.optimise.solve import SolveResult, solve
@@ -57,15 +57,9 @@ class LevelRun:
         return list(self.tables["plan_explanation"][lang])
 
 
-def horizon_years(cfg: ScenarioConfig) -> list[int]:
-    """Budget year, plan years and the strategic outlook."""
-    return [*cfg.data.years, *[cfg.data.years[-1] + i + 1
-                               for i in range(cfg.build.strategic_outlook_years)]]
-
-
 def horizon_weeks(cfg: ScenarioConfig) -> list[str]:
     """Every week any level needs demand for (plan years, outlook, operative window)."""
-    weeks = [w for y in horizon_years(cfg) for w in weeks_of_year(y)]
+    weeks = [w for y in strategic_years(cfg) for w in weeks_of_year(y)]
     op = [add_weeks(cfg.data.as_of_week, i + 1) for i in range(cfg.build.operative_weeks)]
     return sorted(set(weeks) | set(op))
 
@@ -77,6 +71,14 @@ def build_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
     extra: dict[str, object] = {}
     t0 = time.perf_counter()
     if level == "strategic":
+        if cfg.build.strategic_by != "unit":  # pooled per area or division
+            from pks.optimise.aggregate import pool
+
+            weeks = [w for y in strategic_years(cfg) for w in weeks_of_year(y)]
+            pooled = pool(data, demand if demand is not None else
+                          demand_for(data, cfg, weeks), cfg.build.strategic_by)
+            extra["pooled"] = pooled
+            data, demand = pooled.data, pooled.demand
         inputs = strategic_inputs(data, cfg, demand)
         t1 = time.perf_counter()
         m = build_strategic(inputs, cfg)
@@ -108,15 +110,10 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
     (:mod:`pks.optimise.aggregate`): the explanation and reallocation speak of the pooled
     nodes, and the plan tables are split back to units.
     """
-    pooled = None
-    if level == "strategic" and cfg.build.strategic_by != "unit":
-        from pks.optimise.aggregate import pool
-
-        weeks = [w for y in horizon_years(cfg) for w in weeks_of_year(y)]
-        pooled = pool(data, demand if demand is not None else demand_for(data, cfg, weeks),
-                      cfg.build.strategic_by)
-        data, demand = pooled.data, pooled.demand
     m, extra = build_level(data, cfg, level, upper, demand)
+    pooled = extra.get("pooled")
+    if pooled is not None:
+        data = pooled.data  # type: ignore[attr-defined]
     r = solve(m, cfg.solve, timings=extra["timings"])  # type: ignore[arg-type]
     tables = dict(r.tables)
     if not r.ok:
@@ -132,7 +129,7 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
     if pooled is not None:
         from pks.optimise.aggregate import split_tables
 
-        tables = split_tables(tables, pooled)
+        tables = split_tables(tables, pooled)  # type: ignore[arg-type]
     return LevelRun(level, r, tables, timings=r.timings)
 
 

@@ -16,11 +16,16 @@ PIECES = (c.add_production, c.add_waiting_list, c.add_priority, c.add_guarantee,
           c.add_working_time, c.add_frames)
 
 
+def strategic_years(cfg: ScenarioConfig) -> list[int]:
+    """Budget year, plan years and the outlook years."""
+    return [*cfg.data.years,
+            *[cfg.data.years[-1] + i + 1 for i in range(cfg.build.strategic_outlook_years)]]
+
+
 def strategic_inputs(data: PlanningData, cfg: ScenarioConfig,
                      demand: pd.DataFrame | None = None) -> ModelInputs:
     """Inputs of the strategic model over the budget year, plan years and outlook."""
-    years = [*cfg.data.years,
-             *[cfg.data.years[-1] + i + 1 for i in range(cfg.build.strategic_outlook_years)]]
+    years = strategic_years(cfg)
     by = cfg.build.time_grid if cfg.build.time_grid in ("year", "quarter") else "year"
     grid = year_grid(years, by)
     weeks = [w for ws in grid.weeks for w in ws]
