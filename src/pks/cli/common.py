@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, NoReturn, cast
 
 import typer
 
 from pks.types import Language
+
+if TYPE_CHECKING:
+    from pks.data.store import Store
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -38,6 +41,23 @@ LangOpt = Annotated[
 def default_db_url() -> str:
     """Database URL from ``PKS_DATABASE_URL`` or the embedded SQLite default."""
     return os.environ.get("PKS_DATABASE_URL", DEFAULT_DB_URL)
+
+
+def open_store(db: str, lang: Language) -> Store:
+    """Open the store at ``db`` ("" = :func:`default_db_url`), or exit 1 saying why.
+
+    The store creates a SQLite file's folder itself.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pks.data.store import Store
+    from pks.i18n import t
+
+    url = db or default_db_url()
+    try:
+        return Store.open(url)
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        fail([t("data.cli.db_error", lang, url=url, error=str(exc).splitlines()[0])])
 
 
 def parse_lang(lang: str) -> Language:

@@ -20,7 +20,7 @@ from pks.cli.common import (
     EXIT_USAGE,
     DbOpt,
     LangOpt,
-    default_db_url,
+    open_store,
 )
 from pks.cli.common import parse_lang as _lang
 from pks.data.checks import Issue, ValidationFailed, validate
@@ -28,7 +28,7 @@ from pks.i18n import t
 from pks.types import Language
 
 if TYPE_CHECKING:
-    from pks.data.store import Store
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -70,20 +70,6 @@ def _fail_validation(exc: ValidationFailed, lang: Language, max_issues: int) -> 
     raise typer.Exit(EXIT_INVALID)
 
 
-def _open_store(db: str, lang: Language) -> Store:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from pks.data.store import Store
-
-    db = db or default_db_url()  # callers may pass "" for "the default store"
-    try:
-        return Store.open(db)
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        typer.echo(t("data.cli.db_error", lang, url=db, error=str(exc).splitlines()[0]),
-                   err=True)
-        raise typer.Exit(EXIT_INVALID) from None
-
-
 def validate_cmd(path: PathArg, lang: LangOpt = "sv", max_issues: MaxIssuesOpt = 200) -> None:
     """Validate a CSV folder or Excel workbook and list every problem.
 
@@ -116,7 +102,7 @@ def load_cmd(path: PathArg, db: DbOpt = DEFAULT_DB_URL, lang: LangOpt = "sv",
     except ValidationFailed as exc:
         _fail_validation(exc, lg, max_issues)
     t_read = time.perf_counter() - t0
-    store = _open_store(db, lg)
+    store = open_store(db, lg)
     try:
         t1 = time.perf_counter()
         checksum = store.write_inputs(data, source=str(path), lang=lg)
@@ -141,11 +127,11 @@ def export_cmd(out: Annotated[Path, typer.Option("--out", "-o", help="CSV folder
 
     Exit codes: 0 written; 1 no inputs, unknown run or cannot write; 2 usage error.
     """
-    from pks.data.io import write_csv_folder, write_excel
+    from pks.data.io import write_tables
     from pks.data.store import StoreError
 
     lg = _lang(lang)
-    store = _open_store(db, lg)
+    store = open_store(db, lg)
     try:
         if run is None:
             tables = store.read_inputs().tables()
@@ -160,10 +146,7 @@ def export_cmd(out: Annotated[Path, typer.Option("--out", "-o", help="CSV folder
     finally:
         store.close()
     try:
-        if out.suffix.lower() == ".xlsx":
-            write_excel(tables, out)
-        else:
-            write_csv_folder(tables, out)
+        write_tables(tables, out)
     except (ValueError, OSError) as exc:
         typer.echo(t("data.cli.write_error", lg, path=str(out), error=str(exc)), err=True)
         raise typer.Exit(EXIT_INVALID) from None
@@ -179,7 +162,7 @@ def info_cmd(db: DbOpt = DEFAULT_DB_URL, lang: LangOpt = "sv") -> None:
     from pks.data.summary import format_summary, summarise
 
     lg = _lang(lang)
-    store = _open_store(db, lg)
+    store = open_store(db, lg)
     try:
         data = store.read_inputs()
         meta = store.meta_info()

@@ -22,7 +22,7 @@ from pks.cli.common import (
     LangOpt,
     ModelOpt,
     ScenarioOpt,
-    default_db_url,
+    open_store,
 )
 from pks.cli.common import fail as _fail
 from pks.cli.common import parse_lang as _lang
@@ -59,19 +59,7 @@ def _prepare(model: Path, scenario: str, db: str, no_store: bool, lg: Language
         cfg = load_scenario(model, scenario)
     except ConfigError as exc:
         _fail([t("forecast.error.config", lg) + ":", *str(exc).splitlines()])
-    store = None
-    if not no_store:
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from pks.data.store import Store
-
-        url = db or default_db_url()
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            store = Store.open(url)
-        except (SQLAlchemyError, OSError, ValueError) as exc:
-            _fail([t("forecast.error.db", lg, url=url, error=str(exc).splitlines()[0])])
+    store = None if no_store else open_store(db, lg)
     try:
         data, source = load_inputs(cfg, store)
     except ValidationFailed as exc:
@@ -161,7 +149,7 @@ def _store_and_write(store: Any, out: Path | None, tables: dict[str, pd.DataFram
                      lg: Language, save: Any, kind: str) -> str | None:
     run_id = None
     if out is not None:
-        from pks.forecast.runs import write_tables
+        from pks.data.io import write_tables
 
         try:
             write_tables(tables, out)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
-import pandas as pd
 import typer
 
 from pks.cli.common import (
@@ -22,7 +21,7 @@ from pks.cli.common import (
     LangOpt,
     ModelOpt,
     ScenarioOpt,
-    default_db_url,
+    open_store,
 )
 from pks.cli.common import fail as _fail
 from pks.cli.common import parse_lang as _lang
@@ -45,28 +44,6 @@ SchedulerOpt = Annotated[str | None, typer.Option(
 RouteOpt = Annotated[str | None, typer.Option(
     "--route", help="direct (default: the model's arrays to HiGHS) or pyomo (a named Pyomo "
     "model through Pyomo's standard-form compiler); same optimum.")]
-
-
-def _open_store(db: str) -> Any:
-    from pks.data.store import Store
-
-    url = db or default_db_url()
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return Store.open(url)
-
-
-def write_out(tables: dict[str, pd.DataFrame], out: Path) -> None:
-    """Write result tables to a CSV folder or an .xlsx workbook."""
-    if out.suffix.lower() == ".xlsx":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with pd.ExcelWriter(out, engine="openpyxl") as xw:
-            for name, df in tables.items():
-                df.to_excel(xw, sheet_name=name[:31], index=False)
-    else:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, df in tables.items():
-            df.to_csv(out / f"{name}.csv", index=False)
 
 
 def plan_cmd(
@@ -112,7 +89,7 @@ def plan_cmd(
             "decompose": True, "scheduler_address": scheduler})})
     if route:
         cfg = cfg.model_copy(update={"solve": cfg.solve.model_copy(update={"route": route})})
-    store = None if no_store else _open_store(db)
+    store = None if no_store else open_store(db, lg)
     try:
         if store is not None and store.has_inputs():
             from pks.config.edits import apply_edits
@@ -149,7 +126,9 @@ def plan_cmd(
     for line in run.explanation(lg):
         typer.echo(line)
     if out is not None:
-        write_out(dict(run.tables), out)
+        from pks.data.io import write_tables
+
+        write_tables(dict(run.tables), out)
         typer.echo(t("plan.written", lg, path=out))
     if store is not None:
         run_id = save_level(store, run, cfg, upper_id)
@@ -166,7 +145,7 @@ def plans_cmd(
 ) -> None:
     """List stored plan versions (newest first) with status and who changed it when."""
     lg = _lang(lang)
-    store = _open_store(db)
+    store = open_store(db, lg)
     runs = store.runs(kind="plan", scenario=scenario, level=level)
     if runs.empty:
         typer.echo(t("plan.no_plans", lg))
@@ -195,7 +174,7 @@ def adopt_cmd(
     lg = _lang(lang)
     from pks.data.store import StoreError
 
-    store = _open_store(db)
+    store = open_store(db, lg)
     try:
         store.set_plan_status(run_id, status, by=by, note=note)
     except (KeyError, StoreError) as exc:

@@ -23,8 +23,8 @@ from pks.cli.common import (
     LangOpt,
     ModelOpt,
     ScenarioOpt,
-    default_db_url,
     fail,
+    open_store,
 )
 from pks.cli.common import parse_lang as _lang
 from pks.i18n import format_number, t
@@ -105,7 +105,7 @@ def verdict_report(verdicts: pd.DataFrame, lang: Language, required: float) -> l
 
 
 def _write_out(tables: dict[str, pd.DataFrame], out: Path) -> None:
-    from pks.data.io import write_csv_folder, write_excel
+    from pks.data.io import write_tables
 
     if out.suffix.lower() == ".xlsx":
         # an Excel sheet holds at most 1 048 575 rows: per-week tables are summarised
@@ -119,9 +119,8 @@ def _write_out(tables: dict[str, pd.DataFrame], out: Path) -> None:
                 small[name] = summarise_weekly(df, keys[name])
             elif len(df) < 1_000_000:
                 small[name] = df
-        write_excel(small, out)
-    else:
-        write_csv_folder(tables, out)
+        tables = small
+    write_tables(tables, out)
 
 
 def simulate_cmd(
@@ -199,16 +198,7 @@ def simulate_cmd(
     if problems:
         _fail(problems, lg)
     cfg = cfg.model_copy(update={"simulate": sim})
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from pks.data.store import Store
-
-    url = db or default_db_url()
-    try:
-        store = Store.open(url)
-    except (SQLAlchemyError, OSError, ValueError) as exc:
-        _fail([f"{url}: {str(exc).splitlines()[0]}"], lg)
-        return
+    store = open_store(db, lg)
     bar = None
     cb = None
     if progress and sim.progress:

@@ -218,6 +218,14 @@ def write_excel(data: PlanningData | Mapping[str, pd.DataFrame], path: str | Pat
                 cell.font = Font(bold=True)
 
 
+def write_tables(tables: Mapping[str, pd.DataFrame], out: str | Path) -> None:
+    """Write result tables to an ``.xlsx`` workbook or, for any other path, a CSV folder."""
+    if str(out).lower().endswith(".xlsx"):
+        write_excel(tables, out)
+    else:
+        write_csv_folder(tables, out)
+
+
 def write_template(path: str | Path, lang: Language = "sv") -> None:
     """Write an empty Excel workbook for planners, generated from the schemas.
 

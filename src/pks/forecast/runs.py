@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -122,13 +121,3 @@ def beds_by_site(data: PlanningData, need: NeedResult) -> pd.DataFrame:
     per_unit["site"] = per_unit["unit_id"].map(sites).fillna("?")
     return per_unit.groupby(["site", "year"], as_index=False)[
         ["beds_needed", "staffed_beds_planned"]].sum()
-
-
-def write_tables(tables: dict[str, pd.DataFrame], out: Path) -> None:
-    """Write result tables to an ``.xlsx`` workbook or a CSV folder."""
-    from pks.data.io import write_csv_folder, write_excel
-
-    if out.suffix.lower() == ".xlsx":
-        write_excel(tables, out)
-    else:
-        write_csv_folder(tables, out)
