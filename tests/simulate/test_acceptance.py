@@ -152,12 +152,12 @@ def test_cli_bad_input_exits_1_and_writes_nothing(store_with_plan, args, message
 def test_library_entry_point(store_with_plan):
     from pks.config.loader import load_scenario
     from pks.data.store import Store
-    from pks.simulate.store_io import simulate_plan_run
+    from pks.simulate.store_io import run_and_store
 
     url, plan_id, _ = store_with_plan
     cfg = load_scenario("models/demo_region", "base")
     with Store.open(url) as s:
-        run_id = simulate_plan_run(s, plan_id, cfg, replications=2)
+        run_id = run_and_store(s, plan_id, cfg, replications=2).run_id
         info = s.run(run_id)
         assert info.kind == "simulation" and info.parent_run_id == plan_id
         v = s.load_run_tables(run_id, ["sim_verdicts"])["sim_verdicts"]

@@ -9,7 +9,7 @@ Pipeline (pure functions; I/O only in :mod:`pks.simulate.store_io` and the CLI):
     run_replication(params, r) -> ReplicationOutput     (model.py: SimPy processes)
     run_replications / simulate_params / simulate_plan / run_batch
         -> SimResult with tidy tables                   (runner.py, analysis.py)
-    simulate_plan_run(store, plan_run_id, scenario_cfg) -> SimulationRun (store_io.py)
+    run_and_store(store, plan_run_id, scenario_cfg) -> SimulationRun (store_io.py)
 
 Result tables (CONTRACTS.md "Simulator"):
 
@@ -52,8 +52,7 @@ _LAZY = {
     "SimInputError": "params", "SimParams": "params", "build_params": "params",
     "SimResult": "runner", "run_batch": "runner", "run_replications": "runner",
     "simulate_params": "runner", "simulate_plan": "runner",
-    "SimulationRun": "store_io", "simulate_plan_run": "store_io",
-    "run_and_store": "store_io",
+    "SimulationRun": "store_io", "run_and_store": "store_io",
 }
 
 

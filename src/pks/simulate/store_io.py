@@ -87,27 +87,6 @@ def _forecast_for(store: Store, info: RunInfo) -> pd.DataFrame | None:
     return None
 
 
-def simulate_plan_run(
-    store: Store,
-    plan_run_id: str,
-    cfg: ScenarioConfig,
-    *,
-    replications: int | None = None,
-    executor: Executor | None = None,
-    progress: Progress | None = None,
-    note: str = "",
-    capacity_scale: Mapping[str, float] | None = None,
-) -> str:
-    """Simulate a stored plan, save the result next to it and return the new run id.
-
-    The same as :func:`run_and_store` (see there) but returns only the run id; the verdicts
-    are in the run's ``sim_verdicts`` table.
-    """
-    return run_and_store(store, plan_run_id, cfg, replications=replications,
-                         executor=executor, progress=progress, note=note,
-                         capacity_scale=capacity_scale).run_id
-
-
 def scale_capacity(plan_production: pd.DataFrame, capacity_scale: Mapping[str, float]
                    ) -> pd.DataFrame:
     """What-if: the plan as it would be carried out if unit ``u`` only managed ``f`` of it.
