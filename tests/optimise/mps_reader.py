@@ -138,3 +138,14 @@ def solve_linprog(lp: MpsLp) -> tuple[float, np.ndarray]:
     if res.status != 0:
         raise RuntimeError(f"linprog: {res.message}")
     return float(res.fun) + lp.offset, res.x
+
+
+def solve_with_highs_reader(path: str) -> float:
+    """Objective of the MPS file as HiGHS reads and solves it itself (``readModel``)."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(path)
+    h.run()
+    return float(h.getInfo().objective_function_value)

@@ -8,13 +8,12 @@ Objectives agree to 1e-6 relative, key variables (by name) too.
 
 from __future__ import annotations
 
-import highspy
 import numpy as np
 import pytest
 
 from pks.optimise.levels.tactical import build_tactical
 from pks.optimise.solve import solve
-from tests.optimise.mps_reader import read_mps, solve_linprog
+from tests.optimise.mps_reader import read_mps, solve_linprog, solve_with_highs_reader
 from tests.optimise.tiny import tiny_cfg, tiny_data, tiny_inputs
 
 pytestmark = pytest.mark.solver
@@ -43,11 +42,7 @@ def test_mps_routes_agree(name, tmp_path):
     ours = solve(m)
     path = tmp_path / "m.mps"
     m.write_mps(str(path))
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.readModel(str(path))
-    h.run()
-    direct = h.getInfo().objective_function_value
+    direct = solve_with_highs_reader(str(path))
     lp = read_mps(str(path))
     lin, x = solve_linprog(lp)
     assert direct == pytest.approx(ours.objective_sek, rel=1e-6)

@@ -134,22 +134,21 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     """Build ``m`` in Pyomo, hand it to HiGHS and map the solution back to ``m``'s ids.
 
     ``timings`` gains ``build_pyomo`` (Pyomo components), ``to_solver`` (standard-form
-    compile and hand-off) and ``solve`` (HiGHS's run). Variables that appear in no row and
-    have no cost are absent from the compiled LP; they take the bound nearest zero.
+    compile) and ``solve`` (HiGHS's run). HiGHS runs exactly as on the direct route
+    (:func:`pks.optimise.solve._solve_arrays`, shadow-price parts included). Variables that
+    appear in no row and have no cost are absent from the compiled LP; they take the bound
+    nearest zero.
     """
-    import highspy
-
-    from pks.optimise.solve import _options, _Raw, _run_highs, _weights, dual_parts
+    from pks.optimise.solve import _Raw, _solve_arrays, _weights
 
     t0 = time.perf_counter()
     build = to_pyomo(m)
     t1 = time.perf_counter()
     lp, cols, rows = to_highs_lp(build)
-    h = highspy.Highs()
-    _options(h, cfg, m.n_vars)
-    h.passModel(lp)
     t2 = time.perf_counter()
-    raw = _run_highs(h)
+    weights = _weights(m, cfg)
+    raw = _solve_arrays(lp, cfg, m.n_vars,
+                        {k: w[cols] for k, w in weights.items()} if weights else None)
     timings.update(build_pyomo=t1 - t0, to_solver=t2 - t1, solve=raw.solve_s)
     x = np.clip(np.zeros(m.n_vars), m.col_lo, m.col_hi)
     if len(raw.x) == len(cols):
@@ -160,10 +159,7 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
         np.add.at(out, rows, v)
         return out
 
-    ok = len(raw.row_dual) == len(rows) and raw.status.value == "optimal"
-    weights = _weights(m, cfg) if ok else None
-    t3 = time.perf_counter()
-    parts = dual_parts(h, {k: w[cols] for k, w in weights.items()}) if weights else {}
+    ok = len(raw.row_dual) == len(rows)
     return _Raw(raw.status, raw.objective, x, to_rows(raw.row_dual) if ok else np.zeros(0),
                 raw.solve_s, raw.version, raw.iterations,
-                {k: to_rows(v) for k, v in parts.items()}, time.perf_counter() - t3)
+                {k: to_rows(v) for k, v in raw.dual_parts.items()}, raw.dual_parts_s)
