@@ -338,6 +338,19 @@ class Store:
         with self.engine.begin() as conn:
             yield conn
 
+    def transaction(self) -> Any:
+        """One transaction for an area's own tables: all of its writes or none."""
+        return self._tx()
+
+    def ensure_tables(self, meta: sa.MetaData) -> None:
+        """Create an area's own tables (defined on its own ``MetaData``) if missing.
+
+        Areas above the data layer (governance, economy, dashboard users) keep their record
+        tables in their own modules and call this once before use; the store stays the one
+        place that opens connections and transactions.
+        """
+        meta.create_all(self.engine)
+
     # -- schema ------------------------------------------------------------------------
 
     def _input_table(self, schema: TableSchema, meta: sa.MetaData) -> sa.Table:
