@@ -37,7 +37,7 @@ from pks.followup.deviations import (
     waiting_vs_target,
 )
 from pks.followup.kpis import FollowupInputs, cost_lights, node_kpis, staffed_beds
-from pks.followup.thresholds import Thresholds, resolve_thresholds
+from pks.rules.lights import LightMargins, Thresholds, resolve_thresholds
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ class DataService:
         from pks.data.weeks import week_monday
 
         return resolve_thresholds(self.snapshot().data.targets, cfg.data.target_set,
-                                  week_monday(week), cfg.dashboard)
+                                  week_monday(week), LightMargins.of(cfg.dashboard))
 
     def as_of_week(self, scenario: str | None = None) -> str:
         """Latest week with actuals, or the configured as-of week."""

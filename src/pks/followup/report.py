@@ -23,8 +23,8 @@ from pks.followup.cost import cost_forecast
 from pks.followup.coverage import coverage_by_node, unit_coverage, unit_week_coverage
 from pks.followup.deviations import production_vs_plan
 from pks.followup.kpis import FollowupInputs, cost_lights, deviation_list, node_kpis
-from pks.followup.thresholds import Thresholds
 from pks.i18n import format_number, format_pct, t
+from pks.rules.lights import Thresholds
 from pks.types import Language
 
 log = logging.getLogger(__name__)

@@ -67,7 +67,7 @@ CARE_TYPE_COLS = [
 def care_type_table(svc: DataService, principal: Principal, node: str, scenario: str
                     ) -> pd.DataFrame:
     """Year to date per care type of ``node``: plan, actual, deviation and its light."""
-    from pks.followup.thresholds import light_below
+    from pks.rules.lights import judge_series
 
     w = svc.weekly_production(principal, node, scenario, "tactical", by_care_type=True)
     year_plan = w.groupby("care_type", as_index=False)["plan_cases"].sum().rename(
@@ -79,8 +79,7 @@ def care_type_table(svc: DataService, principal: Principal, node: str, scenario:
     out["deviation_pu"] = out["deviation_cases"] / out["plan_reported_cases"].where(
         out["plan_reported_cases"] > 0)
     th = svc.thresholds(scenario)
-    out["light"] = light_below(out["deviation_pu"], -th.production_amber_pu,
-                               -th.production_red_pu)
+    out["light"] = judge_series("production", out["deviation_pu"], th)
     return out
 
 
