@@ -111,7 +111,7 @@ def register_callbacks(app: Dash, svc: DataService,
         fname = f"manadsrapport-{year}-{int(month):02d}"
         if ctx.triggered_id == ids.REPORT_HTML:
             return dcc.send_string(text, f"{fname}.html"), ""
-        from pks.followup.report import html_to_pdf
+        from pks.report.pdf import html_to_pdf
 
         try:
             with tempfile.TemporaryDirectory() as tmp:
