@@ -36,6 +36,8 @@ from pks.rules.lights import (
     Light,
     LightMargins,
     Thresholds,
+    at_least,
+    at_most,
     judge,
     judge_series,
     resolve_thresholds,
@@ -49,7 +51,8 @@ from pks.rules.targets import (
 
 __all__ = [
     "DEFAULT_TARGETS", "DEFAULT_WAIT_FACTOR", "KPIS", "KPI_KIND", "Completeness", "Light",
-    "LightMargins", "TargetSetNotFound", "Thresholds", "guarantee_mean_wait", "judge",
+    "LightMargins", "TargetSetNotFound", "Thresholds", "at_least", "at_most",
+    "guarantee_mean_wait", "judge",
     "judge_series", "latest_complete_week", "limit_days", "limit_days_of", "net_actual_cost",
     "node_week_completeness", "resolve_thresholds", "span_completeness",
     "target_mean_wait_weeks", "target_queue_cases", "target_set_in_force",

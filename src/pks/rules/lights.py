@@ -134,11 +134,29 @@ def resolve_thresholds(targets: pd.DataFrame, target_set: str, on: dt.date,
         **{f: getattr(m, f) for f in LightMargins.__dataclass_fields__})
 
 
+TOLERANCE = 1e-9
+"""A value within this of a limit counts as at the limit (solver and float round-off)."""
+
+
+def at_most(value: np.ndarray | float, limit: np.ndarray | float) -> np.ndarray:
+    """``value ≤ limit`` (within :data:`TOLERANCE`): a ceiling is met, the light not red.
+
+    The simulator's verdicts (a target met or not) use this and :func:`at_least`, the same
+    comparison that turns a follow-up light red, so "met" and "not red" agree.
+    """
+    return np.asarray(value) <= np.asarray(limit) + TOLERANCE
+
+
+def at_least(value: np.ndarray | float, limit: np.ndarray | float) -> np.ndarray:
+    """``value ≥ limit`` (within :data:`TOLERANCE`): a floor is met, the light not red."""
+    return np.asarray(value) >= np.asarray(limit) - TOLERANCE
+
+
 def _light(v: np.ndarray, direction: str, amber: float, red: float) -> np.ndarray:
     if direction == "above":
-        conds = [np.isnan(v), v > red, v > amber]
+        conds = [np.isnan(v), ~at_most(v, red), ~at_most(v, amber)]
     else:
-        conds = [np.isnan(v), v < red, v < amber]
+        conds = [np.isnan(v), ~at_least(v, red), ~at_least(v, amber)]
     return np.select(conds, ["none", "red", "amber"], "green")
 
 
