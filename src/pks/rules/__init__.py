@@ -31,6 +31,7 @@ from pks.rules.guarantee import (
     wait_factor,
 )
 from pks.rules.lights import (
+    KINDS,
     KPI_KIND,
     KPIS,
     Light,
@@ -50,7 +51,7 @@ from pks.rules.targets import (
 )
 
 __all__ = [
-    "DEFAULT_TARGETS", "DEFAULT_WAIT_FACTOR", "KPIS", "KPI_KIND", "Completeness", "Light",
+    "DEFAULT_TARGETS", "DEFAULT_WAIT_FACTOR", "KINDS", "KPIS", "KPI_KIND", "Completeness", "Light",
     "LightMargins", "TargetSetNotFound", "Thresholds", "at_least", "at_most",
     "guarantee_mean_wait", "judge",
     "judge_series", "latest_complete_week", "limit_days", "limit_days_of", "net_actual_cost",
