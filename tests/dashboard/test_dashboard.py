@@ -68,7 +68,9 @@ def test_every_view_renders_region_and_unit(svc: DataService, units):
     root = svc.tree().root
     for node in (root, units[0]):
         op = operative_view(svc, LOCAL_USER, node, None, "base", "unit", "sv")
-        assert op["week"] == AS_OF and len(op["cards"]) == 7
+        # the default week is the node's latest complete one; one note + seven KPI cards
+        assert op["week"] == svc.default_week(LOCAL_USER, node, "base") <= AS_OF
+        assert op["completeness"].complete and len(op["cards"]) == 8
         tac = tactical_view(svc, LOCAL_USER, node, "base", "month", None, "unit", "en")
         assert not tac["production"].empty and not tac["cost_monthly"].empty
         st = strategic_view(svc, LOCAL_USER, node, ["base", "region_growth"], "unit", "sv")

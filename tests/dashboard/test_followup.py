@@ -19,7 +19,7 @@ from pks.followup.deviations import (
     waiting_vs_target,
 )
 from pks.followup.kpis import FollowupInputs, cost_lights, deviation_list, node_kpis
-from pks.followup.thresholds import resolve_thresholds
+from pks.rules.lights import LightMargins, resolve_thresholds
 
 from . import tiny
 
@@ -32,7 +32,7 @@ def tree() -> OrgTree:
 @pytest.fixture
 def th():
     return resolve_thresholds(tiny.data().targets, "vardgaranti_0_3_90_90",
-                              dt.date(2026, 11, 1), DashboardConfig())
+                              dt.date(2026, 11, 1), LightMargins.of(DashboardConfig()))
 
 
 def test_production_weekly_roll_up_is_exact(tree):

@@ -66,7 +66,7 @@ def test_dashboard_reads_while_a_planner_writes(svc_rw, units):
         for _ in range(2):
             svc_rw.invalidate()
             v = operative_view(svc_rw, LOCAL_USER, units[1], None, "base", "unit", "sv")
-            assert len(v["cards"]) == 7
+            assert len(v["cards"]) == 8
     finally:
         stop.set()
         th.join(timeout=30)

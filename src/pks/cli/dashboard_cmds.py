@@ -72,10 +72,11 @@ def register(app: typer.Typer) -> None:
                db: DbOpt = DEFAULT_DB_URL, model: ModelOpt = DEFAULT_MODEL_DIR,
                scenario: ScenarioOpt = "base", lang: LangOpt = "sv") -> None:
         """Write the monthly follow-up report for the regional board (HTML or PDF)."""
-        from pks.dashboard.access import LOCAL_USER
-        from pks.dashboard.data import DataService, board_report
-        from pks.dashboard.settings import DashboardSettings
-        from pks.followup.report import html_to_pdf
+        from pks.cli.common import open_store
+        from pks.config import load_scenario
+        from pks.report.pdf import html_to_pdf
+        from pks.report.source import board_report_from_store
+        from pks.types import Language
 
         m = re.fullmatch(r"(\d{4})-(\d{2})", month)
         if not m or not 1 <= int(m.group(2)) <= 12:
@@ -84,11 +85,11 @@ def register(app: typer.Typer) -> None:
         if out.suffix.lower() not in (".html", ".htm", ".pdf"):
             typer.echo(f"--out: expected a .html or .pdf file, got {out}", err=True)
             raise typer.Exit(EXIT_USAGE)
-        language = "en" if lang == "en" else "sv"
-        svc = DataService(DashboardSettings(db_url=db, model_dir=str(model), scenario=scenario))
+        language: Language = "en" if lang == "en" else "sv"
         try:
-            text = board_report(svc, LOCAL_USER, scenario, int(m.group(1)), int(m.group(2)),
-                                language)
+            store = open_store(db, language)
+            text = board_report_from_store(store, load_scenario(str(model), scenario), scenario,
+                                           int(m.group(1)), int(m.group(2)), language)
         except (ValueError, KeyError) as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_INVALID) from exc

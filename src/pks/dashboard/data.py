@@ -27,7 +27,8 @@ from pks.dashboard.settings import DashboardSettings
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree, roll_up
 from pks.data.weeks import add_weeks, is_valid_week, week_year, weeks_of_year
-from pks.followup.cost import cost_forecast
+from pks.followup.board import BoardReport, board_report_content
+from pks.followup.cost import cost_forecast, flag_red_below
 from pks.followup.coverage import coverage_by_node, unit_coverage, unit_week_coverage
 from pks.followup.deviations import (
     beds_vs_capacity,
@@ -37,7 +38,16 @@ from pks.followup.deviations import (
     waiting_vs_target,
 )
 from pks.followup.kpis import FollowupInputs, cost_lights, node_kpis, staffed_beds
-from pks.followup.thresholds import Thresholds, resolve_thresholds
+from pks.followup.plans import as_of_week as followup_as_of_week
+from pks.followup.plans import plan_run_to_follow
+from pks.rules.completeness import (
+    Completeness,
+    completeness_of,
+    latest_complete_week,
+    node_week_completeness,
+    unit_week_reported,
+)
+from pks.rules.lights import LightMargins, Thresholds, resolve_thresholds
 
 log = logging.getLogger(__name__)
 
@@ -171,15 +181,9 @@ class DataService:
     # ------------------------------------------------------------------ runs
     def plan_ref(self, scenario: str, level: str) -> PlanRef:
         """The plan to follow up: the adopted one, else the newest of that scenario and level."""
-        runs = self.snapshot().runs
-        if runs.empty:
+        row = plan_run_to_follow(self.snapshot().runs, scenario, level)
+        if row is None:
             return PlanRef(None, scenario, level)
-        r = runs[(runs["kind"] == "plan") & (runs["scenario"] == scenario)
-                 & (runs["level"] == level)]
-        if r.empty:
-            return PlanRef(None, scenario, level)
-        adopted = r[r["status"] == "adopted"]
-        row = (adopted if not adopted.empty else r).iloc[0]
         return PlanRef(str(row["run_id"]), scenario, level, str(row.get("status", "")),
                        str(row.get("created_at", "")))
 
@@ -242,13 +246,12 @@ class DataService:
         from pks.data.weeks import week_monday
 
         return resolve_thresholds(self.snapshot().data.targets, cfg.data.target_set,
-                                  week_monday(week), cfg.dashboard)
+                                  week_monday(week), LightMargins.of(cfg.dashboard))
 
     def as_of_week(self, scenario: str | None = None) -> str:
         """Latest week with actuals, or the configured as-of week."""
-        cfg_week = self.config(scenario).data.as_of_week
-        seen = self.snapshot().as_of_week
-        return max(cfg_week, seen) if seen else cfg_week
+        return followup_as_of_week(self.config(scenario).data.as_of_week,
+                                   self.snapshot().data.actuals_production)
 
     def year(self, scenario: str | None = None) -> int:
         """The budget year followed up."""
@@ -264,9 +267,40 @@ class DataService:
         return FollowupInputs(self.snapshot().data, self.plan_tables(ref),
                               self.as_of_week(scenario))
 
+    def week_completeness(self, scenario: str) -> pd.DataFrame:
+        """Per node and week of the budget year: ``reported_units, expected_units, complete``.
+
+        See :mod:`pks.rules.completeness` (the one rule of which units have reported).
+        """
+        def make() -> pd.DataFrame:
+            snap = self.snapshot()
+            d = snap.data
+            acts = {"actuals_production": d.actuals_production,
+                    "actuals_staff": d.actuals_staff, "actuals_unit": d.actuals_unit}
+            rep = unit_week_reported(acts, snap.unit_ids, weeks_of_year(self.year(scenario)))
+            return node_week_completeness(rep, snap.tree)
+        return self._derived(("completeness", self.as_of_week(scenario), scenario), make)
+
+    def completeness(self, principal: Principal, node_id: str, scenario: str, week: str
+                     ) -> Completeness:
+        """How many of the units under ``node_id`` have reported ``week``."""
+        self.check(principal, node_id)
+        return completeness_of(self.week_completeness(scenario), node_id, week)
+
+    def default_week(self, principal: Principal, node_id: str, scenario: str) -> str:
+        """The node's latest complete week (every unit under it reported), else the as-of week."""
+        self.check(principal, node_id)
+        as_of = self.as_of_week(scenario)
+        return latest_complete_week(self.week_completeness(scenario), node_id, as_of) or as_of
+
     def weekly_production(self, principal: Principal, node_id: str, scenario: str,
                           level: str = "tactical", by_care_type: bool = False) -> pd.DataFrame:
-        """Production against plan per week for ``node_id`` (all weeks of the plan year)."""
+        """Production against plan per week for ``node_id`` (all weeks of the plan year).
+
+        Each week carries ``reported_units`` and ``expected_units`` (units under the node
+        that have reported it, :mod:`pks.rules.completeness`) and ``partial_weeks`` (1 when
+        some but not all have), so a chart marks the actuals of a partial week.
+        """
         self.check(principal, node_id)
         key = ("prod", self._rid(scenario, level), by_care_type, scenario)
         full = self._derived(key, lambda: production_vs_plan(
@@ -274,7 +308,15 @@ class DataService:
             self.snapshot().data.actuals_production, self.tree(), by_care_type=by_care_type,
             first_week=weeks_of_year(self.year(scenario))[0],
             last_week=weeks_of_year(self.year(scenario))[-1]))
-        return full[full["node_id"] == node_id].reset_index(drop=True)
+        out = full[full["node_id"] == node_id].drop(columns=["reported_units"], errors="ignore")
+        comp = self.week_completeness(scenario)
+        comp = comp[comp["node_id"] == node_id][["week", "reported_units", "expected_units",
+                                                 "complete"]]
+        out = out.merge(comp, on="week", how="left")
+        out["complete"] = out["complete"].fillna(False).astype(bool)
+        out["partial_weeks"] = ((out["reported_units"].fillna(0) > 0)
+                                & ~out["complete"]).astype(int)
+        return out.drop(columns=["complete"]).reset_index(drop=True)
 
     def weekly_waiting(self, principal: Principal, node_id: str, scenario: str,
                        level: str = "tactical") -> pd.DataFrame:
@@ -325,9 +367,11 @@ class DataService:
             monthly, annual = cost_forecast(
                 fi.plan_table("plan_cost"), snap.data.actuals_unit, snap.data.budget_frames,
                 snap.tree, snap.unit_ids, self.year(scenario), self.as_of_week(scenario),
-                cfg.dashboard.forecast_method)
+                cfg.dashboard.forecast_method, unit_finance=snap.data.unit_finance)
             annual["light"] = cost_lights(annual, self.thresholds(scenario))
-            return monthly, annual
+            names = dict(zip(snap.data.org_nodes["node_id"], snap.data.org_nodes["name"],
+                             strict=True))
+            return monthly, flag_red_below(annual, snap.tree, names)
         monthly, annual = self._derived(("cost", self._rid(scenario, level), scenario), make)
         tree = self.tree()
         show = [node_id, *tree.children(node_id)]
@@ -391,6 +435,28 @@ class DataService:
         by_node = self._tag(by_node[by_node["node_id"].isin(below)])
         per_unit = per_unit[per_unit["unit_id"].isin(below)]
         return by_node.reset_index(drop=True), per_unit.reset_index(drop=True)
+
+    def board_content(self, principal: Principal, scenario: str, year: int, month: int
+                      ) -> BoardReport:
+        """Content of the monthly board report (whole region: not for restricted users)."""
+        if principal.restricted:
+            raise AccessDenied(f"{principal.username} may not see the whole region")
+        cfg = self.config(scenario)
+
+        def make() -> BoardReport:
+            return board_report_content(
+                self._followup(scenario, "tactical"), self.thresholds(scenario), year=year,
+                month=month, region_name=cfg.data.region_name,
+                forecast_method=cfg.dashboard.forecast_method,
+                grace_weeks=cfg.dashboard.coverage_grace_weeks)
+        key = ("board", self._rid(scenario, "tactical"), scenario, year, month)
+        out: BoardReport = self._derived(key, make)
+        return out
+
+    def red_deviations(self, principal: Principal, scenario: str, year: int, month: int
+                       ) -> pd.DataFrame:
+        """Every red deviation of the month, as the board report lists them."""
+        return self.board_content(principal, scenario, year, month).reds
 
     def plan_explanation(self, principal: Principal, ref: PlanRef, lang: str) -> list[str]:
         """The optimiser's planner-language explanation of a plan.
@@ -545,14 +611,6 @@ __all__ = ["AccessDenied", "DataService", "PlanRef", "Snapshot", "valid_week_or"
 def board_report(svc: DataService, principal: Principal, scenario: str, year: int, month: int,
                  lang: Any) -> str:
     """The monthly board report as HTML (strategists and planners only: it shows all units)."""
-    from pks.followup.report import board_report_html
+    from pks.report import render_board_report
 
-    if principal.restricted:
-        raise AccessDenied(f"{principal.username} may not see the whole region")
-    cfg = svc.config(scenario)
-    fi = FollowupInputs(svc.snapshot().data, svc.plan_tables(svc.plan_ref(scenario, "tactical")),
-                        svc.as_of_week(scenario))
-    return board_report_html(fi, svc.thresholds(scenario), year=year, month=month,
-                             region_name=cfg.data.region_name, lang=lang,
-                             forecast_method=cfg.dashboard.forecast_method,
-                             grace_weeks=cfg.dashboard.coverage_grace_weeks)
+    return render_board_report(svc.board_content(principal, scenario, year, month), lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -70,11 +71,31 @@ def production_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure
     if df.empty:
         return empty_figure(lang, title)
     fig = new_figure()
-    fig.add_bar(x=df["period"], y=df["actual_cases"], name=t("dash.actual", lang),
-                marker_color=COLORS["actual"])
+    _actual_bars(fig, df, "period", lang)
     fig.add_scatter(x=df["period"], y=df["plan_cases"], name=t("dash.plan", lang),
                     mode="lines+markers", line={"color": COLORS["plan"], "width": 2})
     return _base(fig, lang, title, t("dash.unit.cases", lang))
+
+
+def _actual_bars(fig: go.Figure, df: pd.DataFrame, x: str, lang: Language) -> None:
+    """Actual cases as bars; a period not every unit has reported is drawn pale and labelled.
+
+    A partial week's actuals are the sum of the units that have reported, so a full bar
+    would look like a fall in production; the pale bar with "N av M enheter" says why.
+    """
+    partial = df["partial_weeks"] > 0 if "partial_weeks" in df else pd.Series(False, df.index)
+    full = df[~partial]
+    fig.add_bar(x=full[x], y=full["actual_cases"], name=t("dash.actual", lang),
+                marker_color=COLORS["actual"])
+    part = df[partial]
+    if len(part):
+        text = [t("dash.partial_units", lang, n=int(r), m=int(e))
+                if pd.notna(r) and pd.notna(e) else t("dash.partial_period", lang)
+                for r, e in zip(part.get("reported_units", pd.Series(np.nan, part.index)),
+                                part.get("expected_units", pd.Series(np.nan, part.index)),
+                                strict=True)]
+        fig.add_bar(x=part[x], y=part["actual_cases"], name=t("dash.actual_partial", lang),
+                    marker_color=COLORS["actual"], opacity=0.35, hovertext=text)
 
 
 def waiting_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:
@@ -293,9 +314,7 @@ def operative_production_figure(hist: pd.DataFrame, coming: pd.DataFrame, lang: 
     if hist.empty and coming.empty:
         return empty_figure(lang, title)
     fig = new_figure()
-    rep = hist[hist["reported_units"] > 0]
-    fig.add_bar(x=rep["week"], y=rep["actual_cases"], name=t("dash.actual", lang),
-                marker_color=COLORS["actual"])
+    _actual_bars(fig, hist[hist["reported_units"] > 0], "week", lang)
     plan = pd.concat([hist[["week", "plan_cases"]], coming[["week", "plan_cases"]]])
     fig.add_scatter(x=plan["week"], y=plan["plan_cases"], name=t("dash.plan", lang),
                     mode="lines+markers", line={"color": COLORS["plan"], "width": 2})

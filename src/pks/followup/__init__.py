@@ -20,7 +20,7 @@ from pks.followup.deviations import (
 )
 from pks.followup.kpis import FollowupInputs, deviation_list, node_kpis
 from pks.followup.responsibility import tag_responsible
-from pks.followup.thresholds import Thresholds, resolve_thresholds
+from pks.rules.lights import Thresholds, resolve_thresholds
 
 __all__ = [
     "FollowupInputs", "Thresholds", "beds_vs_capacity", "cost_forecast", "coverage_by_node",

@@ -259,8 +259,13 @@ def finite_or_nan(x: float) -> float:
 
 def production_to_period(weekly: pd.DataFrame, period: Period, keys: list[str]
                          ) -> pd.DataFrame:
-    """Re-aggregate a weekly :func:`production_vs_plan` result to ``period``."""
+    """Re-aggregate a weekly :func:`production_vs_plan` result to ``period``.
+
+    A ``partial_weeks`` column (1 for a week not every unit has reported), where present,
+    is summed like a flow, so a month or a running total says it holds a partial week.
+    """
     flows = ["plan_cases", "plan_reported_cases", "actual_cases"]
+    flows += [c for c in ("partial_weeks",) if c in weekly.columns]
     out = to_period(weekly.drop(columns=["period"], errors="ignore"), period, keys,
                     flow_cols=flows, stock_cols=["reported_units"])
     out["deviation_cases"] = out["actual_cases"] - out["plan_reported_cases"]

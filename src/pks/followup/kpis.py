@@ -25,7 +25,7 @@ from pks.followup.deviations import (
     waiting_vs_target,
 )
 from pks.followup.responsibility import tag_responsible
-from pks.followup.thresholds import Thresholds, light_above, light_below
+from pks.rules.lights import Thresholds, judge_series
 
 PLAN_TABLES: tuple[str, ...] = ("plan_production", "plan_staff", "plan_beds", "plan_cost")
 
@@ -163,34 +163,17 @@ def node_kpis(fi: FollowupInputs, first_week: str, last_week: str, th: Threshold
 
 
 def add_lights(kpis: pd.DataFrame, th: Thresholds) -> pd.DataFrame:
-    """Add ``<kpi>_light`` columns from the thresholds (see :class:`Thresholds`)."""
+    """Add ``<kpi>_light`` columns, each judged by :func:`pks.rules.judge` (missing: none)."""
     out = kpis.copy()
     nan = pd.Series(np.nan, index=out.index)
-    col = lambda c: out[c] if c in out.columns else nan  # noqa: E731
-    out["production_light"] = light_below(col("production_deviation_pu"),
-                                          -th.production_amber_pu, -th.production_red_pu)
-    out["waiting_light"] = light_above(col("waiting_over_target_pu"), th.waiting_amber_pu,
-                                       th.waiting_red_pu)
-    cap = th.past_guarantee_share_max_pu
-    out["past_guarantee_light"] = light_above(col("past_guarantee_pu"), th.near_target_pu * cap,
-                                              cap)
-    out["staffing_light"] = light_below(col("staffing_deviation_pu"), -th.staffing_amber_pu,
-                                        -th.staffing_red_pu)
-    out["overtime_light"] = light_above(col("overtime_h_per_fte_year"),
-                                        th.near_target_pu * th.overtime_h_per_fte_year_max,
-                                        th.overtime_h_per_fte_year_max)
-    out["agency_light"] = light_above(col("agency_cost_share_pu"),
-                                      th.near_target_pu * th.agency_cost_share_max_pu,
-                                      th.agency_cost_share_max_pu)
-    out["occupancy_light"] = light_above(col("occupancy_pu"),
-                                         th.occupancy_max_pu - th.occupancy_amber_margin_pu,
-                                         th.occupancy_max_pu)
+    for kpi, col in KPI_COLUMNS.items():
+        out[f"{kpi}_light"] = judge_series(kpi, out[col] if col in out.columns else nan, th)
     return out
 
 
 def cost_lights(annual: pd.DataFrame, th: Thresholds) -> pd.Series:
     """Light of a cost forecast against the frame: red over the frame, amber close below it."""
-    return light_above(annual["frame_gap_pu"], -th.cost_amber_margin_pu, 0.0)
+    return judge_series("cost", annual["frame_gap_pu"], th)
 
 
 def deviation_list(kpis: pd.DataFrame, include_green: bool = False) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pks import rules
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_year, weeks_in_year
@@ -54,29 +55,14 @@ class NeedResult:
 
 
 def active_targets(targets: pd.DataFrame, target_set: str, on: dt.date) -> pd.Series:
-    """The version of ``target_set`` in force on ``on`` (highest version valid from then).
+    """The version of ``target_set`` in force on ``on`` (:func:`pks.rules.target_set_in_force`).
 
     Raises
     ------
     KeyError
         If the target set does not exist.
     """
-    rows = targets[targets["target_set"] == target_set]
-    if rows.empty:
-        known = sorted(targets["target_set"].unique().tolist())
-        raise KeyError(f"target set {target_set!r} not found; known: {known}")
-    valid = pd.to_datetime(rows["valid_from"]).dt.date
-    current = rows[valid <= on]
-    pick = current if len(current) else rows
-    return pick.sort_values("version").iloc[-1]
-
-
-def _guarantee_days(stage: str, tg: pd.Series) -> float:
-    if stage == "first_visit":
-        return float(tg["first_visit_days"])
-    if stage == "treatment":
-        return float(tg["treatment_days"])
-    return float("nan")
+    return rules.target_set_in_force(targets, target_set, on)
 
 
 def _table(forecast: ForecastResult | pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +100,7 @@ def capacity_need(
     fc = cfg.forecast
     tg = active_targets(data.targets, cfg.data.target_set, dt.date(cfg.data.budget_year, 1, 1))
     share = float(tg["within_guarantee_share_pu"])
-    g_factor = q.guarantee_factor(share)
+    g_factor = rules.wait_factor(share)
     dem = yearly_demand(forecast)
     care = data.care_types.set_index(["unit_id", "care_type"])
     hist = data.demand_history
@@ -128,7 +114,7 @@ def capacity_need(
         ct = care.loc[(r.unit_id, r.care_type)]
         acute = bool(ct["acute"]) if not isinstance(ct["acute"], str) else \
             ct["acute"].strip().lower() in ("true", "1", "yes")
-        limit_days = np.nan if acute else _guarantee_days(str(ct["guarantee_stage"]), tg)
+        limit_days = rules.limit_days(str(ct["guarantee_stage"]), tg, acute=acute)
         d = float(r.demand_cases_per_week)
         wl_now = float(last_wl.get((r.unit_id, r.care_type), np.nan))
         row = {
@@ -151,8 +137,8 @@ def capacity_need(
         else:
             limit_w = limit_days / DAYS_PER_WEEK
             target_q = q.target_queue_size(d, limit_w, fc.queue_factor)
-            g_mean = q.guarantee_mean_wait(limit_w, share)
-            g_queue = d * g_mean
+            g_mean = float(rules.target_mean_wait_weeks(limit_days, share))
+            g_queue = float(rules.target_queue_cases(d, limit_days, share))
             # current mean wait by Little's law from the list and the demand rate
             mean_wait_now = wl_now / d if not np.isnan(wl_now) else np.nan
             row.update(

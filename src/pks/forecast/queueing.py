@@ -32,6 +32,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from pks.rules import guarantee as rules_guarantee
+
 
 def _check_positive(**values: float) -> None:
     bad = [f"{k}={v!r}" for k, v in values.items() if not (isinstance(v, int | float) and v > 0)]
@@ -161,7 +163,7 @@ def guarantee_mean_wait(limit: float, share_within: float = 0.9) -> float:
     _check_positive(limit=limit)
     if not 0 < share_within < 1:
         raise ValueError(f"share_within must be in (0, 1), got {share_within!r}")
-    return limit / math.log(1 / (1 - share_within))
+    return rules_guarantee.guarantee_mean_wait(limit, share_within)
 
 
 def guarantee_factor(share_within: float = 0.9) -> float:
@@ -174,7 +176,7 @@ def guarantee_factor(share_within: float = 0.9) -> float:
     """
     if not 0 < share_within < 1:
         raise ValueError(f"share_within must be in (0, 1), got {share_within!r}")
-    return math.log(1 / (1 - share_within))
+    return rules_guarantee.wait_factor(share_within)
 
 
 def share_within_limit(mean_wait: float, limit: float) -> float:

@@ -7,14 +7,15 @@ hand-off overrides (FTE, unit budgets, plan targets, initial lists).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from pks import rules
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree
 from pks.data.weeks import add_weeks, parse_week, week_month, week_number, weeks_of_year
@@ -299,29 +300,13 @@ def uprating_factors(cost_indices: pd.DataFrame, base_year: int, years: Sequence
 
 
 def active_targets(targets: pd.DataFrame, target_set: str, first_week: str) -> pd.Series:
-    """The version of ``target_set`` in force at ``first_week`` (latest valid_from ≤ it)."""
-    t = targets[targets["target_set"] == target_set]
-    if t.empty:
-        raise InputError([f"target set {target_set!r} not in targets "
-                          f"(known: {sorted(targets['target_set'].unique())})"])
+    """The version of ``target_set`` in force at ``first_week`` (:mod:`pks.rules.targets`)."""
     y, w = parse_week(first_week)
-    import datetime as dt
-
-    start = dt.date.fromisocalendar(y, w, 1)
-    vf = pd.to_datetime(t["valid_from"]).dt.date
-    ok = t[vf <= start]
-    chosen = (ok if not ok.empty else t).sort_values("version").iloc[-1]
-    return chosen
-
-
-def guarantee_factor(share_within: float) -> float:
-    """Mean-wait divisor so that ``share_within`` of FIFO exponential waits meet the limit."""
     try:
-        from pks.forecast.queueing import guarantee_factor as gf
-
-        return float(gf(share_within))
-    except ImportError:  # pragma: no cover - forecaster not installed
-        return -math.log(1.0 - share_within)
+        return rules.target_set_in_force(targets, target_set,
+                                         dt.date.fromisocalendar(y, w, 1))
+    except rules.TargetSetNotFound as exc:
+        raise InputError([str(exc.args[0])]) from exc
 
 
 def sustainable_occupancy(beds: float, p_refuse: float) -> float:
@@ -451,14 +436,11 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
 
     # --- guarantee queue size (Little's law on the target mean wait)
     share = float(tgt["within_guarantee_share_pu"])
-    factor = guarantee_factor(share) if 0 < share < 1 else 4.0
-    gdays = np.where(uc["guarantee_stage"] == "first_visit", float(tgt["first_visit_days"]),
-                     np.where(uc["guarantee_stage"] == "treatment", float(tgt["treatment_days"]),
-                              np.nan))
-    gdays = np.where(uc["acute"], np.nan, gdays)
+    factor = rules.wait_factor(share)
+    gdays = rules.limit_days_of(uc["guarantee_stage"], uc["acute"], tgt)
     uc["guarantee_days"] = gdays
-    uc["target_wait_weeks"] = gdays / 7.0 / factor
-    uc["target_queue_cases"] = uc["demand_cases_per_week"] * uc["target_wait_weeks"]
+    uc["target_wait_weeks"] = rules.target_mean_wait_weeks(gdays, share)
+    uc["target_queue_cases"] = rules.target_queue_cases(uc["demand_cases_per_week"], gdays, share)
 
     # --- initial lists split by class share
     src = data.demand_history if list_source is None else list_source

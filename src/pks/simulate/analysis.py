@@ -35,6 +35,7 @@ import pandas as pd
 from scipy import stats
 
 from pks.data.tree import OrgTree
+from pks.rules.lights import at_least, at_most
 from pks.simulate.model import ReplicationOutput
 from pks.simulate.params import DEMOGRAPHICS, SimParams
 
@@ -112,13 +113,13 @@ def _kpis(comp: np.ndarray, t: dict[str, float]) -> tuple[np.ndarray, np.ndarray
         ot = np.where(c["fte"] > 0, c["overtime_h"] / c["fte"], 0.0)
         ut = np.where(c["supply_h"] > 0, c["required_h"] / c["supply_h"], 0.0)
     value = np.stack([g, c["list_end"], occ, ovf, ot, ut], axis=-1)
-    met = np.stack([
-        g >= t["within_guarantee_share_pu"] - 1e-12,
-        c["list_end"] <= c["list_target"] + 1e-9,
-        occ <= t["occupancy_max_pu"] + 1e-12,
-        ovf <= t["overflow_probability_max_pu"] + 1e-12,
-        ot <= t["overtime_h_per_fte_year_max"] + 1e-9,
-        (ut >= t["utilisation_min_pu"] - 1e-12) & (ut <= t["utilisation_max_pu"] + 1e-12),
+    met = np.stack([  # met = not red by the one rule (pks.rules.lights)
+        at_least(g, t["within_guarantee_share_pu"]),
+        at_most(c["list_end"], c["list_target"]),
+        at_most(occ, t["occupancy_max_pu"]),
+        at_most(ovf, t["overflow_probability_max_pu"]),
+        at_most(ot, t["overtime_h_per_fte_year_max"]),
+        at_least(ut, t["utilisation_min_pu"]) & at_most(ut, t["utilisation_max_pu"]),
     ], axis=-1)
     appl = np.stack([c["has_g"] > 0, c["has_t"] > 0, c["has_beds"] > 0, c["has_beds"] > 0,
                      c["fte"] > 0, c["has_staff"] > 0], axis=-1)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pks import rules
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_monday
 from pks.simulate.config import SimulateConfig
@@ -41,16 +42,7 @@ NEG_TOL = 1e-6
 """Negative plan values down to this size are solver round-off and read as zero."""
 Z80 = 1.2815515655446004
 Z95 = 1.959963984540054
-DEFAULT_TARGETS: dict[str, float] = {
-    "first_visit_days": 90.0,
-    "treatment_days": 90.0,
-    "within_guarantee_share_pu": 0.9,
-    "occupancy_max_pu": 0.9,
-    "overflow_probability_max_pu": 0.05,
-    "overtime_h_per_fte_year_max": 50.0,
-    "utilisation_min_pu": 0.75,
-    "utilisation_max_pu": 1.0,
-}
+DEFAULT_TARGETS = rules.DEFAULT_TARGETS
 """Targets used when the data has no target set (0-3-90-90 care guarantee)."""
 
 
@@ -123,24 +115,11 @@ def _num(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def resolve_targets(data: PlanningData, target_set: str, start_week: str) -> dict[str, float]:
-    """Targets in force at the plan start: the highest version of ``target_set`` valid then."""
-    t = data.targets
-    if t is None or t.empty or "target_set" not in t:
-        return dict(DEFAULT_TARGETS)
-    sel = t[t["target_set"] == target_set].copy()
-    if sel.empty:
-        raise SimInputError([f"target set {target_set!r} not found in targets"])
-    start = pd.Timestamp(week_monday(start_week))
-    valid = pd.to_datetime(sel["valid_from"], errors="coerce")
-    cur = sel[valid <= start]
-    if cur.empty:
-        cur = sel
-    row = cur.sort_values("version").iloc[-1]
-    out = dict(DEFAULT_TARGETS)
-    for k in out:
-        if k in row and pd.notna(row[k]):
-            out[k] = float(row[k])
-    return out
+    """Targets in force at the plan start (:func:`pks.rules.targets_in_force`)."""
+    try:
+        return rules.targets_in_force(data.targets, target_set, week_monday(start_week))
+    except rules.TargetSetNotFound as exc:
+        raise SimInputError([f"target set {target_set!r} not found in targets"]) from exc
 
 
 def _demand_arrays(
@@ -296,10 +275,8 @@ def build_params(
     acute = keys["acute"].map(lambda v: str(v).lower() in ("true", "1", "yes")).to_numpy()
     kind = keys["care_type_kind"].astype(str).to_numpy()
     mean_los = _num(keys, "mean_los_days").fillna(0.0).to_numpy()
-    stage = keys["guarantee_stage"].astype(str).to_numpy()
-    guarantee = np.where(stage == "first_visit", targets["first_visit_days"],
-                         np.where(stage == "treatment", targets["treatment_days"], np.nan))
-    guarantee = np.where(acute, np.nan, guarantee)
+    guarantee = rules.limit_days_of(keys["guarantee_stage"].astype(str),
+                                    pd.Series(acute), targets)
 
     demand_mean, sig_l, sig_w = _demand_arrays(demand, pp, keys, weeks, cfg)
     cap = pp.assign(cap=pp["production_cases"] + pp["external_cases"]).groupby(

@@ -136,6 +136,18 @@ def plan_note(ref: Any, lang: Language) -> html.Div:
                       created=created), className="note")
 
 
+HELP_KEYS: tuple[str, ...] = ("kpis", "lights", "frame", "completeness", "report")
+
+
+def help_panel(lang: Language) -> html.Details:
+    """A folded help text: the KPIs, the traffic lights and the frame rule in a planner's words."""
+    return html.Details([
+        html.Summary(t("dash.help.title", lang)),
+        *[html.Div([html.H4(t(f"dash.help.{k}.title", lang)), html.P(t(f"dash.help.{k}", lang))])
+          for k in HELP_KEYS],
+    ], className="help", id="help-panel")
+
+
 def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """JSON-safe records (NaN → None)."""
     return df.astype(object).where(df.notna(), None).to_dict("records")

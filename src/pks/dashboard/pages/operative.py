@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html
 
 from pks.dashboard import figures, ids
-from pks.dashboard.access import Principal
+from pks.dashboard.access import AccessDenied, Principal
 from pks.dashboard.components import (
     Col,
     care_type_label,
@@ -23,10 +23,11 @@ from pks.dashboard.components import (
     section,
 )
 from pks.dashboard.data import DataService, valid_week_or
-from pks.dashboard.pages.common import controls, lang_of, node_names, plan_note
+from pks.dashboard.pages.common import controls, help_panel, lang_of, node_names, plan_note
 from pks.data.weeks import add_weeks, week_range
 from pks.followup.kpis import deviation_list
 from pks.i18n import format_number, format_pct, t
+from pks.rules.completeness import Completeness
 from pks.types import Language
 
 PATH = "/operativ"
@@ -98,12 +99,22 @@ def kpi_cards(row: pd.Series | None, th: Any, lang: Language) -> list[Any]:
             for k, detail in cards]
 
 
+def completeness_note(comp: Completeness, week: str, lang: Language) -> html.Div:
+    """Whether every unit under the node has reported ``week``, or how many have."""
+    if comp.complete:
+        return html.Div(t("dash.week_complete", lang, week=week, m=comp.expected_units),
+                        className="note ok completeness", id="week-completeness")
+    return html.Div(t("dash.week_partial", lang, week=week, n=comp.reported_units,
+                      m=comp.expected_units), className="note warn completeness",
+                    id="week-completeness")
+
+
 def operative_view(svc: DataService, principal: Principal, node: str, week: str | None,
                    scenario: str, level_type: str | None, lang: Language) -> dict[str, Any]:
     """Everything the operative page shows for ``node`` in ``week`` (plain function)."""
     svc.check(principal, node)
-    as_of = svc.as_of_week(scenario)
-    week = valid_week_or(as_of, week)
+    week = valid_week_or(svc.default_week(principal, node, scenario), week)
+    comp = svc.completeness(principal, node, scenario, week)
     th = svc.thresholds(scenario)
     kpis = svc.kpis(principal, scenario, week, week, level="tactical")
     row_df = kpis[kpis["node_id"] == node]
@@ -128,8 +139,9 @@ def operative_view(svc: DataService, principal: Principal, node: str, week: str 
     beds = beds[beds["week"].isin(hist_weeks)]
     return {
         "week": week,
+        "completeness": comp,
         "kpis": row_df,
-        "cards": kpi_cards(row, th, lang),
+        "cards": [completeness_note(comp, week, lang), *kpi_cards(row, th, lang)],
         "fig_production": figures.operative_production_figure(
             hist, coming, lang, t("dash.fig.production", lang)),
         "fig_beds": figures.beds_figure(beds, th.occupancy_max_pu, lang,
@@ -195,10 +207,16 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
         principal = principal_fn()
         sc = scenario or svc.settings.scenario
         as_of = svc.as_of_week(sc)
+        start = node or svc.default_node(principal)
+        try:
+            default = svc.default_week(principal, start, sc)
+        except AccessDenied:
+            default = as_of
+        shown = valid_week_or(default, week)
         weeks = week_range(add_weeks(as_of, -25), as_of)
         week_ctl = html.Div([html.Label(t("dash.week", lg)), dcc.Dropdown(
             id=ids.WEEK, options=[{"label": w, "value": w} for w in reversed(weeks)],
-            value=valid_week_or(as_of, week), clearable=False)], className="ctl")
+            value=shown, clearable=False)], className="ctl")
         from pks.dashboard.pages.jobs_panel import job_panel
 
         return html.Div([
@@ -207,7 +225,8 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
             controls(svc, principal, lg, node, scenario=sc, level_type=level,
                      extra=[week_ctl]),
             html.Div(id=ids.plan_note("operative")),
-            section(t("dash.sec.kpis", lg, week=valid_week_or(as_of, week)),
+            help_panel(lg),
+            section(t("dash.sec.kpis", lg, week=shown),
                     dcc.Loading(html.Div(id=ids.KPI_CARDS, className="kpis"))),
             html.Div([
                 section("", graph(ids.FIG_OP_PRODUCTION)),

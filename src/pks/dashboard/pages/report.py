@@ -12,9 +12,9 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from pks.dashboard import ids
 from pks.dashboard.access import AccessDenied, Principal
-from pks.dashboard.components import Col, data_table, section
+from pks.dashboard.components import Col, data_table, fmt_key, section
 from pks.dashboard.data import DataService, board_report
-from pks.dashboard.pages.common import lang_of
+from pks.dashboard.pages.common import help_panel, lang_of
 from pks.dashboard.upload import UploadResult, upload_actuals
 from pks.data.weeks import week_month, week_year
 from pks.i18n import t
@@ -52,6 +52,38 @@ def month_options(svc: DataService, scenario: str, lang: Language) -> list[dict[
             for m in range(last, 0, -1)]
 
 
+REDS_ID = "report-reds"
+RED_COLS = [Col("name", "dash.col.node"), Col("kpi", "dash.col.kpi", fmt_key("dash.kpiname.")),
+            Col("value_text", "dash.col.value", numeric=True),
+            Col("limit_text", "dash.col.limit", numeric=True),
+            Col("responsible_role", "dash.col.responsible_role", fmt_key("dash.ownerrole.")),
+            Col("responsible_level", "dash.col.responsible_level", fmt_key("dash.pkslevel."))]
+
+
+def reds_view(svc: DataService, principal: Principal, scenario: str, year: int, month: int,
+              lang: Language) -> html.Div:
+    """The month's red deviations on screen: the board report's list, grouped by kind."""
+    from pks.report.html import kpi_value_text
+    from pks.rules.lights import KINDS
+
+    rep = svc.board_content(principal, scenario, year, month)
+    total = sum(rep.red_counts.values())
+    parts: list[Any] = [html.P(t("dash.report.reds_summary", lang, n=total) + " " + "; ".join(
+        f"{t('dash.kind.' + k, lang)}: {rep.red_counts[k]}" for k in KINDS), id="reds-summary")]
+    for kind in KINDS:
+        rows = rep.reds[rep.reds["kind"] == kind].copy()
+        rows["value_text"] = [kpi_value_text(k, v, a, lang) for k, v, a in
+                              zip(rows["kpi"], rows["value"], rows["amount_sek"], strict=True)]
+        rows["limit_text"] = [kpi_value_text(k, v, float("nan"), lang) for k, v in
+                              zip(rows["kpi"], rows["limit"], strict=True)]
+        rows["light"] = "red"
+        parts.append(html.Details([
+            html.Summary(t("dash.report.kind_heading", lang, kind=t("dash.kind." + kind, lang),
+                           n=len(rows))),
+            data_table(rows, RED_COLS, lang, f"tbl-reds-{kind}", light_col="light")]))
+    return html.Div(parts)
+
+
 def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Callable[..., Any]:
     """The page layout as a function of the query string."""
     def layout(lang: str = "sv", **_: Any) -> Any:
@@ -70,10 +102,12 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
                 html.Button(t("dash.report.pdf", lg), id=ids.REPORT_PDF, className="btn"),
             ], className="controls"),
             dcc.Loading(html.Div(id=ids.REPORT_MSG)), dcc.Download(id=ids.REPORT_DOWNLOAD),
+            html.H3(t("dash.sec.reds", lg)), dcc.Loading(html.Div(id=REDS_ID)),
         ) if not principal.restricted else html.Div()
         return html.Div([
             dcc.Store(id=ids.LANG, data=lg),
             html.H2(t("dash.page.report", lg)),
+            help_panel(lg),
             html.Div(t("dash.as_of", lg, week=svc.as_of_week(sc)), className="note"),
             section(t("dash.sec.upload", lg),
                     dcc.Upload(id=ids.UPLOAD, children=html.Div(t("dash.upload.drop", lg)),
@@ -111,7 +145,7 @@ def register_callbacks(app: Dash, svc: DataService,
         fname = f"manadsrapport-{year}-{int(month):02d}"
         if ctx.triggered_id == ids.REPORT_HTML:
             return dcc.send_string(text, f"{fname}.html"), ""
-        from pks.followup.report import html_to_pdf
+        from pks.report.pdf import html_to_pdf
 
         try:
             with tempfile.TemporaryDirectory() as tmp:
@@ -122,4 +156,16 @@ def register_callbacks(app: Dash, svc: DataService,
                                        className="note warn")
         return payload, ""
 
-    del _upload, _report
+    @app.callback(Output(REDS_ID, "children"), Input(ids.REPORT_MONTH, "value"),
+                  State(ids.LANG, "data"))
+    def _reds(month: int | None, lang: str) -> Any:
+        lg = lang_of(lang)
+        if month is None:
+            return html.Div(t("dash.no_rows", lg), className="note")
+        sc = svc.settings.scenario
+        try:
+            return reds_view(svc, principal_fn(), sc, svc.year(sc), int(month), lg)
+        except AccessDenied:
+            return html.Div(t("dash.denied", lg), className="note warn")
+
+    del _upload, _report, _reds

@@ -23,7 +23,7 @@ from pks.dashboard.components import (
     section,
 )
 from pks.dashboard.data import DataService
-from pks.dashboard.pages.common import controls, lang_of, node_names, plan_note
+from pks.dashboard.pages.common import controls, help_panel, lang_of, node_names, plan_note
 from pks.data.weeks import weeks_of_year
 from pks.followup.deviations import production_to_period, staff_to_period
 from pks.followup.periods import PERIODS
@@ -49,9 +49,27 @@ COST_COLS = [
     Col("actual_ytd_sek", "dash.col.actual_ytd_msek", fmt_msek, True),
     Col("forecast_sek", "dash.col.forecast_msek", fmt_msek, True),
     Col("frame_sek", "dash.col.frame_msek", fmt_msek, True),
+    Col("children_frame_sek", "dash.col.children_frame_msek", fmt_msek, True),
     Col("frame_gap_sek", "dash.col.gap_msek", fmt_msek, True),
+    Col("frame_note", "dash.col.frame_note"),
     Col("responsible_role", "dash.col.responsible_role", fmt_key("dash.ownerrole.")),
 ]
+
+
+def frame_notes(annual: pd.DataFrame, lang: Language) -> pd.Series:
+    """Per cost row: what its frame is and which nodes below it are over theirs."""
+    out = []
+    for r in annual.to_dict("records"):
+        parts = []
+        if r.get("frame_basis") == "children":
+            parts.append(t("dash.frame_basis.children", lang))
+        elif r.get("frame_basis") == "none":
+            parts.append(t("dash.frame_basis.none", lang))
+        n = int(r.get("red_below_count") or 0)
+        if n:
+            parts.append(t("dash.red_below", lang, n=n, names=r.get("red_below_names", "")))
+        out.append(" ".join(parts))
+    return pd.Series(out, index=annual.index, dtype="object")
 
 
 CARE_TYPE_COLS = [
@@ -67,7 +85,7 @@ CARE_TYPE_COLS = [
 def care_type_table(svc: DataService, principal: Principal, node: str, scenario: str
                     ) -> pd.DataFrame:
     """Year to date per care type of ``node``: plan, actual, deviation and its light."""
-    from pks.followup.thresholds import light_below
+    from pks.rules.lights import judge_series
 
     w = svc.weekly_production(principal, node, scenario, "tactical", by_care_type=True)
     year_plan = w.groupby("care_type", as_index=False)["plan_cases"].sum().rename(
@@ -79,8 +97,7 @@ def care_type_table(svc: DataService, principal: Principal, node: str, scenario:
     out["deviation_pu"] = out["deviation_cases"] / out["plan_reported_cases"].where(
         out["plan_reported_cases"] > 0)
     th = svc.thresholds(scenario)
-    out["light"] = light_below(out["deviation_pu"], -th.production_amber_pu,
-                               -th.production_red_pu)
+    out["light"] = judge_series("production", out["deviation_pu"], th)
     return out
 
 
@@ -111,7 +128,8 @@ def tactical_view(svc: DataService, principal: Principal, node: str, scenario: s
     staff = staff_to_period(svc.weekly_staff(principal, node, scenario, "tactical"),
                             period, ["node_id"])  # type: ignore[arg-type]
     monthly, annual = svc.cost(principal, node, scenario, "tactical")
-    frame = annual.loc[annual["node_id"] == node, "frame_sek"]
+    annual = annual.assign(frame_note=frame_notes(annual, lang))
+    frame = annual.loc[annual["node_id"] == node, "judged_frame_sek"]
     frame_sek = float(frame.iloc[0]) if len(frame) and pd.notna(frame.iloc[0]) else None
     ptitle = f"{t('dash.fig.production', lang)} – {t('dash.period.' + period, lang).lower()}"
     table = production_table(svc, principal, node, scenario, level_type)
@@ -169,6 +187,7 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
             html.H2(t("dash.page.tactical", lg)),
             controls(svc, principal, lg, node, scenario=scenario, level_type=level, extra=extra),
             html.Div(id=ids.plan_note("tactical")),
+            help_panel(lg),
             html.Div([section("", graph(ids.FIG_PRODUCTION)), section("", graph(ids.FIG_WAITING))],
                      className="grid2"),
             html.Div([section("", graph(ids.FIG_STAFF)), section("", graph(ids.FIG_COST))],

@@ -1,7 +1,9 @@
-"""The monthly follow-up report for the regional board (R-19): HTML, and PDF via Chromium.
+"""The one renderer of the monthly board report (R-19): :class:`BoardReport` → HTML.
 
-:func:`board_report_html` is pure (tables in, HTML text out; figures are inline SVG drawn
-with matplotlib); :func:`html_to_pdf` prints that HTML with headless Chromium.
+:func:`board_report_html` is pure (the content computed by
+:func:`pks.followup.board.board_report_content` in, HTML text out; figures are inline SVG
+drawn with matplotlib). :mod:`pks.report.pdf` prints that HTML with headless Chromium.
+``pks report`` and the dashboard's reporting page both call :func:`render_board_report`.
 """
 
 from __future__ import annotations
@@ -10,30 +12,16 @@ import datetime as dt
 import html as htmllib
 import io
 import logging
-import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 
-from pks.data.weeks import week_month, weeks_of_year
-from pks.followup.cost import cost_forecast
-from pks.followup.coverage import coverage_by_node, unit_coverage, unit_week_coverage
-from pks.followup.deviations import production_vs_plan
-from pks.followup.kpis import FollowupInputs, cost_lights, deviation_list, node_kpis
-from pks.followup.thresholds import Thresholds
-from pks.i18n import format_number, format_pct, t
+from pks.followup.board import BoardReport
+from pks.i18n import format_number, format_pct, format_sek, t
+from pks.rules.lights import KINDS
 from pks.types import Language
 
 log = logging.getLogger(__name__)
 
-CHROMIUM_FLAGS: tuple[str, ...] = (
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-)
 
 _CSS = """
 body{font-family:'Segoe UI',Helvetica,Arial,sans-serif;color:#1b2631;margin:24px;font-size:11pt}
@@ -48,12 +36,6 @@ border-radius:50%;margin-right:4px;vertical-align:middle} .green{background:#2e8
 .figs{display:flex;gap:12px;flex-wrap:wrap} .figs svg{max-width:48%;height:auto}
 .note{color:#566573;font-size:9pt} @page{size:A4;margin:14mm}
 """
-
-
-def month_last_week(year: int, month: int, as_of_week: str) -> str | None:
-    """Last ISO week of ``year`` whose Thursday falls in ``month`` and is ≤ ``as_of_week``."""
-    weeks = [w for w in weeks_of_year(year) if week_month(w) == month and w <= as_of_week]
-    return weeks[-1] if weeks else None
 
 
 def _esc(x: object) -> str:
@@ -157,104 +139,107 @@ def _production_svg(monthly: pd.DataFrame, lang: Language) -> str:
     return _svg(fig)
 
 
-def board_report_html(fi: FollowupInputs, th: Thresholds, *, year: int, month: int,
-                      region_name: str, lang: Language = "sv",
-                      forecast_method: str = "plan", grace_weeks: int = 1,
-                      node_type: str = "division") -> str:
+def _reds_html(rep: BoardReport, lang: Language) -> str:
+    """Every red deviation, one table per kind (largest first), with counts per kind."""
+    total = sum(rep.red_counts.values())
+    parts = [f"<p>{_esc(t('dash.report.reds_summary', lang, n=total))} " + "; ".join(
+        f"{_esc(t('dash.kind.' + k, lang))}: {rep.red_counts[k]}" for k in KINDS) + "</p>"]
+    for kind in KINDS:
+        rows = rep.reds[rep.reds["kind"] == kind].copy()
+        heading = t("dash.report.kind_heading", lang, kind=t("dash.kind." + kind, lang),
+                    n=len(rows))
+        parts.append(f"<h3>{_esc(heading)}</h3>")
+        if rows.empty:
+            parts.append(f"<p class='note'>{_esc(t('dash.report.no_reds', lang))}</p>")
+            continue
+        rows["value_text"] = [kpi_value_text(k, v, a, lang) for k, v, a in
+                              zip(rows["kpi"], rows["value"], rows["amount_sek"], strict=True)]
+        rows["limit_text"] = [kpi_value_text(k, v, float("nan"), lang) for k, v in
+                              zip(rows["kpi"], rows["limit"], strict=True)]
+        rows["light"] = "red"
+        parts.append(_table(rows, [
+            ("name", t("dash.col.node", lang), "text"),
+            ("kpi", t("dash.col.kpi", lang), "key:dash.kpiname."),
+            ("value_text", t("dash.col.value", lang), "text"),
+            ("limit_text", t("dash.col.limit", lang), "text"),
+            ("responsible_role", t("dash.col.responsible_role", lang), "key:dash.ownerrole."),
+            ("responsible_level", t("dash.col.responsible_level", lang), "key:dash.pkslevel."),
+            ("light", t("dash.col.light", lang), "light")], lang))
+    return "\n".join(parts)
+
+
+def kpi_value_text(kpi: str, value: float, amount_sek: float, lang: Language) -> str:
+    """A KPI value with its unit, as the board reads it."""
+    if pd.isna(value):
+        return "–"
+    if kpi == "overtime":
+        return f"{format_number(value, lang, 0)} {t('dash.unit.h_per_fte_year', lang)}"
+    if kpi in ("production", "staffing", "waiting", "cost"):
+        text = ("+" if value > 0 else "") + format_pct(value, lang)
+        if kpi == "cost" and not pd.isna(amount_sek):
+            text += f" ({format_sek(amount_sek, lang, 'M')})"
+        return text
+    return format_pct(value, lang)
+
+
+def board_report_html(rep: BoardReport, lang: Language = "sv") -> str:
     """The monthly board report as one HTML page.
 
-    Production, waiting lists, staff, economy and coverage per ``node_type`` (divisions by
-    default) and the region, year to date up to ``month``.
-
-    Raises
-    ------
-    ValueError
-        If no week of ``month`` has been reached yet.
+    Production, waiting lists, staff, economy, coverage and every red deviation.
     """
-    last = month_last_week(year, month, fi.as_of_week)
-    if last is None:
-        raise ValueError(f"{year}-{month:02d} has no weeks up to {fi.as_of_week}")
-    first = weeks_of_year(year)[0]
-    tree = fi.tree
-    d = fi.data
-    nodes = d.org_nodes
-    root = tree.root
-    assert root is not None
-    show = [root, *nodes.loc[nodes["node_type"] == node_type, "node_id"].tolist()]
-    names = dict(zip(nodes["node_id"], nodes["name"], strict=True))
-
-    k = node_kpis(fi, first, last, th)
-    k = k.set_index("node_id").reindex(show).reset_index()
-    k["name"] = k["node_id"].map(names)
-    month_k = node_kpis(fi, last, last, th).set_index("node_id").reindex(show).reset_index()
-    month_k["name"] = month_k["node_id"].map(names)
-
-    monthly, annual = cost_forecast(fi.plan_table("plan_cost"), d.actuals_unit,
-                                    d.budget_frames, tree, d.unit_ids, year, last,
-                                    forecast_method)  # type: ignore[arg-type]
-    annual["light"] = cost_lights(annual, th)
-    frame_nodes = set(d.budget_frames.loc[d.budget_frames["year"] == year, "node_id"])
-    cost_rows = annual[annual["node_id"].isin(set(show) | frame_nodes)].copy()
-    cost_rows["name"] = cost_rows["node_id"].map(names)
-
-    acts = {"actuals_production": d.actuals_production, "actuals_staff": d.actuals_staff,
-            "actuals_unit": d.actuals_unit}
-    uw = unit_week_coverage(acts, d.unit_ids, first, last, grace_weeks)
-    cov = coverage_by_node(uw, tree).set_index("node_id").reindex(show).reset_index()
-    cov["name"] = cov["node_id"].map(names)
-    gaps = unit_coverage(uw)
-    gaps = gaps[gaps["missing_weeks"] > 0].copy()
-    gaps["name"] = gaps["unit_id"].map(names)
-
-    prod_m = production_vs_plan(fi.plan_table("plan_production"), d.actuals_production, tree,
-                                period="month", first_week=first, last_week=last)
-    prod_m = prod_m[prod_m["node_id"] == root]
-
-    reds = deviation_list(node_kpis(fi, first, last, th))
-    reds = reds[reds["light"] == "red"].head(25)
-
-    region_frame = annual.loc[annual["node_id"].isin(frame_nodes)]
-    top_frame = region_frame.iloc[0]["frame_sek"] if len(region_frame) else None
-    top_node = region_frame.iloc[0]["node_id"] if len(region_frame) else root
-    cost_svg = _cost_svg(monthly[monthly["node_id"] == top_node], top_frame, lang)
-    prod_svg = _production_svg(prod_m, lang) if not prod_m.empty else ""
-
-    month_name = t(f"dash.month.{month}", lang)
-    title = {"sv": f"Månadsrapport {month_name} {year} – {region_name}",
-             "en": f"Monthly report {month_name} {year} – {region_name}"}[lang]
-    meta = {"sv": f"Utfall vecka {first}–{last}. Målversion {th.target_set} v{th.version}. "
-                  f"Skapad {dt.date.today().isoformat()}.",
-            "en": f"Actuals weeks {first}–{last}. Target set {th.target_set} v{th.version}. "
-                  f"Made {dt.date.today().isoformat()}."}[lang]
+    cost_svg = _cost_svg(rep.cost_monthly, rep.top_frame_sek, lang) \
+        if not rep.cost_monthly.empty else ""
+    prod_svg = _production_svg(rep.production_monthly, lang) \
+        if not rep.production_monthly.empty else ""
+    first, last = rep.first_week, rep.last_week
+    month_name = t(f"dash.month.{rep.month}", lang)
+    title = {"sv": f"Månadsrapport {month_name} {rep.year} – {rep.region_name}",
+             "en": f"Monthly report {month_name} {rep.year} – {rep.region_name}"}[lang]
+    meta = {"sv": f"Utfall vecka {first}–{last}. Målversion {rep.target_set} "
+                  f"v{rep.target_version}. Skapad {dt.date.today().isoformat()}.",
+            "en": f"Actuals weeks {first}–{last}. Target set {rep.target_set} "
+                  f"v{rep.target_version}. Made {dt.date.today().isoformat()}."}[lang]
+    comp = rep.month_completeness
+    comp_text = t("dash.report.complete_month", lang, m=comp.expected_units) if comp.complete \
+        else t("dash.report.partial_month", lang, n=comp.reported_units, m=comp.expected_units)
     h = {"sv": ("Produktion hittills i år", "Väntelistor vid månadens slut",
-                "Personal hittills i år", "Ekonomi – helårsprognos mot ram",
+                "Personal hittills i år", "Ekonomi – helårsprognos mot ram (netto)",
                 "Uppföljningens täckning", "Röda avvikelser och vem som äger åtgärden",
                 "Enheter med saknade veckor"),
          "en": ("Production year to date", "Waiting lists at month end", "Staff year to date",
-                "Economy – year-end forecast against frame", "Coverage of follow-up",
+                "Economy – year-end net forecast against frame", "Coverage of follow-up",
                 "Red deviations and who acts on them", "Units with missing weeks")}[lang]
     node_h = t("dash.col.node", lang)
+    cost = rep.cost.assign(frame_note=[
+        " ".join(x for x in (
+            t("dash.frame_basis.children", lang) if b == "children" else "",
+            t("dash.red_below", lang, n=int(n), names=nm) if n else "") if x)
+        for b, n, nm in zip(rep.cost["frame_basis"], rep.cost["red_below_count"],
+                            rep.cost["red_below_names"], strict=True)])
+    gaps = rep.gaps
     parts = [
         f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{_esc(title)}"
         f"</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_esc(title)}</h1><div class='meta'>{_esc(meta)}</div>",
+        f"<h1>{_esc(title)}</h1><div class='meta'>{_esc(meta)} {_esc(comp_text)}</div>",
         f"<div class='figs'>{prod_svg}{cost_svg}</div>",
         f"<h2>{h[0]}</h2>",
-        _table(k, [("name", node_h, "text"),
+        _table(rep.production, [("name", node_h, "text"),
                    ("plan_reported_cases", t("dash.col.plan_cases", lang), "num0"),
                    ("actual_cases", t("dash.col.actual_cases", lang), "num0"),
                    ("production_deviation_pu", t("dash.col.deviation_pu", lang), "pct"),
                    ("production_light", t("dash.col.light", lang), "light")], lang),
         f"<h2>{h[1]}</h2>",
-        _table(month_k, [("name", node_h, "text"),
+        _table(rep.waiting, [("name", node_h, "text"),
                          ("actual_waiting_cases", t("dash.waiting_actual", lang), "num0"),
                          ("plan_reported_target_waiting_cases", t("dash.waiting_target", lang),
                           "num0"),
+                         ("waiting_over_target_pu", t("dash.kpi.waiting", lang), "pct"),
+                         ("waiting_light", t("dash.col.light", lang), "light"),
                          ("past_guarantee_cases", t("dash.past_guarantee", lang), "num0"),
                          ("past_guarantee_pu", t("dash.kpi.past_guarantee", lang), "pct"),
                          ("past_guarantee_light", t("dash.col.light", lang), "light")], lang),
         f"<h2>{h[2]}</h2>",
-        _table(k, [("name", node_h, "text"),
+        _table(rep.staff, [("name", node_h, "text"),
                    ("actual_total_h", t("dash.unit.hours", lang), "num0"),
                    ("staffing_deviation_pu", t("dash.kpi.staffing", lang), "pct"),
                    ("overtime_h_per_fte_year", t("dash.kpi.overtime", lang), "num0"),
@@ -262,29 +247,27 @@ def board_report_html(fi: FollowupInputs, th: Thresholds, *, year: int, month: i
                    ("agency_cost_share_pu", t("dash.kpi.agency", lang), "pct"),
                    ("agency_light", t("dash.col.light", lang), "light")], lang),
         f"<h2>{h[3]}</h2>",
-        _table(cost_rows, [("name", node_h, "text"),
-                           ("actual_ytd_sek", t("dash.col.actual_ytd_msek", lang), "msek"),
-                           ("forecast_sek", t("dash.col.forecast_msek", lang), "msek"),
-                           ("frame_sek", t("dash.col.frame_msek", lang), "msek"),
-                           ("frame_gap_sek", t("dash.col.gap_msek", lang), "msek"),
-                           ("light", t("dash.col.light", lang), "light")], lang),
-        f"<p class='note'>{_esc(forecast_note(forecast_method, lang))}</p>",
+        _table(cost, [("name", node_h, "text"),
+                      ("actual_ytd_sek", t("dash.col.actual_ytd_msek", lang), "msek"),
+                      ("forecast_sek", t("dash.col.forecast_msek", lang), "msek"),
+                      ("frame_sek", t("dash.col.frame_msek", lang), "msek"),
+                      ("children_frame_sek", t("dash.col.children_frame_msek", lang), "msek"),
+                      ("frame_gap_sek", t("dash.col.gap_msek", lang), "msek"),
+                      ("light", t("dash.col.light", lang), "light"),
+                      ("frame_note", t("dash.col.frame_note", lang), "text")], lang),
+        f"<p class='note'>{_esc(forecast_note(rep.forecast_method, lang))}</p>",
         f"<h2>{h[4]}</h2>",
-        _table(cov, [("name", node_h, "text"), ("coverage_pu", t("dash.col.coverage", lang), "pct"),
-                     ("units_missing", t("dash.col.units_missing", lang), "num0"),
-                     ("units_late", t("dash.col.units_late", lang), "num0")], lang),
+        _table(rep.coverage, [("name", node_h, "text"),
+                              ("coverage_pu", t("dash.col.coverage", lang), "pct"),
+                              ("units_missing", t("dash.col.units_missing", lang), "num0"),
+                              ("units_late", t("dash.col.units_late", lang), "num0")], lang),
         f"<h3>{h[6]}</h3>" if len(gaps) else "",
         _table(gaps, [("name", t("dash.col.unit", lang), "text"),
                       ("missing_weeks", t("dash.col.missing_weeks", lang), "num0"),
                       ("missing_list", t("dash.col.missing_list", lang), "text")], lang)
         if len(gaps) else "",
         f"<h2>{h[5]}</h2>",
-        _table(reds.assign(value_pct=reds["value"]),
-               [("responsible_name", t("dash.col.responsible_name", lang), "text"),
-                ("kpi", t("dash.col.kpi", lang), "key:dash.kpiname."),
-                ("responsible_role", t("dash.col.responsible_role", lang), "key:dash.ownerrole."),
-                ("responsible_level", t("dash.col.responsible_level", lang), "key:dash.pkslevel."),
-                ("light", t("dash.col.light", lang), "light")], lang),
+        _reds_html(rep, lang),
         "</body></html>",
     ]
     return "\n".join(parts)
@@ -301,39 +284,3 @@ def forecast_note(method: str, lang: Language) -> str:
                   "weeks of the year."}[lang]
 
 
-def find_chromium() -> str | None:
-    """Path of a Chromium executable (``PKS_CHROMIUM`` or the usual names)."""
-    env = os.environ.get("PKS_CHROMIUM")
-    if env and Path(env).exists():
-        return env
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        p = shutil.which(name)
-        if p:
-            return p
-    return None
-
-
-def html_to_pdf(html_text: str, out: str | Path, chromium: str | None = None,
-                timeout_s: float = 60.0) -> Path:
-    """Print HTML to PDF with headless Chromium (``--print-to-pdf``).
-
-    Raises
-    ------
-    RuntimeError
-        If Chromium is missing or fails.
-    """
-    exe = chromium or find_chromium()
-    if exe is None:
-        raise RuntimeError("Chromium not found (install the chromium package or set "
-                           "PKS_CHROMIUM)")
-    out = Path(out).resolve()
-    with tempfile.TemporaryDirectory(prefix="pks-report-") as tmp:
-        src = Path(tmp) / "report.html"
-        src.write_text(html_text, encoding="utf-8")
-        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile",
-               "--no-pdf-header-footer", f"--print-to-pdf={out}", src.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
-                              check=False)
-    if proc.returncode != 0 or not out.exists():
-        raise RuntimeError(f"chromium failed ({proc.returncode}): {proc.stderr[-500:]}")
-    return out
