@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pks.data.generate_population import (
+from pks.data.planning_data import PlanningData
+from pks.demo.population import (
     norrbotten_scenarios,
     observed,
     project,
     vasterbotten_scenarios,
 )
-from pks.data.planning_data import PlanningData
 
 PUBLIC = Path("/work/shared/data/public/se_population_by_county_age_sex.csv")
 

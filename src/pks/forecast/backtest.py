@@ -462,7 +462,7 @@ def write_report(rep: BacktestReport, out_dir: str | Path, command: str = "pks b
               "the 2020-07..2021-06 recovery remains in the training data of the early "
               "origins. England is the sum over all areas.",
               *[f"- {n}" for n in rep.notes],
-              "- Demo region: the series are synthetic (`pks.data.generate`); the "
+              "- Demo region: the series are synthetic (`pks.demo`); the "
               "demographic driver is not back-tested (the history has no population "
               "surprise to forecast).",
               "- Per-series results for every series are in `backtest_series.csv`.",

@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from pks.data.generate_population import norrbotten_scenarios, vasterbotten_scenarios
-from pks.data.generate_profiles import GENERIC_PROFILE
-from pks.data.generate_spec import LPIK_NORRBOTTEN, FrameSpec, NodeSpec, RegionSpec, UnitSpec
+from pks.demo.population import norrbotten_scenarios, vasterbotten_scenarios
+from pks.demo.profiles import GENERIC_PROFILE
+from pks.demo.spec import LPIK_NORRBOTTEN, FrameSpec, NodeSpec, RegionSpec, UnitSpec
 
 HOSPITALS = ("Sunderby", "Piteå", "Kalix", "Gällivare", "Kiruna")
 MALMFALTEN = ("Gällivare", "Kiruna")

@@ -1,17 +1,17 @@
 """Specification of a synthetic region: organisation, producing units, frames, parameters.
 
 A :class:`RegionSpec` fixes everything structural about a region; the numbers are drawn by
-:func:`pks.data.generate.generate_region` from the spec and a seed. The demo region, the
+:func:`pks.demo.generate_region` from the spec and a seed. The demo region, the
 Västerbotten-style instance and benchmark regions are built in
-:mod:`pks.data.generate_regions`.
+:mod:`pks.demo.regions`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pks.data.generate_population import PopulationScenario
 from pks.data.weeks import week_range, weeks_of_year
+from pks.demo.population import PopulationScenario
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class UnitSpec:
 
     Attributes
     ----------
-    profile : key of :data:`pks.data.generate_profiles.PROFILES` (or ``"generic"``).
+    profile : key of :data:`pks.demo.profiles.PROFILES` (or ``"generic"``).
     size : volume scale of the profile (1 = a mid-sized unit of its specialty).
     staffing_pu : staffed capacity relative to the expected demand (< 1: short, waiting
         lists grow; > 1: slack).

@@ -20,20 +20,20 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from pks.data import generate_calendar as cal
-from pks.data.generate_history import SimResult, simulate
-from pks.data.generate_population import project
-from pks.data.generate_profiles import (
+from pks.data.planning_data import PlanningData
+from pks.data.weeks import week_range, weeks_of_year
+from pks.demo import calendar as cal
+from pks.demo.history import SimResult, simulate
+from pks.demo.population import project
+from pks.demo.profiles import (
     AGE_BANDS,
     AGE_PROFILES,
     GENERIC_PROFILE,
     PROFILES,
     CareTypeProfile,
 )
-from pks.data.generate_regions import HOSPITALS, demo_spec, sized_spec, vasterbotten_spec
-from pks.data.generate_spec import FrameSpec, NodeSpec, RegionSpec, UnitSpec
-from pks.data.planning_data import PlanningData
-from pks.data.weeks import week_range, weeks_of_year
+from pks.demo.regions import HOSPITALS, demo_spec, sized_spec, vasterbotten_spec
+from pks.demo.spec import FrameSpec, NodeSpec, RegionSpec, UnitSpec
 
 __all__ = ["HOSPITALS", "FrameSpec", "NodeSpec", "RegionSpec", "UnitSpec", "demo_spec",
            "generate_region", "sized_spec", "vasterbotten_spec"]
