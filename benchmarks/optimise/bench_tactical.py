@@ -49,8 +49,8 @@ SIZES = {"demo": None, "small": (30, 5), "medium": (100, 8), "large": (300, 10)}
 
 def load(size: str):
     from pks.config.schema import ScenarioConfig
-    from pks.data.generate import demo_spec, generate_region, sized_spec
     from pks.data.weeks import weeks_of_year
+    from pks.demo import demo_spec, generate_region, sized_spec
     from pks.optimise.inputs import demand_from_history
 
     spec = demo_spec() if SIZES[size] is None else sized_spec(*SIZES[size])

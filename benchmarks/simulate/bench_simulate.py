@@ -30,8 +30,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def _region(name: str):
-    from pks.data.generate import generate_region, sized_spec
     from pks.data.io import read_csv_folder
+    from pks.demo import generate_region, sized_spec
 
     if name == "demo":
         return read_csv_folder(os.path.join(ROOT, "data", "demo_region"))

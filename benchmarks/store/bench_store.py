@@ -6,7 +6,7 @@ Usage::
         [--pg postgresql+psycopg://user@127.0.0.1:5432/db]
 
 ``demo`` reads ``data/demo_region``; a number ``n`` generates ``sized_spec(n, 5)``
-(``pks.data.generate``). Phases, each in CPU seconds of this process
+(``pks.demo``). Phases, each in CPU seconds of this process
 (``time.process_time``) and wall seconds: ``validate`` (all checks on the canonical
 frames), ``write`` (``Store.write_inputs``: validation again, coercion, checksum, one
 transaction of bulk inserts), ``read`` (``Store.read_inputs``), ``checksum``. Prints a
@@ -38,7 +38,7 @@ def _data(size: str) -> Any:
         from pks.data.io import read_csv_folder
 
         return read_csv_folder(ROOT / "data" / "demo_region")
-    from pks.data.generate import generate_region, sized_spec
+    from pks.demo import generate_region, sized_spec
 
     return generate_region(sized_spec(int(size), 5), seed=1)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pks.data.generate import demo_spec, generate_region, sized_spec
 from pks.data.planning_data import PlanningData
 from pks.data.store import Store
 from pks.data.weeks import add_weeks, week_year, weeks_of_year
+from pks.demo import demo_spec, generate_region, sized_spec
 
 YEAR = 2026
 AS_OF = "2026-W46"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from pks.data.weeks import week_range
 from pks.forecast.backtest import (
@@ -23,7 +22,7 @@ from pks.forecast.backtest import (
 from pks.forecast.calendar import working_days_weeks
 from pks.forecast.model import seasonal_naive, week_phase
 
-PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "data" / "public"
+PUBLIC = Path(__file__).resolve().parents[2] / "data" / "public"
 
 
 def synthetic_weekly(seed: int = 3, level: float = 40.0) -> BacktestSeries:
@@ -64,9 +63,8 @@ def test_model_beats_seasonal_naive_on_a_noisy_seasonal_series() -> None:
     assert s["smape_model"] < s["smape_snaive"]
 
 
-@pytest.mark.skipif(not (PUBLIC / "nhs_ae_attendances.csv").exists(), reason="no public data")
 def test_nhs_loaders_and_a_subset(tmp_path: Path) -> None:
-    ae = ae_series(PUBLIC / "nhs_ae_attendances.csv")
+    ae = ae_series(PUBLIC / "nhs_ae_attendances_england.csv")
     assert [s.name for s in ae] == ["type 1", "type 2", "type other", "all types"]
     assert all(len(s.values) == 36 and s.buckets == MONTHLY_BUCKETS for s in ae)
     rtt, excluded = rtt_series(PUBLIC / "nhs_rtt_flow_by_ics.csv")

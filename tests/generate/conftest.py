@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pks.cli.dev_cmds import DEMO_SEED
-from pks.data.generate import demo_spec, generate_region, vasterbotten_spec
 from pks.data.planning_data import PlanningData
+from pks.demo import demo_spec, generate_region, vasterbotten_spec
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,10 @@ import typer
 from typer.testing import CliRunner
 
 from pks.cli.dev_cmds import DEMO_SEED, generate_demo, register
-from pks.data.generate import generate_region, sized_spec, vasterbotten_spec
-from pks.data.generate_csv import compare_region_csv, region_csv_texts, write_region_csv
 from pks.data.planning_data import PlanningData
 from pks.data.schema import TABLE_NAMES
+from pks.demo import generate_region, sized_spec, vasterbotten_spec
+from pks.demo.csv import compare_region_csv, region_csv_texts, write_region_csv
 
 REPO = Path(__file__).resolve().parents[2]
 

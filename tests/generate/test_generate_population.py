@@ -8,15 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pks.data.generate_population import (
+from pks.data.planning_data import PlanningData
+from pks.demo.population import (
     norrbotten_scenarios,
     observed,
     project,
     vasterbotten_scenarios,
 )
-from pks.data.planning_data import PlanningData
 
-PUBLIC = Path("/work/shared/data/public/se_population_by_county_age_sex.csv")
+PUBLIC = (Path(__file__).resolve().parents[2] / "data" / "public"
+          / "se_population_by_county_age_sex.csv")
 
 # Digest §4.1, [002:1810-1824] and [002:349-355]
 SCB = {2021: 248_257, 2022: 247_055, 2023: 245_951, 2024: 244_931, 2025: 244_037,
@@ -93,7 +94,6 @@ def test_ageing_shifts_the_age_structure(demo: PlanningData) -> None:
     assert share(2030, 20, 64) < share(2020, 20, 64)
 
 
-@pytest.mark.skipif(not PUBLIC.exists(), reason="public data folder not available")
 @pytest.mark.parametrize("county", ["Norrbottens län", "Västerbottens län"])
 def test_embedded_observations_equal_the_public_scb_file(county: str) -> None:
     src = pd.read_csv(PUBLIC)

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from pks.data.checks import validate
-from pks.data.generate import generate_region, sized_spec
 from pks.data.planning_data import PlanningData
 from pks.data.schema import SCHEMAS
 from pks.data.weeks import is_valid_week
+from pks.demo import generate_region, sized_spec
 
 
 def _conformance_problems(data: PlanningData) -> list[str]:

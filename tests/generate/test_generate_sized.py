@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pks.data.checks import validate
-from pks.data.generate import generate_region, sized_spec
+from pks.demo import generate_region, sized_spec
 
 
 @pytest.mark.parametrize("n_units,n_ct", [(5, 1), (23, 4), (60, 5)])

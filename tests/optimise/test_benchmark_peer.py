@@ -16,8 +16,8 @@ def test_linopy_peer_objective_equals_ours():
     from linopy_peer import solve_linopy
 
     from pks.config.schema import ScenarioConfig
-    from pks.data.generate import generate_region, sized_spec
     from pks.data.weeks import weeks_of_year
+    from pks.demo import generate_region, sized_spec
     from pks.optimise.inputs import demand_from_history
     from pks.optimise.levels.tactical import build_tactical, tactical_inputs
     from pks.optimise.solve import solve

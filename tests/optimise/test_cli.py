@@ -17,8 +17,8 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory) -> Path:
-    from pks.data.generate import generate_region, sized_spec
     from pks.data.io import write_csv_folder
+    from pks.demo import generate_region, sized_spec
 
     root = tmp_path_factory.mktemp("inst")
     write_csv_folder(generate_region(sized_spec(4, 2), 1), root / "data")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from pks.data.generate import generate_region, sized_spec
+from pks.demo import generate_region, sized_spec
 from pks.simulate.config import SimulateConfig
 from pks.simulate.runner import simulate_plan
 

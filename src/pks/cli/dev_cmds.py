@@ -32,7 +32,7 @@ dev_app = typer.Typer(help="Utvecklarkommandon / developer commands.", no_args_i
 
 def build_region(region: str, seed: int = DEMO_SEED) -> PlanningData:
     """Generate one of the committed regions (``demo_region`` or ``vasterbotten_style``)."""
-    from pks.data.generate import demo_spec, generate_region, vasterbotten_spec
+    from pks.demo import demo_spec, generate_region, vasterbotten_spec
 
     spec = demo_spec() if region == "demo_region" else vasterbotten_spec()
     return generate_region(spec, seed)
@@ -41,7 +41,7 @@ def build_region(region: str, seed: int = DEMO_SEED) -> PlanningData:
 def generate_demo(out: Path | None = None, check: bool = False, region: str = "demo_region",
                   seed: int = DEMO_SEED) -> tuple[int, list[str]]:
     """Write or check a committed region; returns ``(exit_code, differing_files)``."""
-    from pks.data.generate_csv import compare_region_csv, write_region_csv
+    from pks.demo.csv import compare_region_csv, write_region_csv
 
     if region not in REGIONS:
         return EXIT_USAGE, []

@@ -248,8 +248,8 @@ def backtest_cmd(
     model: ModelOpt = DEFAULT_MODEL_DIR,
     public_dir: Annotated[Path, typer.Option(
         "--public-dir", envvar="PKS_PUBLIC_DATA",
-        help="Folder with nhs_ae_attendances.csv and nhs_rtt_flow_by_ics.csv.")] = Path(
-        "../shared/data/public"),
+        help="Folder with nhs_ae_attendances[_england].csv and nhs_rtt_flow_by_ics.csv.")] = Path(
+        "data/public"),
     max_demo_series: Annotated[int | None, typer.Option(
         "--max-demo-series", help="Back-test only the first N demo series (quick check).")
     ] = None,

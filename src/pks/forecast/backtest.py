@@ -50,6 +50,12 @@ MONTHLY_SPEC = SeriesSpec(period=12, damped_trend=True, harmonics=4)
 WEEKLY_BUCKETS = ((1, 4), (5, 13), (14, 26), (27, 52))
 MONTHLY_BUCKETS = ((1, 1), (2, 3), (4, 6))
 
+AE_FILES = ("nhs_ae_attendances_england.csv", "nhs_ae_attendances.csv")
+"""A&E files in a public-data folder, first found is used: the vendored England extract
+(``data/public``, summed over organisations) or the full per-organisation file."""
+PUBLIC_DIR = "data/public"
+"""The vendored public extracts, relative to the repository root."""
+
 COVID_MONTHS = ("2020-04-01", "2020-05-01", "2020-06-01")
 RTT_GAP_AREAS = {
     "QNQ": "Frimley FT did not report 2022-07..2022-11 (values fall to a few hundred)",
@@ -286,10 +292,11 @@ def backtest_all(instance_dir: str | Path | None, public_dir: str | Path | None,
         notes.append(f"demo region not found at {instance_dir}; skipped")
     if public_dir is not None:
         pub = Path(public_dir)
-        if (pub / "nhs_ae_attendances.csv").exists():
-            series += ae_series(pub / "nhs_ae_attendances.csv")
+        ae = next((pub / f for f in AE_FILES if (pub / f).exists()), None)
+        if ae is not None:
+            series += ae_series(ae)
         else:
-            notes.append("nhs_ae_attendances.csv not found; skipped")
+            notes.append(f"{' or '.join(AE_FILES)} not found; skipped")
         if (pub / "nhs_rtt_flow_by_ics.csv").exists():
             rtt, excluded = rtt_series(pub / "nhs_rtt_flow_by_ics.csv")
             series += rtt
@@ -462,7 +469,7 @@ def write_report(rep: BacktestReport, out_dir: str | Path, command: str = "pks b
               "the 2020-07..2021-06 recovery remains in the training data of the early "
               "origins. England is the sum over all areas.",
               *[f"- {n}" for n in rep.notes],
-              "- Demo region: the series are synthetic (`pks.data.generate`); the "
+              "- Demo region: the series are synthetic (`pks.demo`); the "
               "demographic driver is not back-tested (the history has no population "
               "surprise to forecast).",
               "- Per-series results for every series are in `backtest_series.csv`.",

@@ -2,7 +2,7 @@
 
 The files of ``data/demo_region`` are written by :func:`write_region_csv` and checked by
 :func:`compare_region_csv`; both format every value the same way on every platform:
-floats with the column's decimals (see :data:`pks.data.generate.FLOAT_DECIMALS`) and
+floats with the column's decimals (see :data:`pks.demo.tables.FLOAT_DECIMALS`) and
 trailing zeros removed, booleans as ``true``/``false``, missing values as empty cells.
 """
 
@@ -36,7 +36,7 @@ def _format_float(values: np.ndarray, decimals: int) -> list[str]:
 
 def table_csv_text(name: str, df: pd.DataFrame) -> str:
     """The CSV text of one generated table (header + rows, LF line ends)."""
-    from pks.data.generate import DEFAULT_DECIMALS, FLOAT_DECIMALS
+    from pks.demo.tables import DEFAULT_DECIMALS, FLOAT_DECIMALS
 
     schema = SCHEMAS[name]
     cols: list[list[str]] = []

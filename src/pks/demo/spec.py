@@ -1,17 +1,17 @@
 """Specification of a synthetic region: organisation, producing units, frames, parameters.
 
 A :class:`RegionSpec` fixes everything structural about a region; the numbers are drawn by
-:func:`pks.data.generate.generate_region` from the spec and a seed. The demo region, the
+:func:`pks.demo.generate_region` from the spec and a seed. The demo region, the
 Västerbotten-style instance and benchmark regions are built in
-:mod:`pks.data.generate_regions`.
+:mod:`pks.demo.regions`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pks.data.generate_population import PopulationScenario
 from pks.data.weeks import week_range, weeks_of_year
+from pks.demo.population import PopulationScenario
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class UnitSpec:
 
     Attributes
     ----------
-    profile : key of :data:`pks.data.generate_profiles.PROFILES` (or ``"generic"``).
+    profile : key of :data:`pks.demo.profiles.PROFILES` (or ``"generic"``).
     size : volume scale of the profile (1 = a mid-sized unit of its specialty).
     staffing_pu : staffed capacity relative to the expected demand (< 1: short, waiting
         lists grow; > 1: slack).
@@ -81,6 +81,55 @@ class FrameSpec:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """How the generator's waiting lists, staff and budget-year actuals are calibrated.
+
+    The defaults reproduce the original synthetic regions (benchmark sizes and the
+    Västerbotten-style instance); :data:`pks.demo.regions.DEMO_CALIBRATION` calibrates the
+    demo region against real Norrbotten figures (``data/demo_region/README.md``).
+
+    Attributes
+    ----------
+    guaranteed_buffer_weeks : booking buffer of lines with a care-guarantee step (weeks of
+        demand): production never takes the list below it.
+    other_buffer_weeks : the same for elective lines without a guarantee step (return and
+        digital visits, examinations); primary care uses ``primary_care_buffer_weeks``.
+    initial_extra_weeks : the history's first list is the buffer plus a uniform draw in this
+        range (weeks of demand); lines without a guarantee step draw
+        ``other_initial_extra_weeks``.
+    guaranteed_slack_pu, other_slack_pu : added to the unit's staffing factor for the
+        history's production capacity (> 0: a margin that clears summer backlogs).
+    plan_path : the budget year's actuals follow a plan path (capacity at need, steered
+        towards the target list) instead of continuing the history's staffing.
+    plan_target_weeks : target list of guaranteed lines in weeks of demand: the guarantee
+        (90 days = 12.86 weeks) ÷ the forecast's queue factor 4 (NHSRwaitinglist).
+    plan_gain : share of the gap to the target list closed per week on the plan path.
+    plan_max_adjust_pu : largest capacity change for the gap, relative to the demand.
+    physician_direct_time_pu : share of a physician's working time booked on the lines'
+        cases; the hours per case are divided by it (the rest is on call, administration,
+        consultations and services the demo does not model as lines).
+    agency_physician_extra_pu : added to every unit's standing physician agency share.
+    agency_floor_pu : standing agency share of övriga, sjuksköterska and undersköterska
+        hours, added to the unit's physician share × (0.03, 0.07, 0.04).
+    """
+
+    guaranteed_buffer_weeks: float = 2.5
+    other_buffer_weeks: float = 2.5
+    primary_care_buffer_weeks: float = 0.6
+    initial_extra_weeks: tuple[float, float] = (0.0, 8.0)
+    other_initial_extra_weeks: tuple[float, float] = (0.0, 8.0)
+    guaranteed_slack_pu: float = 0.0
+    other_slack_pu: float = 0.0
+    plan_path: bool = False
+    plan_target_weeks: float = 90.0 / 7.0 / 4.0
+    plan_gain: float = 0.0
+    plan_max_adjust_pu: float = 0.0
+    physician_direct_time_pu: float = 1.0
+    agency_physician_extra_pu: float = 0.0
+    agency_floor_pu: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
 class RegionSpec:
     """Everything that defines a synthetic region (all other numbers are generated)."""
 
@@ -99,6 +148,7 @@ class RegionSpec:
     volume_scale: float = 1.0
     trend_pu_per_year: float = 0.005
     lpik: tuple[tuple[int, str, float], ...] = field(default_factory=lambda: LPIK_NORRBOTTEN)
+    calibration: Calibration = field(default_factory=Calibration)
 
     @property
     def history_weeks(self) -> list[str]:

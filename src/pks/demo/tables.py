@@ -20,20 +20,20 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from pks.data import generate_calendar as cal
-from pks.data.generate_history import SimResult, simulate
-from pks.data.generate_population import project
-from pks.data.generate_profiles import (
+from pks.data.planning_data import PlanningData
+from pks.data.weeks import week_range, weeks_of_year
+from pks.demo import calendar as cal
+from pks.demo.history import SimResult, simulate
+from pks.demo.population import project
+from pks.demo.profiles import (
     AGE_BANDS,
     AGE_PROFILES,
     GENERIC_PROFILE,
     PROFILES,
     CareTypeProfile,
 )
-from pks.data.generate_regions import HOSPITALS, demo_spec, sized_spec, vasterbotten_spec
-from pks.data.generate_spec import FrameSpec, NodeSpec, RegionSpec, UnitSpec
-from pks.data.planning_data import PlanningData
-from pks.data.weeks import week_range, weeks_of_year
+from pks.demo.regions import HOSPITALS, demo_spec, sized_spec, vasterbotten_spec
+from pks.demo.spec import Calibration, FrameSpec, NodeSpec, RegionSpec, UnitSpec
 
 __all__ = ["HOSPITALS", "FrameSpec", "NodeSpec", "RegionSpec", "UnitSpec", "demo_spec",
            "generate_region", "sized_spec", "vasterbotten_spec"]
@@ -67,6 +67,9 @@ SICK_BASE = np.array([0.030, 0.050, 0.060, 0.075])
 TRAINING_BASE = np.array([0.040, 0.030, 0.030, 0.025])
 VACATION_SCALE = np.array([0.92, 1.0, 1.0, 1.0])
 UTILISATION_TARGET = 0.90
+GUARANTEED_STAGES = ("first_visit", "treatment")
+GUARANTEE_WEEKS = 13
+"""Waits longer than 13 weeks (90 days) count as over the guarantee in the history."""
 
 
 def _rng(seed: int, stream: str) -> np.random.Generator:
@@ -116,6 +119,8 @@ def _lines(spec: RegionSpec, rng: np.random.Generator) -> _Lines:
         age[k] = a / a.sum()
     sorted_units = _sorted_units(spec)
     size = np.array([sorted_units[i].size for i in unit_idx])
+    direct_time = np.ones(len(STAFF))
+    direct_time[STAFF.index("lakare")] = spec.calibration.physician_direct_time_pu
     return _Lines(
         unit_idx=np.array(unit_idx, dtype=int),
         profiles=tuple(profs),
@@ -125,7 +130,7 @@ def _lines(spec: RegionSpec, rng: np.random.Generator) -> _Lines:
         los=np.round(np.array([p.los_days for p in profs]) * jitter[:, 1], 1),
         theatre_h=np.round(np.array([p.theatre_h for p in profs]) * jitter[:, 2], 2),
         hours=np.round(np.array([p.hours for p in profs])[:, PROFILE_TO_STAFF]
-                       * jitter[:, 3:4], 2),
+                       * jitter[:, 3:4] / direct_time[None, :], 2),
         acute=np.array([p.acute for p in profs], dtype=bool),
         age_share=age,
     )
@@ -280,32 +285,71 @@ def _capacity(spec: RegionSpec, units: tuple[UnitSpec, ...], lines: _Lines, d: _
     factor = np.where((lines.los > 0)[:, None], np.minimum(factor, bed_factor[u]), factor)
     factor = np.where((lines.theatre_h > 0)[:, None],
                       np.minimum(factor, th_factor[u] * 1.05), factor)
-    staffing = np.array([x.staffing_pu for x in units])[u]
+    cal_ = spec.calibration
+    guaranteed = _guaranteed(lines)
+    staffing = np.array([x.staffing_pu for x in units])[u] + np.where(
+        guaranteed, cal_.guaranteed_slack_pu, cal_.other_slack_pu)
     behind = np.array([x.behind_pu for x in units])[u]
     in_budget = (c.years >= spec.budget_year)[None, :]
+    if cal_.plan_path:  # the plan staffs to need; being behind acts after the steering
+        staffing_now = np.where(in_budget, 1.0, staffing[:, None])
+        return d.level * staffing_now * factor * np.where(in_budget & _flu(c), 0.96, 1.0)
     cap = d.level * staffing[:, None] * factor * np.where(in_budget, 1.0 - behind[:, None], 1.0)
     # influenza wave of the budget year: sick leave up, capacity −4 % in weeks 3–9
     flu = in_budget & (c.week_no[None, :] >= 3) & (c.week_no[None, :] <= 9)
     return cap * np.where(flu, 0.96, 1.0)
 
 
-def _simulate(units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand, cap: np.ndarray,
-              sex_share: np.ndarray, c: _Calendar, seed: int) -> SimResult:
-    """Referrals, production and waiting lists per line × sex over the simulated weeks."""
+def _guaranteed(lines: _Lines) -> np.ndarray:
+    """Lines with a care-guarantee step (first visit or treatment)."""
+    return np.array([p.stage in GUARANTEED_STAGES for p in lines.profiles], dtype=bool)
+
+
+def _flu(c: _Calendar) -> np.ndarray:
+    """Weeks 3–9: the influenza wave of the budget year (capacity −4 %)."""
+    return ((c.week_no >= 3) & (c.week_no <= 9))[None, :]
+
+
+def _simulate(spec: RegionSpec, units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand,
+              cap: np.ndarray, sex_share: np.ndarray, c: _Calendar, seed: int) -> SimResult:
+    """Referrals, production and waiting lists per line × sex over the simulated weeks.
+
+    With ``calibration.plan_path`` the budget year's capacity is steered towards the target
+    list (guaranteed lines: ``plan_target_weeks`` of the budget year's mean demand; other
+    lines: their booking buffer), then cut by the unit's ``behind_pu``.
+    """
+    cal_ = spec.calibration
     nl, n = len(lines.unit_idx), c.n_sim
     ref_s = (d.referrals[:, None, :n] * sex_share[:, :, None]).reshape(nl * 2, n)
     cap_s = (cap[:, None, :n] * sex_share[:, :, None]).reshape(nl * 2, n)
     is_pc = np.array([u.profile == "primary_care" for u in units])[lines.unit_idx]
-    buffer_weeks = np.where(is_pc, 0.6, 2.5)
-    init_extra = _rng(seed, "initial").uniform(0.0, 8.0, size=nl)
+    guaranteed = _guaranteed(lines)
+    buffer_weeks = np.where(is_pc, cal_.primary_care_buffer_weeks,
+                            np.where(guaranteed, cal_.guaranteed_buffer_weeks,
+                                     cal_.other_buffer_weeks))
+    draw = _rng(seed, "initial").uniform(0.0, 1.0, size=nl)
+    lo, hi = np.where(guaranteed, cal_.initial_extra_weeks[0], cal_.other_initial_extra_weeks[0]), \
+        np.where(guaranteed, cal_.initial_extra_weeks[1], cal_.other_initial_extra_weeks[1])
+    init_extra = lo + draw * (hi - lo)
     init_extra = np.where(is_pc, init_extra * 0.1, init_extra)
     mean_ref = ref_s[:, :52].mean(axis=1)
     buffer_s = np.floor(np.repeat(buffer_weeks, 2) * mean_ref)
     init_s = np.floor((np.repeat(buffer_weeks + init_extra, 2)) * mean_ref)
-    guarantee_weeks = np.array([13 if p.stage in ("first_visit", "treatment") else 0
-                                for p in lines.profiles])
+    guarantee_weeks = np.where(guaranteed, GUARANTEE_WEEKS, 0)
+    if not cal_.plan_path:
+        return simulate(ref_s, cap_s, np.repeat(lines.acute, 2), buffer_s, init_s,
+                        np.repeat(guarantee_weeks, 2), _rng(seed, "history"))
+    budget = c.year_mask(spec.budget_year)[:n]
+    demand_budget = ref_s[:, budget].mean(axis=1)
+    target = np.where(np.repeat(guaranteed, 2), cal_.plan_target_weeks * demand_budget,
+                      buffer_s)
+    behind = np.repeat(np.array([x.behind_pu for x in units])[lines.unit_idx], 2)
+    after = np.where(budget[None, :], 1.0 - behind[:, None], 1.0)
     return simulate(ref_s, cap_s, np.repeat(lines.acute, 2), buffer_s, init_s,
-                    np.repeat(guarantee_weeks, 2), _rng(seed, "history"))
+                    np.repeat(guarantee_weeks, 2), _rng(seed, "history"),
+                    target_list=target, control_from=int(np.argmax(budget)),
+                    gain=cal_.plan_gain, max_adjust_pu=cal_.plan_max_adjust_pu,
+                    after_control=after)
 
 
 def _series_frame(uid: np.ndarray, lines: _Lines, sim: SimResult, cols: slice,
@@ -435,8 +479,8 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
     d = _demand(spec, len(units), lines, _demographic_factors(population, spec, age_share), c,
                 _rng(seed, "trend"))
     ph = _physical(units, lines, d, c)
-    sim = _simulate(units, lines, d, _capacity(spec, units, lines, d, c, av, ph), sex_share, c,
-                    seed)
+    sim = _simulate(spec, units, lines, d, _capacity(spec, units, lines, d, c, av, ph),
+                    sex_share, c, seed)
     rs = _rng(seed, "staffing")
     st = _staffing(spec, units, lines, d, c, av, rs)
     ec = _economy(units, lines, d, st, ph, rs)
@@ -474,7 +518,7 @@ def generate_region(spec: RegionSpec, seed: int) -> PlanningData:
         "targets": _targets(spec),
         "actuals_production": _series_frame(uid, lines, sim,
                                             slice(c.n_burn + c.n_hist, c.n_sim), c.actual_weeks),
-        **_actuals(units, _rng(seed, "actuals"), uid, c, st, av,
+        **_actuals(spec.calibration, units, _rng(seed, "actuals"), uid, c, st, av,
                    sim.production[:, c.n_burn + c.n_hist:c.n_sim], lines, ph, ec),
     }
     missing = {(u.node_id, w) for u in units for w in u.actuals_missing_weeks}
@@ -645,7 +689,8 @@ def _targets(spec: RegionSpec) -> pd.DataFrame:
     return pd.DataFrame(rows)[cols]
 
 
-def _actuals(units: tuple[UnitSpec, ...], rng: np.random.Generator, uid: np.ndarray,
+def _actuals(calibration: Calibration, units: tuple[UnitSpec, ...], rng: np.random.Generator,
+             uid: np.ndarray,
              c: _Calendar, st: _Staffing, av: _Availability, production_s: np.ndarray,
              lines: _Lines, ph: _Physical, ec: _Economy) -> dict[str, pd.DataFrame]:
     """Staff and unit actuals of the budget year consistent with the simulated production."""
@@ -669,9 +714,12 @@ def _actuals(units: tuple[UnitSpec, ...], rng: np.random.Generator, uid: np.ndar
     sick_h = contracted_w * sick_act
     # hours needed beyond a sound 95 % of the worked hours: overtime first, then agency
     shortfall = np.maximum(req - worked * 0.95, 0.0)
-    agency_base = np.array([u.agency_base_pu for u in units])
-    base_share = np.stack([agency_base, agency_base * 0.03, agency_base * 0.07,
-                           agency_base * 0.04], axis=1)
+    cal_ = calibration
+    agency_base = np.array([u.agency_base_pu for u in units]) + cal_.agency_physician_extra_pu
+    floor = cal_.agency_floor_pu
+    base_share = np.stack([agency_base, agency_base * 0.03 + floor[0],
+                           agency_base * 0.07 + floor[1], agency_base * 0.04 + floor[2]],
+                          axis=1)
     overtime_cap = fte_act[:, :, None] * 200.0 / WEEKS_PER_YEAR * 2.0
     overtime = np.minimum(0.03 * worked + 0.6 * shortfall, overtime_cap)
     rest = np.maximum(0.03 * worked + shortfall - overtime, 0.0)

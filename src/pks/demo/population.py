@@ -3,7 +3,7 @@
 Method (documented in ``data/demo_region/README.md``):
 
 1. Observed population 2000–2015 by county, sex and single year of age comes from SCB
-   (:mod:`pks.data.generate_scb`).
+   (:mod:`pks.demo.scb`).
 2. Ageing uses cohort change ratios (the Hamilton–Perry method): the ratio
    ``P(a+1, t+1) / P(a, t)`` per sex and age, pooled over the observed transitions
    2010→2015, carries survival and the county's usual migration pattern. The open
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pks.data.generate_scb import OBSERVED_TEXT
+from pks.demo.scb import OBSERVED_TEXT
 
 N_AGES = 101
 SEXES = ("female", "male")

@@ -3,9 +3,13 @@
 One series = unit × care type × sex. Elective series keep a waiting list
 ``list(t) = list(t-1) + referrals(t) - production(t)`` exactly (whole cases); production is
 the capacity of the week, but never takes the list below a booking buffer (patients already
-booked for the coming weeks). The waiting-time distribution is tracked as weekly arrival
-cohorts served first in, first out, so ``waiting_over_guarantee`` counts the patients whose
-cohort is older than the guarantee. Acute series have no list: production = referrals.
+booked for the coming weeks). From week ``control_from`` on (the budget year) production
+follows a plan path: the week's capacity is moved towards the list's target by
+``gain × (list(t−1) − target)``, at most ``max_adjust_pu`` of the expected referrals, and
+then scaled by ``after_control`` (units behind plan). The waiting-time distribution is
+tracked as weekly arrival cohorts served first in, first out, so ``waiting_over_guarantee``
+counts the patients whose cohort is older than the guarantee. Acute series have no list:
+production = referrals.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ class SimResult:
 def simulate(ref_mean: np.ndarray, cap_mean: np.ndarray, acute: np.ndarray,
              buffer_cases: np.ndarray, initial_list: np.ndarray, guarantee_weeks: np.ndarray,
              rng: np.random.Generator, dispersion: float = 120.0,
-             cap_noise_sd: float = 0.05, max_age_weeks: int = 60) -> SimResult:
+             cap_noise_sd: float = 0.05, max_age_weeks: int = 60,
+             target_list: np.ndarray | None = None, control_from: int | None = None,
+             gain: float = 0.0, max_adjust_pu: float = 0.0,
+             after_control: np.ndarray | None = None) -> SimResult:
     """Simulate every series over the weeks of ``ref_mean``.
 
     Parameters
@@ -45,6 +52,11 @@ def simulate(ref_mean: np.ndarray, cap_mean: np.ndarray, acute: np.ndarray,
     dispersion : negative-binomial size parameter of referrals (variance μ + μ²/r).
     cap_noise_sd : log-normal sd of the weekly production capacity.
     max_age_weeks : oldest tracked cohort; older patients stay in the last bucket.
+    target_list : per series, the waiting list the plan path steers to (cases).
+    control_from : first week of the plan path (None: never).
+    gain : share of the gap to the target closed per week, 0..1.
+    max_adjust_pu : largest weekly capacity change, relative to the expected referrals.
+    after_control : (series, week) factor applied to the steered capacity (1 = none).
     """
     n, t = ref_mean.shape
     lam = rng.gamma(dispersion, np.maximum(ref_mean, 1e-9) / dispersion)
@@ -60,6 +72,11 @@ def simulate(ref_mean: np.ndarray, cap_mean: np.ndarray, acute: np.ndarray,
     ref_e = referrals[el]
     cap_e = cap[el]
     buf_e = buffer_cases[el]
+    tgt_e = target_list[el] if target_list is not None else np.zeros(m)
+    ref_mean_e = ref_mean[el]
+    after_e = after_control[el] if after_control is not None else np.ones((m, t))
+    start = t if control_from is None else control_from
+    last_list = np.zeros(m)
     ages = max_age_weeks + 1
     cohorts = np.zeros((m, ages))
     init = initial_list[el]
@@ -80,13 +97,19 @@ def simulate(ref_mean: np.ndarray, cap_mean: np.ndarray, acute: np.ndarray,
         cohorts[:, 1:-1] = cohorts[:, :-2]
         cohorts[:, 0] = ref_e[:, w]
         total = cohorts.sum(axis=1)
-        prod = np.minimum(cap_e[:, w], np.maximum(total - buf_e, 0.0))
+        cap_w = cap_e[:, w]
+        if w >= start:
+            limit = max_adjust_pu * ref_mean_e[:, w]
+            adjust = np.clip(gain * (last_list - tgt_e), -limit, limit)
+            cap_w = np.floor(np.maximum(cap_w + adjust, 0.0) * after_e[:, w] + 0.5)
+        prod = np.minimum(cap_w, np.maximum(total - buf_e, 0.0))
         # remove prod cases from the oldest cohorts first (FIFO)
         cum = np.cumsum(cohorts[:, ::-1], axis=1)
         remaining = np.maximum(cum - prod[:, None], 0.0)
         cohorts = np.diff(np.concatenate([zeros, remaining], axis=1), axis=1)[:, ::-1].copy()
         prod_e[:, w] = prod
         wait_e[:, w] = total - prod
+        last_list = total - prod
         over_e[:, w] = (cohorts * over_mask).sum(axis=1)
     production[el] = prod_e
     waiting[el] = wait_e

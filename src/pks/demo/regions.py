@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from pks.data.generate_population import norrbotten_scenarios, vasterbotten_scenarios
-from pks.data.generate_profiles import GENERIC_PROFILE
-from pks.data.generate_spec import LPIK_NORRBOTTEN, FrameSpec, NodeSpec, RegionSpec, UnitSpec
+from pks.demo.population import norrbotten_scenarios, vasterbotten_scenarios
+from pks.demo.profiles import GENERIC_PROFILE
+from pks.demo.spec import LPIK_NORRBOTTEN, Calibration, FrameSpec, NodeSpec, RegionSpec, UnitSpec
 
 HOSPITALS = ("Sunderby", "Piteå", "Kalix", "Gällivare", "Kiruna")
 MALMFALTEN = ("Gällivare", "Kiruna")
@@ -18,6 +18,24 @@ MALMFALTEN = ("Gällivare", "Kiruna")
 
 def _area(div: str, code: str, name: str, role: str = "verksamhetschef") -> NodeSpec:
     return NodeSpec(f"{div}-{code}", div, name, "area", "tactical", role)
+
+
+DEMO_CALIBRATION = Calibration(
+    guaranteed_buffer_weeks=1.5,
+    other_buffer_weeks=0.0,
+    primary_care_buffer_weeks=0.0,
+    initial_extra_weeks=(0.5, 3.0),
+    other_initial_extra_weeks=(0.0, 0.3),
+    guaranteed_slack_pu=0.08,
+    other_slack_pu=0.06,
+    plan_path=True,
+    plan_gain=1.0 / 8.0,
+    plan_max_adjust_pu=0.5,
+    physician_direct_time_pu=0.45,
+    agency_floor_pu=(0.01, 0.07, 0.05),
+)
+"""Calibration of the demo region against real Norrbotten figures; every value and its
+source is in ``data/demo_region/README.md`` (section "Calibration")."""
 
 
 def demo_spec() -> RegionSpec:
@@ -175,6 +193,7 @@ def demo_spec() -> RegionSpec:
         name="Region Norrbotten (demo)", county="Norrbottens län",
         nodes=(root, rs, *divs, *areas), units=tuple(units), frames=frames,
         population_scenarios=norrbotten_scenarios(), history_population_scenario="region",
+        calibration=DEMO_CALIBRATION,
     )
 
 
