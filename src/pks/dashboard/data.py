@@ -346,7 +346,7 @@ class DataService:
         return full[full["node_id"] == node_id].reset_index(drop=True)
 
     def weekly_beds(self, principal: Principal, node_id: str, scenario: str,
-                    level: str = "operative") -> pd.DataFrame:
+                    level: str = "tactical") -> pd.DataFrame:
         """Occupancy and overflow per week for ``node_id``."""
         self.check(principal, node_id)
         key = ("beds", self._rid(scenario, level), scenario)
@@ -385,8 +385,11 @@ class DataService:
         return tag_responsible(frame, self.snapshot().data.org_nodes)
 
     def kpis(self, principal: Principal, scenario: str, first_week: str, last_week: str,
-             level: str = "operative") -> pd.DataFrame:
-        """KPIs of every node the principal may see over a week span, with lights."""
+             level: str = "tactical") -> pd.DataFrame:
+        """KPIs of every node the principal may see over a week span, with lights.
+
+        Followed up against the tactical plan by default, as the pages and the board report.
+        """
         key = ("kpis", self._rid(scenario, level), scenario, first_week, last_week)
         full = self._derived(key, lambda: node_kpis(
             self._followup(scenario, level), first_week, last_week, self.thresholds(scenario)))

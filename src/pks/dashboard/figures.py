@@ -96,6 +96,8 @@ def _actual_bars(fig: go.Figure, df: pd.DataFrame, x: str, lang: Language) -> No
                                 strict=True)]
         fig.add_bar(x=part[x], y=part["actual_cases"], name=t("dash.actual_partial", lang),
                     marker_color=COLORS["actual"], opacity=0.35, hovertext=text)
+        # ISO weeks and YYYY-MM sort as text: keep the axis in time order across both traces
+        fig.update_xaxes(categoryorder="category ascending")
 
 
 def waiting_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:

@@ -102,7 +102,8 @@ def kpi_cards(row: pd.Series | None, th: Any, lang: Language) -> list[Any]:
 def completeness_note(comp: Completeness, week: str, lang: Language) -> html.Div:
     """Whether every unit under the node has reported ``week``, or how many have."""
     if comp.complete:
-        return html.Div(t("dash.week_complete", lang, week=week, m=comp.expected_units),
+        key = "dash.week_complete" if comp.expected_units > 1 else "dash.week_complete_unit"
+        return html.Div(t(key, lang, week=week, m=comp.expected_units),
                         className="note ok completeness", id="week-completeness")
     return html.Div(t("dash.week_partial", lang, week=week, n=comp.reported_units,
                       m=comp.expected_units), className="note warn completeness",

@@ -22,7 +22,7 @@ from pks.dashboard.components import (
     section,
 )
 from pks.dashboard.data import DataService
-from pks.dashboard.pages.common import controls, lang_of, node_names
+from pks.dashboard.pages.common import controls, help_panel, lang_of, node_names
 from pks.i18n import t
 from pks.types import Language
 
@@ -111,6 +111,7 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
         return html.Div([
             dcc.Store(id=ids.LANG, data=lg), dcc.Store(id=ids.page_state("strategic")),
             html.H2(t("dash.page.strategic", lg)),
+            help_panel(lg),
             controls(svc, principal, lg, node, level_type=level, multi_scenario=True,
                      scenarios_default=svc.scenarios_with_plans("strategic")),
             html.Div([section("", graph(ids.FIG_DEMAND)), section("", graph(ids.FIG_COST_FRAME))],
