@@ -21,7 +21,12 @@ Pipeline per unit × care type (the total over both sexes is modelled; see
    year, so the result is exactly the history-only forecast split by sex.
 
 Intervals are per row; the sex rows split the total intervals in proportion
-(comonotone split), so lo/hi of the two sexes add up to the total's.
+(comonotone split), so lo/hi of the two sexes add up to the total's. With
+``forecast.calibrate_intervals`` (default) they are the calibrated intervals of
+:mod:`pks.forecast.intervals` (weekly conformal multipliers stored with each fit).
+
+Fits are reused across scenarios with equal fitting inputs (:mod:`pks.forecast.fitcache`):
+only step 4 depends on the population scenario.
 """
 
 from __future__ import annotations
@@ -46,11 +51,14 @@ from pks.forecast.demography import (
     population_ratio,
     sex_shares_from_history,
 )
-from pks.forecast.model import FittedSeries, SeriesSpec, fit_series, week_phase
+from pks.forecast.fitcache import fit_series_cached
+from pks.forecast.intervals import load_calibration
+from pks.forecast.model import FittedSeries, SeriesSpec, week_phase
 
 log = logging.getLogger(__name__)
 
 SEXES = ("female", "male")
+WEEKLY = "weekly"
 FORECAST_COLUMNS = [
     "unit_id", "care_type", "week", "sex", "demand_cases",
     "demand_cases_lo80", "demand_cases_hi80", "demand_cases_lo95", "demand_cases_hi95",
@@ -284,6 +292,7 @@ def _forecast_demand(
     years_fc = sorted({week_year(w) for w in weeks})
     spec = SeriesSpec(period=52, damped_trend=fc.damped_trend, harmonics=fc.season_harmonics,
                       estimate_holidays=fc.holiday_effect)
+    calibration = load_calibration(WEEKLY) if fc.calibrate_intervals else None
     profiles = {k: g for k, g in data.demand_age_profile.groupby(["unit_id", "care_type"])}
     wd_fc = working_days_weeks(weeks)
     keys_fc = week_phase(weeks)
@@ -335,7 +344,7 @@ def _forecast_demand(
             d_hist = np.ones(len(hist_weeks))
         y_std = y.to_numpy() / np.where(d_hist > 0, d_hist, 1.0)
         phase_h, wd_h = _calendar_between(hist_weeks[0], hist_weeks[-1])
-        fitted = fit_series(y_std, phase_h, wd_h, spec)
+        fitted = fit_series_cached(y_std, phase_h, wd_h, spec, calibration)
         gap = len(week_range(hist_weeks[-1], first_fc)) - 2
         fcast = fitted.forecast(keys_fc, wd_fc, fc.interval_levels, offset=gap)
         year_of_week = np.array([week_year(w) for w in weeks])
