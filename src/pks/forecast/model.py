@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -103,6 +103,9 @@ class FittedSeries:
     in-sample residual variance understates the out-of-sample variance by (n − k)/n)."""
     calibration: IntervalCalibration | None = None
     """Conformal interval multipliers per horizon (None: normal quantiles)."""
+    _moments: dict[int, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False)
+    """Memo of :meth:`level_forecast` by steps (the fit is immutable, so is its forecast)."""
 
     def season_log(self, phase: np.ndarray) -> np.ndarray:
         """Seasonal log-factor at positions ``phase`` in the year."""
@@ -126,10 +129,13 @@ class FittedSeries:
         """Mean and standard deviation of the adjusted level for ``steps`` periods ahead."""
         if self.ets is None:
             return np.full(steps, self.constant_level), np.zeros(steps)
-        pred = self.ets.get_prediction(start=self.n_obs, end=self.n_obs + steps - 1)
-        mean = np.asarray(pred.predicted_mean, dtype=float)
-        sd = np.sqrt(np.asarray(pred.forecast_variance, dtype=float))
-        return mean, sd
+        if steps not in self._moments:
+            pred = self.ets.get_prediction(start=self.n_obs, end=self.n_obs + steps - 1)
+            mean = np.asarray(pred.predicted_mean, dtype=float)
+            sd = np.sqrt(np.asarray(pred.forecast_variance, dtype=float))
+            self._moments[steps] = (mean, sd)
+        mean, sd = self._moments[steps]
+        return mean.copy(), sd.copy()
 
     def forecast(
         self, phase: np.ndarray, wd: np.ndarray, levels: tuple[float, ...] = (0.8, 0.95),
