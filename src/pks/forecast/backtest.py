@@ -13,8 +13,12 @@ Metrics per series and horizon bucket:
   out of sample. This ratio is the acceptance criterion ("MASE < 1 relative to
   seasonal-naive"); the classic MASE is reported too;
 - ``smape_model`` / ``smape_snaive``: symmetric MAPE in % (200·|e| / (|y| + |f|));
-- ``coverage80_pu`` / ``coverage95_pu``: share of actuals inside the model's 80 % and
-  95 % prediction intervals;
+- ``coverage80_pu`` / ``coverage95_pu``: share of actuals inside the model's analytic
+  (normal) 80 % and 95 % prediction intervals; ``coverage80_cal_pu`` / ``coverage95_cal_pu``
+  the same for the calibrated intervals (:mod:`pks.forecast.intervals`), cross-fitted: the
+  series of a frequency are split into two folds by their order and each fold's intervals
+  use the conformal quantiles of the *other* fold's scores, so no series is scored with
+  its own errors;
 - ``*_combo``: the equal-weight mean of the model and seasonal-naive forecasts, a
   standard robust combination (weights fixed at 1/2, not fitted).
 
@@ -41,6 +45,7 @@ import pandas as pd
 from pks.data.weeks import week_range
 from pks.forecast._threads import single_blas_thread
 from pks.forecast.calendar import working_days_months, working_days_weeks
+from pks.forecast.intervals import IntervalCalibration, calibrate
 from pks.forecast.model import SeriesSpec, fit_series, month_phase, seasonal_naive, week_phase
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,10 @@ WEEKLY_SPEC = SeriesSpec(period=52, damped_trend=True, harmonics=10)
 MONTHLY_SPEC = SeriesSpec(period=12, damped_trend=True, harmonics=4)
 WEEKLY_BUCKETS = ((1, 4), (5, 13), (14, 26), (27, 52))
 MONTHLY_BUCKETS = ((1, 1), (2, 3), (4, 6))
+LEVELS = (0.8, 0.95)
+N_FOLDS = 2
+FREQUENCY = {52: "weekly", 12: "monthly"}
+"""Frequency name by periods per year (the calibration is pooled per frequency)."""
 
 AE_FILES = ("nhs_ae_attendances_england.csv", "nhs_ae_attendances.csv")
 """A&E files in a public-data folder, first found is used: the vendored England extract
@@ -106,6 +115,14 @@ def run_series(s: BacktestSeries) -> pd.DataFrame:
         fitted = fit_series(train / expo[:o], s.phase[:o], s.working_days[:o], s.spec)
         out = fitted.forecast(s.phase[o:o + h_max], s.working_days[o:o + h_max], (0.8, 0.95))
         fc = out["mean"] * expo[o:o + h_max]
+        m_level, sd_level = fitted.level_forecast(h_max)
+        sd_level = sd_level * fitted.sigma_scale
+        adj = y[o:o + h_max] / (expo[o:o + h_max]
+                                * fitted.calendar_factor(s.phase[o:o + h_max],
+                                                         s.working_days[o:o + h_max]))
+        err = np.abs(adj - m_level)
+        score = np.where(sd_level > 0, err / np.where(sd_level > 0, sd_level, 1.0),
+                         np.where(err > 0, np.inf, 0.0))
         lo80, hi80 = out["lo80"] * expo[o:o + h_max], out["hi80"] * expo[o:o + h_max]
         lo95, hi95 = out["lo95"] * expo[o:o + h_max], out["hi95"] * expo[o:o + h_max]
         sn = seasonal_naive(train, p, h_max)
@@ -115,10 +132,55 @@ def run_series(s: BacktestSeries) -> pd.DataFrame:
                          _bucket_label(h, s.buckets), y[o + h - 1], fc[h - 1], sn[h - 1],
                          0.5 * (fc[h - 1] + sn[h - 1]), scale,
                          lo80[h - 1] <= y[o + h - 1] <= hi80[h - 1],
-                         lo95[h - 1] <= y[o + h - 1] <= hi95[h - 1]))
+                         lo95[h - 1] <= y[o + h - 1] <= hi95[h - 1], score[h - 1],
+                         FREQUENCY.get(p, str(p))))
     return pd.DataFrame(rows, columns=["dataset", "group", "series", "origin", "h", "horizon",
                                        "actual", "model", "snaive", "combo", "scale",
-                                       "in80", "in95"])
+                                       "in80", "in95", "score", "frequency"])
+
+
+def _buckets_of(frequency: str) -> tuple[tuple[int, int], ...]:
+    return WEEKLY_BUCKETS if frequency == "weekly" else MONTHLY_BUCKETS
+
+
+def fit_calibrations(errors: pd.DataFrame) -> dict[str, tuple[IntervalCalibration, list[int]]]:
+    """Conformal multipliers per frequency from all rolling-origin scores of ``errors``."""
+    out = {}
+    for freq, g in errors.groupby("frequency", sort=True):
+        out[str(freq)] = calibrate(g["h"].to_numpy(), g["score"].to_numpy(),
+                                   _buckets_of(str(freq)), LEVELS)
+    return out
+
+
+def calibration_table(errors: pd.DataFrame) -> pd.DataFrame:
+    """The calibration of every frequency as one table (the packaged CSV's rows)."""
+    frames = [cal.to_frame(freq, counts) for freq, (cal, counts)
+              in fit_calibrations(errors).items()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def cross_fitted(errors: pd.DataFrame, n_folds: int = N_FOLDS) -> pd.DataFrame:
+    """Add ``in80_cal``/``in95_cal``: inside the cross-fitted calibrated intervals.
+
+    Each fold of series is calibrated on the scores of the other folds only (same frequency).
+    """
+    out = errors.copy()
+    for lv in LEVELS:
+        out[f"in{round(lv * 100):02d}_cal"] = False
+    for freq, g in errors.groupby("frequency", sort=True):
+        names = sorted(g["series"].unique())
+        fold = {n: i % n_folds for i, n in enumerate(names)}
+        f = g["series"].map(fold)
+        for k in range(n_folds):
+            train, test = g[f != k], g[f == k]
+            if len(train) == 0 or len(test) == 0:
+                continue
+            cal, _ = calibrate(train["h"].to_numpy(), train["score"].to_numpy(),
+                               _buckets_of(str(freq)), LEVELS)
+            for lv in LEVELS:
+                z = cal.multiplier(test["h"].to_numpy(), lv)
+                out.loc[test.index, f"in{round(lv * 100):02d}_cal"] = test["score"].to_numpy() <= z
+    return out
 
 
 def _smape(a: pd.Series, f: pd.Series) -> float:
@@ -147,6 +209,8 @@ def summarise(errors: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
             "smape_combo": _smape(g["actual"], g["combo"]),
             "coverage80_pu": float(g["in80"].mean()),
             "coverage95_pu": float(g["in95"].mean()),
+            "coverage80_cal_pu": float(g["in80_cal"].mean()) if "in80_cal" in g else np.nan,
+            "coverage95_cal_pu": float(g["in95_cal"].mean()) if "in95_cal" in g else np.nan,
         })
 
     rows = []
@@ -307,6 +371,8 @@ def backtest_all(instance_dir: str | Path | None, public_dir: str | Path | None,
         else:
             notes.append("nhs_rtt_flow_by_ics.csv not found; skipped")
     errors = run_backtest(series, progress)
+    if len(errors):
+        errors = cross_fitted(errors)
     return BacktestReport(
         errors=errors,
         by_series=summarise(errors, ["dataset", "group", "series"]),
@@ -332,6 +398,31 @@ def _md_table(df: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
     return "\n".join(lines)
 
 
+COVERAGE_TOLERANCE_PU = 0.03
+"""Acceptance: calibrated coverage within 3 points of nominal."""
+
+
+def coverage_summary(errors: pd.DataFrame) -> pd.DataFrame:
+    """Coverage per dataset (and NHS pooled): analytic and calibrated, with the 3-point check."""
+    groups = [(str(ds), g) for ds, g in errors.groupby("dataset", sort=True)]
+    nhs = errors[errors["dataset"].astype(str).str.startswith("nhs")]
+    if nhs["dataset"].nunique() > 1:
+        groups.append(("nhs (all)", nhs))
+    rows = []
+    for name, g in groups:
+        row: dict[str, object] = {"dataset": name, "n_forecasts": len(g)}
+        ok = True
+        for lv in LEVELS:
+            tag = f"{round(lv * 100):02d}"
+            row[f"coverage{tag}_pu"] = float(g[f"in{tag}"].mean())
+            cal = float(g[f"in{tag}_cal"].mean()) if f"in{tag}_cal" in g else np.nan
+            row[f"coverage{tag}_cal_pu"] = cal
+            ok = ok and abs(cal - lv) <= COVERAGE_TOLERANCE_PU
+        row["within_3_points"] = ok
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def dataset_overview(by_series: pd.DataFrame) -> pd.DataFrame:
     """Per dataset: series count, share where the model / combination beats seasonal-naive."""
     rows = []
@@ -352,7 +443,11 @@ def dataset_overview(by_series: pd.DataFrame) -> pd.DataFrame:
 
 def write_report(rep: BacktestReport, out_dir: str | Path, command: str = "pks backtest"
                  ) -> list[Path]:
-    """Write ``backtest.md``, ``backtest_series.csv``, ``backtest_horizon.csv`` and the plot."""
+    """Write the report files into ``out_dir``.
+
+    ``backtest.md``, ``backtest_series.csv``, ``backtest_horizon.csv``,
+    ``interval_calibration.csv`` and the plot.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -365,7 +460,9 @@ def write_report(rep: BacktestReport, out_dir: str | Path, command: str = "pks b
     rep.by_series.to_csv(p_series, index=False, float_format="%.4f")
     p_h = out / "backtest_horizon.csv"
     rep.by_horizon.to_csv(p_h, index=False, float_format="%.4f")
-    files += [p_series, p_h]
+    p_cal = out / "interval_calibration.csv"
+    calibration_table(rep.errors).to_csv(p_cal, index=False, float_format="%.4f")
+    files += [p_series, p_h, p_cal]
 
     datasets = list(dict.fromkeys(rep.by_series["dataset"]))
     fig, axes = plt.subplots(1, max(1, len(datasets)), figsize=(5 * max(1, len(datasets)), 4),
@@ -397,7 +494,10 @@ def write_report(rep: BacktestReport, out_dir: str | Path, command: str = "pks b
         "# Demand forecast back-test",
         "",
         f"Regenerate with `{command}` (writes this file, `backtest_series.csv`, "
-        "`backtest_horizon.csv` and `backtest_rel_mase.png`).",
+        "`backtest_horizon.csv`, `interval_calibration.csv` and `backtest_rel_mase.png`; "
+        "the forecast reads the interval multipliers from the packaged copy "
+        "`src/pks/forecast/interval_calibration.csv`, to be replaced by the new file "
+        "after a re-run).",
         "",
         "**Method.** Rolling-origin evaluation: at each forecast origin the model is refitted "
         "on the data before the origin only and forecasts the following periods; the "
@@ -433,12 +533,24 @@ def write_report(rep: BacktestReport, out_dir: str | Path, command: str = "pks b
         "",
         "## Prediction intervals",
         "",
-        "Share of actual values inside the model's 80 % and 95 % intervals (calibrated "
-        "intervals give 0.80 and 0.95; these intervals drive the simulator's demand "
-        "paths).",
+        "Share of actual values inside the model's 80 % and 95 % intervals. *Analytic*: "
+        "the ETS forecast variance with normal quantiles (what the model gave before "
+        "calibration). *Calibrated*: the normal quantile replaced by the split-conformal "
+        "quantile of the scaled rolling-origin errors per horizon bucket "
+        "(`pks.forecast.intervals`), pooled per frequency (weekly: the demo region; monthly: "
+        "the NHS series) and **cross-fitted**: the series are split into two folds and each "
+        "fold is scored with the quantiles of the other fold, so no series is judged with "
+        "its own errors. Calibrated intervals are what `pks forecast` writes and what drives "
+        "the simulator's demand paths; the multipliers (fitted on all series) are in "
+        "`interval_calibration.csv`.",
+        "",
+        _md_table(coverage_summary(rep.errors)),
+        "",
+        "By horizon:",
         "",
         _md_table(rep.by_horizon[["dataset", "horizon", "n_forecasts", "coverage80_pu",
-                                  "coverage95_pu"]]),
+                                  "coverage95_pu", "coverage80_cal_pu",
+                                  "coverage95_cal_pu"]]),
         "",
     ]
     if len(demo_groups):

@@ -13,6 +13,9 @@ class ForecastConfig(FrozenModel):
     years of ``data`` (Norrbotten 1 + 2, Västerbotten 1 + 3)."""
     interval_levels: tuple[float, ...] = (0.8, 0.95)
     """Prediction-interval coverages reported."""
+    calibrate_intervals: bool = True
+    """Use the back-test's conformal interval multipliers (``pks.forecast.intervals``) for
+    the calibrated levels; False: normal quantiles of the ETS forecast variance."""
     damped_trend: bool = True
     """Use a damped additive trend in the ETS level model (False: no trend)."""
     season_harmonics: int = 10

@@ -21,7 +21,12 @@ Pipeline per unit × care type (the total over both sexes is modelled; see
    year, so the result is exactly the history-only forecast split by sex.
 
 Intervals are per row; the sex rows split the total intervals in proportion
-(comonotone split), so lo/hi of the two sexes add up to the total's.
+(comonotone split), so lo/hi of the two sexes add up to the total's. With
+``forecast.calibrate_intervals`` (default) they are the calibrated intervals of
+:mod:`pks.forecast.intervals` (weekly conformal multipliers stored with each fit).
+
+Fits are reused across scenarios with equal fitting inputs (:mod:`pks.forecast.fitcache`):
+only step 4 depends on the population scenario.
 """
 
 from __future__ import annotations
@@ -46,11 +51,14 @@ from pks.forecast.demography import (
     population_ratio,
     sex_shares_from_history,
 )
-from pks.forecast.model import FittedSeries, SeriesSpec, fit_series, week_phase
+from pks.forecast.fitcache import fit_series_cached
+from pks.forecast.intervals import load_calibration
+from pks.forecast.model import FittedSeries, SeriesSpec, week_phase
 
 log = logging.getLogger(__name__)
 
 SEXES = ("female", "male")
+WEEKLY = "weekly"
 FORECAST_COLUMNS = [
     "unit_id", "care_type", "week", "sex", "demand_cases",
     "demand_cases_lo80", "demand_cases_hi80", "demand_cases_lo95", "demand_cases_hi95",
@@ -170,13 +178,19 @@ def forecast_weeks(cfg: ScenarioConfig) -> list[str]:
     return [w for y in years for w in weeks_of_year(y)]
 
 
-def _unit_county(data: PlanningData, unit_id: str, default: str) -> str:
+def _unit_counties(data: PlanningData) -> dict[str, str]:
+    """County of every node that names one (``org_nodes.county``)."""
     nodes = data.org_nodes
-    if "county" in nodes.columns:
-        hit = nodes.loc[nodes["node_id"] == unit_id, "county"]
-        if len(hit) and isinstance(hit.iloc[0], str) and hit.iloc[0].strip():
-            return hit.iloc[0]
-    return default
+    if "county" not in nodes.columns:
+        return {}
+    return {str(n): c for n, c in zip(nodes["node_id"], nodes["county"], strict=True)
+            if isinstance(c, str) and c.strip()}
+
+
+@lru_cache(maxsize=256)
+def _years_of(weeks: tuple[str, ...]) -> np.ndarray:
+    """ISO year of each week."""
+    return np.array([week_year(w) for w in weeks], dtype=int)
 
 
 @lru_cache(maxsize=256)
@@ -281,9 +295,12 @@ def _forecast_demand(
     for key in wanted:
         if key not in series:
             problems.append(f"{key[0]}/{key[1]}: no demand history before {first_fc}")
-    years_fc = sorted({week_year(w) for w in weeks})
+    year_of_week = _years_of(tuple(weeks))
+    years_fc = sorted({int(v) for v in year_of_week})
+    counties = _unit_counties(data)
     spec = SeriesSpec(period=52, damped_trend=fc.damped_trend, harmonics=fc.season_harmonics,
                       estimate_holidays=fc.holiday_effect)
+    calibration = load_calibration(WEEKLY) if fc.calibrate_intervals else None
     profiles = {k: g for k, g in data.demand_age_profile.groupby(["unit_id", "care_type"])}
     wd_fc = working_days_weeks(weeks)
     keys_fc = week_phase(weeks)
@@ -296,9 +313,10 @@ def _forecast_demand(
             continue
         y = series[(unit, ct)]
         hist_weeks = list(y.index)
-        base_year = week_year(hist_weeks[-1])
-        hist_years = sorted({week_year(w) for w in hist_weeks})
-        county = _unit_county(data, unit, cfg.data.county)
+        hist_year_of_week = _years_of(tuple(hist_weeks))
+        base_year = int(hist_year_of_week[-1])
+        hist_years = sorted({int(v) for v in hist_year_of_week})
+        county = counties.get(unit, cfg.data.county)
         prof = profiles.get((unit, ct))
         if prof is not None and len(prof) and (use_demography or fc.standardise_history):
             hist_yrs = tuple(sorted(set(hist_years) | {base_year}))
@@ -316,7 +334,7 @@ def _forecast_demand(
                 continue
             if r_hist is not None:
                 d_hist = _fast_index(prof, r_hist).sum(axis=1).reindex(
-                    [week_year(w) for w in hist_weeks]).to_numpy()
+                    hist_year_of_week).to_numpy()
             else:
                 d_hist = np.ones(len(hist_weeks))
             if r_fut is not None:
@@ -335,10 +353,9 @@ def _forecast_demand(
             d_hist = np.ones(len(hist_weeks))
         y_std = y.to_numpy() / np.where(d_hist > 0, d_hist, 1.0)
         phase_h, wd_h = _calendar_between(hist_weeks[0], hist_weeks[-1])
-        fitted = fit_series(y_std, phase_h, wd_h, spec)
+        fitted = fit_series_cached(y_std, phase_h, wd_h, spec, calibration)
         gap = len(week_range(hist_weeks[-1], first_fc)) - 2
         fcast = fitted.forecast(keys_fc, wd_fc, fc.interval_levels, offset=gap)
-        year_of_week = np.array([week_year(w) for w in weeks])
         demo = np.vstack([idx.loc[year_of_week, s].to_numpy() for s in SEXES])
         out_series.append(SeriesForecast(unit, ct, fitted, gap,
                                          fitted.calendar_factor(keys_fc, wd_fc), demo,

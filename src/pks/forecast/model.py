@@ -20,17 +20,21 @@ sampling noise of single weeks out of the seasonal curve; sharp dips at holidays
 carried by the working-day term instead, which follows Easter and other moving
 holidays to the right week.
 
-Forecast intervals come from the ETS analytic forecast variance (Gaussian on the adjusted
-scale) multiplied by the calendar factors and truncated at zero; sample paths come
-from ``ETSResults.simulate`` and are transformed the same way, so their marginal
-quantiles match the intervals.
+Forecast intervals come from the ETS analytic forecast variance on the adjusted scale,
+``m ± z·sd``, multiplied by the calendar factors and truncated at zero. ``z`` is the normal
+quantile, or, when the fit carries an :class:`~pks.forecast.intervals.IntervalCalibration`,
+the conformal quantile of the back-test's scaled errors for that horizon (calibrated
+intervals; see :mod:`pks.forecast.intervals`). Sample paths come from
+``ETSResults.simulate``; with a calibration their deviations from the mean are scaled by
+the mean ratio z_calibrated / z_normal of the levels at each horizon, so their spread
+follows the calibrated intervals.
 """
 
 from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,6 +42,8 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
+
+from pks.forecast.intervals import IntervalCalibration
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +101,11 @@ class FittedSeries:
     """Degrees-of-freedom correction of the forecast spread, sqrt(n / (n − k)), where k
     counts the calendar-GLM and ETS parameters estimated from the same n periods (the
     in-sample residual variance understates the out-of-sample variance by (n − k)/n)."""
+    calibration: IntervalCalibration | None = None
+    """Conformal interval multipliers per horizon (None: normal quantiles)."""
+    _moments: dict[int, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, compare=False, repr=False)
+    """Memo of :meth:`level_forecast` by steps (the fit is immutable, so is its forecast)."""
 
     def season_log(self, phase: np.ndarray) -> np.ndarray:
         """Seasonal log-factor at positions ``phase`` in the year."""
@@ -118,10 +129,13 @@ class FittedSeries:
         """Mean and standard deviation of the adjusted level for ``steps`` periods ahead."""
         if self.ets is None:
             return np.full(steps, self.constant_level), np.zeros(steps)
-        pred = self.ets.get_prediction(start=self.n_obs, end=self.n_obs + steps - 1)
-        mean = np.asarray(pred.predicted_mean, dtype=float)
-        sd = np.sqrt(np.asarray(pred.forecast_variance, dtype=float))
-        return mean, sd
+        if steps not in self._moments:
+            pred = self.ets.get_prediction(start=self.n_obs, end=self.n_obs + steps - 1)
+            mean = np.asarray(pred.predicted_mean, dtype=float)
+            sd = np.sqrt(np.asarray(pred.forecast_variance, dtype=float))
+            self._moments[steps] = (mean, sd)
+        mean, sd = self._moments[steps]
+        return mean.copy(), sd.copy()
 
     def forecast(
         self, phase: np.ndarray, wd: np.ndarray, levels: tuple[float, ...] = (0.8, 0.95),
@@ -137,12 +151,28 @@ class FittedSeries:
         mean, sd = mean[offset:], sd[offset:] * self.sigma_scale
         f = self.calendar_factor(phase, wd)
         out = {"mean": np.clip(mean, 0, None) * f}
+        horizons = np.arange(offset + 1, steps + 1)
         for lv in levels:
-            q = stats.norm.ppf(0.5 + lv / 2)
+            q = self.interval_z(horizons, lv)
             tag = f"{round(lv * 100):02d}"
             out[f"lo{tag}"] = np.clip(mean - q * sd, 0, None) * f
             out[f"hi{tag}"] = np.clip(mean + q * sd, 0, None) * f
         return out
+
+    def interval_z(self, horizons: np.ndarray, level: float) -> np.ndarray:
+        """Interval multiplier per horizon: calibrated if the fit has it for ``level``."""
+        if self.calibration is not None and level in self.calibration.levels:
+            return self.calibration.multiplier(horizons, level)
+        return np.full(len(horizons), stats.norm.ppf(0.5 + level / 2))
+
+    def spread_ratio(self, steps: int) -> np.ndarray:
+        """Mean ratio calibrated / normal z over the calibrated levels, per horizon 1..steps."""
+        if self.calibration is None:
+            return np.ones(steps)
+        h = np.arange(1, steps + 1)
+        ratios = [self.calibration.multiplier(h, lv) / stats.norm.ppf(0.5 + lv / 2)
+                  for lv in self.calibration.levels]
+        return np.mean(ratios, axis=0)
 
     def sample_level(self, steps: int, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` simulated paths of the adjusted level, shape (n, steps)."""
@@ -150,9 +180,10 @@ class FittedSeries:
             return np.full((n, steps), self.constant_level)
         sim = self.ets.simulate(steps, anchor="end", repetitions=n, rng=rng)
         paths = np.asarray(sim, dtype=float).reshape(steps, n).T
-        if self.sigma_scale != 1.0:
+        scale = self.sigma_scale * self.spread_ratio(steps)
+        if np.any(scale != 1.0):
             mean, _ = self.level_forecast(steps)
-            paths = mean + self.sigma_scale * (paths - mean)
+            paths = mean + scale * (paths - mean)
         return paths
 
 
@@ -191,7 +222,8 @@ def _fit_calendar(
 
 
 def fit_series(
-    y: np.ndarray, phase: np.ndarray, wd: np.ndarray, spec: SeriesSpec = SeriesSpec()
+    y: np.ndarray, phase: np.ndarray, wd: np.ndarray, spec: SeriesSpec = SeriesSpec(),
+    calibration: IntervalCalibration | None = None,
 ) -> FittedSeries:
     """Fit the calendar factors and the ETS level model to one series.
 
@@ -205,6 +237,8 @@ def fit_series(
         Working days of each period.
     spec
         Model settings.
+    calibration
+        Interval multipliers stored with the fit (None: normal quantiles).
     """
     y = np.asarray(y, dtype=float)
     wd = np.asarray(wd, dtype=float)
@@ -213,7 +247,8 @@ def fit_series(
     z = y / fitted.calendar_factor(np.asarray(phase, dtype=float), wd)
     const = float(np.mean(z[-spec.period:])) if len(z) else 0.0
     if len(z) < 10 or np.ptp(z) == 0:
-        return FittedSeries(spec, coef, beta, wd_ref, len(z), None, const)
+        return FittedSeries(spec, coef, beta, wd_ref, len(z), None, const,
+                            calibration=calibration)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         warnings.simplefilter("ignore", category=RuntimeWarning)
@@ -227,7 +262,7 @@ def fit_series(
         ets = model.fit(disp=False)
     k = 2 + int(np.count_nonzero(coef)) + int(spec.estimate_holidays) + len(ets.params)
     scale = float(np.sqrt(len(z) / (len(z) - k))) if len(z) > k + 1 else 1.0
-    return FittedSeries(spec, coef, beta, wd_ref, len(z), ets, const, scale)
+    return FittedSeries(spec, coef, beta, wd_ref, len(z), ets, const, scale, calibration)
 
 
 def seasonal_naive(y: np.ndarray, period: int, steps: int) -> np.ndarray:
