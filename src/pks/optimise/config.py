@@ -81,8 +81,12 @@ class BuildConfig(FrozenModel):
     ramp_limit_pu: float | None = Field(default=0.15, ge=0)
     """Operative: largest change of weekly own production against the mean of the last
     ``ramp_weeks`` reported weeks, as a share of that mean (``None`` = no limit). Production
-    outside the band is possible only through a priced slack (care weight of a guarantee
-    case-week per case), reported in the explanation."""
+    outside the band is possible only through a slack weighing ``care_weight_ramp`` per
+    case in the care part, reported in the explanation."""
+    care_weight_ramp: float = Field(default=1000.0, ge=0)
+    """Operative: weight (care part) of one case of weekly production outside the ramp
+    limit; above every care a case can buy over an operative window, so the limit holds
+    wherever the plan can keep it (it gives way only where capacity falls faster)."""
     ramp_weeks: int = Field(default=4, ge=1, le=26)
     """Operative: reported weeks whose mean production anchors the ramp limit."""
     overtime: bool = True

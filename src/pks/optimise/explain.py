@@ -253,6 +253,8 @@ def _objective_lines(obj: pd.DataFrame, lang: Language) -> list[str]:
     real = float(obj.loc[obj["part"] == "real_cost", "value"].sum())
     lines = [t("plan.objective", lang, cost=format_sek(real, lang, "M"))]
     care = {r.component: r.value for r in obj[obj["part"] == "care"].itertuples()}
+    if "ramp_slack_down" in care:
+        care["ramp_slack"] = care.get("ramp_slack", 0.0) + care.pop("ramp_slack_down")
     parts = []
     for comp, key, dec in (("over_max_wait", "plan.care.over_max_wait", 0),
                            ("unmet_acute", "plan.care.unmet_acute", 0),

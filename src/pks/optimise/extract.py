@@ -232,7 +232,8 @@ REAL_COST_BLOCKS = ("x", "ext", "overtime_h", "agency_h", "fte", "transfer_h")
 
 CARE_BLOCKS = {"over_max_wait": ("case_weeks", True), "unmet_acute": ("cases", False),
                "guarantee_breach": ("case_weeks", True),
-               "bed_overflow_days": ("bed_days", False), "ramp_slack": ("cases", False)}
+               "bed_overflow_days": ("bed_days", False), "ramp_slack": ("cases", False),
+               "ramp_slack_down": ("cases", False)}
 """Care-part blocks: natural unit of the quantity and whether it counts per week (a case
 on the list for a period of ``w`` weeks is ``w`` case-weeks)."""
 

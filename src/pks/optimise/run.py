@@ -35,6 +35,7 @@ from pks.optimise.levels.strategic import build_strategic, strategic_inputs, str
 from pks.optimise.levels.tactical import build_tactical, tactical_inputs
 from pks.optimise.linear import LinearModel
 from pks.optimise.solve import SolveResult, solve
+from pks.optimise.whole import whole_cases
 from pks.types import LEVELS, Level
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,13 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
     tables = dict(r.tables)
     if not r.ok:
         return LevelRun(level, r, tables, timings=r.timings)
+    if level == "operative":
+        p = tables["plan_production"]
+        tables["plan_production"] = p.assign(
+            production_whole_cases=whole_cases(p, "production_cases",
+                                               ["unit_id", "care_type", "week"]),
+            external_whole_cases=whole_cases(p, "external_cases",
+                                             ["unit_id", "care_type", "week"]))
     h = extra.get("handoff")
     if h is not None:
         tables["plan_gaps"] = tactical_gaps(h, tables["plan_production"])  # type: ignore[arg-type]
