@@ -83,5 +83,9 @@ def test_demo_pyomo_route_same_plan(demo):
     p = solve(m, cfg.solve.model_copy(update={"route": "pyomo"}))
     assert p.ok
     assert p.objective_sek == pytest.approx(r.objective_sek, rel=1e-9)
+    for k, v in r.objectives.items():
+        assert p.objectives[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k
+    # every stage has the same optimum; the demo's last stage has alternative optima
+    # (measured: 50 of 530 700 cases placed differently), so the plans agree to 1e-3
     a, b = r.tables["plan_production"], p.tables["plan_production"]
-    assert b["production_cases"].sum() == pytest.approx(a["production_cases"].sum(), rel=1e-6)
+    assert b["production_cases"].sum() == pytest.approx(a["production_cases"].sum(), rel=1e-3)
