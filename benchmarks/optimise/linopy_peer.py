@@ -44,8 +44,11 @@ def build_linopy(inp: ModelInputs, cfg: BuildConfig):  # noqa: C901 - one formul
     u_of_s = xr.DataArray(st["unit_id"].map(upos).to_numpy(), dims="s")
     k = uck["priority_class"].to_numpy(int)
     hold = np.array([cfg.holding_cost_sek[min(c, len(cfg.holding_cost_sek)) - 1] for c in k])
-    pen_mw = np.array([cfg.max_wait_penalty_sek[min(c, len(cfg.max_wait_penalty_sek)) - 1]
-                       for c in k])
+    # weighted objective (build.objective: weighted, frames: soft): care at V SEK per
+    # weight-1 case-week
+    v_care = cfg.care_value_sek_per_case_week
+    pen_mw = np.array([cfg.care_weight_max_wait[min(c, len(cfg.care_weight_max_wait)) - 1]
+                       for c in k]) * v_care
     demand = xr.DataArray(inp.demand, dims=("e", "t"))
     l0 = xr.DataArray(inp.initial_list, dims="e")
 
@@ -169,21 +172,21 @@ def build_linopy(inp: ModelInputs, cfg: BuildConfig):  # noqa: C901 - one formul
         gap = m.add_variables(lower=0, coords=[f], name="frame_gap")
         mem = xr.DataArray(member, dims=("f", "u"))
         pen = np.where(fr["kind"] == "handoff", cfg.handoff_gap_penalty_pu,
-                       cfg.frame_overrun_penalty_pu)
+                       cfg.frame_overrun_price_pu)
         m.add_constraints((net_u * mem).sum("u") - gap
                           <= xr.DataArray(fr["frame_sek"].to_numpy(float) - member @ const_u,
                                           dims="f"), name="frames")
     # objective
     obj = (x * net_x + ext * pr_e).sum() \
         + (lst * xr.DataArray(hold, dims="e") * wk).sum() \
-        + (un * cfg.acute_unmet_penalty_sek).sum() \
+        + (un * cfg.care_weight_acute_unmet * v_care).sum() \
         + (o * xr.DataArray(pen_mw, dims="e") * wk).sum() \
-        + (b * cfg.guarantee_penalty_sek * wk).sum() \
+        + (b * cfg.care_weight_guarantee * v_care * wk).sum() \
         + (ot * ot_cost).sum() + (ag * ag_cost).sum() \
         + ((dp + dm) * cfg.levelling_penalty_sek).sum() \
         + (agx * cfg.agency_share_penalty_pu).sum()
     if "bed_overflow" in m.variables:
-        obj = obj + (m.variables["bed_overflow"] * cfg.bed_overflow_penalty_sek).sum()
+        obj = obj + (m.variables["bed_overflow"] * cfg.care_weight_bed_overflow * v_care).sum()
     if len(fr):
         obj = obj + (gap * xr.DataArray(pen, dims="f")).sum()
     m.add_objective(obj)

@@ -23,7 +23,9 @@ def test_linopy_peer_objective_equals_ours():
     from pks.optimise.solve import solve
 
     data = generate_region(sized_spec(4, 3), 2)
-    cfg = ScenarioConfig.model_validate({"data": {"budget_year": 2026}})
+    # the weighted objective with soft frames: one objective, as the peer writes it
+    cfg = ScenarioConfig.model_validate({"data": {"budget_year": 2026},
+                                         "build": {"objective": "weighted", "frames": "soft"}})
     inp = tactical_inputs(data, cfg, demand=demand_from_history(data, weeks_of_year(2026)))
     ours = solve(build_tactical(inp, cfg))
     peer, _ = solve_linopy(inp, cfg.build)

@@ -66,6 +66,9 @@ def test_plan_store_adopt_and_never_overwrite(model_dir, tmp_path):
         assert len(s.runs(kind="plan", level="tactical")) == 2
     r = invoke("plans", "--db", db)
     assert r.exit_code == 0 and run_id in r.output and "Anna Andersson" in r.output
+    # issue 10: real net cost and care not given in their units, no objective value
+    assert "real net cost" in r.output and "weighted case-weeks" in r.output
+    assert "objective" not in r.output
 
 
 def test_frame_for_unknown_node_exits_1_before_solving(model_dir, tmp_path):

@@ -27,8 +27,10 @@ year (6 h over the 4 weeks, binding); 2 cases a week can be bought. One more FTE
 hours and overtime allowance."""
 
 
-def build(**kw: object):
-    cfg = tiny_cfg()
+def build(objective: str = "weighted", **kw: object):
+    """The SHORT instance; ``weighted`` (one objective stage) unless asked otherwise, so
+    one basis carries every part and a re-solve checks them all."""
+    cfg = tiny_cfg(objective=objective)
     return build_tactical(tiny_inputs(tiny_data(**{**SHORT, **kw}), cfg, weeks=4), cfg)
 
 
@@ -40,7 +42,7 @@ def test_parts_of_the_cost_vector_sum_to_the_row_duals():
     h.passModel(m.to_highs_lp())
     h.run()
     y = np.asarray(h.getSolution().row_dual)
-    c = m.cost
+    c = m.objective  # the single stage of the weighted objective
     weights = {}
     for name, b in m.var_blocks.items():
         w = np.zeros(m.n_vars)
@@ -104,3 +106,28 @@ def test_decomposed_solves_leave_the_parts_empty():
     r = solve(build(), SolveConfig(decompose=True))
     sp = r.tables["plan_shadow_prices"]
     assert sp[list(DUAL_PARTS)].isna().all().all()
+
+
+def test_lexicographic_care_parts_predict_the_care_stage_of_a_re_solve():
+    """Lexicographic: the care parts come from the care stage's basis, so they predict how
+    much less care goes ungiven with a hundredth of an FTE more; the FTE's value in SEK
+    (last stage) is what it saves with care held, never a valuation of care."""
+    from pks.optimise.linear import STAGE_CARE
+
+    cfg = SolveConfig(method="simplex")
+    m0, m1 = build("lexicographic"), build("lexicographic", fte=3.01)
+    r0, r1 = solve(m0, cfg), solve(m1, cfg)
+    row = r0.tables["plan_shadow_prices"].query("kind == 'fte'").iloc[0]
+    q0, q1 = _quantities(m0, r0.x), _quantities(m1, r1.x)
+    care_w = m0.meta["inputs"]  # noqa: F841 (the instance's weights are the defaults)
+    d_care = r1.objectives[STAGE_CARE] - r0.objectives[STAGE_CARE]
+    # class-1 weight 8, class 2 weight 4, guarantee 1: the care stage is their weighted sum
+    assert row["over_max_wait_case_weeks"] < 0  # one more FTE: fewer case-weeks too long
+    pred = 0.0
+    for part in ("over_max_wait_case_weeks", "guarantee_breach_case_weeks"):
+        pred += q1[part] - q0[part]
+        assert q1[part] - q0[part] == pytest.approx(0.01 * row[part], abs=1e-6), part
+    assert d_care < 0 and pred < 0
+    # the money value is bounded by what the FTE's hours replace: an own hour is 100 SEK,
+    # overtime 150, agency 200, purchase 2 500 a case; 52 h a year → at most 130 000 SEK
+    assert abs(row["value_sek"]) <= 52 * 2500

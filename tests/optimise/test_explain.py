@@ -44,13 +44,15 @@ def test_explanation_in_both_languages_names_binding_frames():
     c = cost([("U1", 200, 100), ("U2", 40, 100)])
     sp = pd.DataFrame({"kind": ["case", "fte"], "division_id": ["D1", "D1"],
                        "unit_id": ["U1", "U1"], "key": ["op", "ssk"],
-                       "value_sek": [1234.0, 99000.0]})
+                       "value_sek": [1234.0, 99000.0], "annual_cost_sek": [None, 650_000.0],
+                       "real_cost_sek": [1234.0, -99000.0]})
     tables = {"plan_cost": c, "plan_shadow_prices": sp}
     sv = explain(tables, "tactical", ORG, lang="sv")
     en = explain(tables, "tactical", ORG, lang="en")
     assert any("Bindande ramar" in s and "U1" in s for s in sv)
     assert any("Binding frames" in s and "U1" in s for s in en)
-    assert any("årsarbetare" in s and "99\u00a0000" in s for s in sv)
+    assert any("årsarbetare" in s and "\u221299\u00a0000 kr" in s for s in sv)
+    assert any("650\u00a0000 kr per årsarbetare" in s for s in sv)
     assert any("one more FTE" in s for s in en)
     assert any("steg 3" in s for s in sv)
 
@@ -75,7 +77,10 @@ def test_shadow_prices_say_what_the_step_changes():
                        "over_max_wait_case_weeks": [-12.5], "unmet_acute_cases": [0.0],
                        "guarantee_breach_case_weeks": [float("nan")]})
     en = explain({"plan_shadow_prices": sp}, "tactical", ORG, lang="en")
-    assert "        of which: real cost +1,000 SEK; −12.5 case-weeks past the medically " \
-           "acceptable wait" in en
+    # the value in the objective (5e6) is never printed: care units and real SEK are
+    assert "    – one more FTE (staff.ssk in U1 (U1)): real cost +1,000 SEK; −12.5 " \
+           "case-weeks past the medically acceptable wait" in en
+    assert not any("5,000,000" in s for s in en)
     sv = explain({"plan_shadow_prices": sp}, "tactical", ORG, lang="sv")
-    assert any(s.startswith("        varav: verklig kostnad +1\u00a0000") for s in sv)
+    assert any(s.startswith("    – en årsarbetare till (staff.ssk i U1 (U1)): "
+                            "verklig kostnad +1\u00a0000") for s in sv)

@@ -5,6 +5,13 @@ one FTE brings 1 hour a week; 5 200 SEK per FTE-year, so an FTE-week costs 100 S
 hour 100 SEK; 1 staff hour per case; holding cost 4 SEK per case-week (class 1) and 3
 (class 2).
 
+The default objective is lexicographic (docs/objective.md): first the SEK above binding
+frames that no plan can avoid, then care not given in priority-weighted case-weeks
+(class 1 past its acceptable wait 8, class 2 4; an acute case not produced 20; a case-week
+over the guarantee queue 1), then real cost in SEK (with the holding, levelling and
+deviation tie-breakers). ``objective_sek`` is the last stage's value;
+``objectives[CARE]`` the care stage's.
+
 Every case runs through both solve routes (``direct`` and ``pyomo``): the same exact
 objective must come out of the arrays handed to HiGHS and of the named Pyomo model.
 """
@@ -18,6 +25,8 @@ import pytest
 
 from pks.optimise.config import SolveConfig
 from pks.optimise.levels.tactical import build_tactical
+from pks.optimise.linear import STAGE_CARE as CARE
+from pks.optimise.linear import STAGE_FRAME as FRAME
 from pks.optimise.solve import SolveStatus
 from pks.optimise.solve import solve as solve_with
 from tests.optimise.tiny import tiny_cfg, tiny_data, tiny_inputs
@@ -72,18 +81,20 @@ def test_priority_classes_serve_urgent_first():
 
 def test_max_wait_slack_priced_by_class():
     # capacity 3 for class-1 demand 5 (max wait 1 week → list ≤ 5): list 2, 4, 6, one case
-    # over in week 3 at 400 000; class 2 (5/week, nothing served) lists 5, 10, 15 at 3 SEK.
-    # staff 3 × 100 × 3 = 900; holding 4 × 12 + 3 × 30 = 138.
+    # over in week 3 = one class-1 case-week, weight 8; class 2 (5/week, nothing served)
+    # lists 5, 10, 15 at 3 SEK. staff 3 × 100 × 3 = 900; holding 4 × 12 + 3 × 30 = 138.
     _, r = run(fte=3, classes=((1, 0.5, 7), (2, 0.5, 365)))
-    assert r.objective_sek == pytest.approx(900 + 138 + 400_000, rel=1e-9)
+    assert r.objectives[CARE] == pytest.approx(8.0, rel=1e-9)
+    assert r.objective_sek == pytest.approx(900 + 138, rel=1e-9)
     p = r.tables["plan_production"]
     np.testing.assert_allclose(p[p.priority_class == 1].unmet_cases, [0, 0, 1], atol=1e-9)
 
 
 def test_acute_unmet_priced():
-    # acute demand 10, capacity 8: 2 unmet cases a week at 1 000 000.
+    # acute demand 10, capacity 8: 2 unmet cases a week, weight 20 each: 6 × 20 = 120.
     _, r = run(fte=8, acute=True)
-    assert r.objective_sek == pytest.approx(2400 + 6 * 1_000_000, rel=1e-9)
+    assert r.objectives[CARE] == pytest.approx(6 * 20.0, rel=1e-9)
+    assert r.objective_sek == pytest.approx(2400, rel=1e-9)
     np.testing.assert_allclose(col(r, "plan_production", "unmet_cases"), [2, 2, 2])
 
 
@@ -96,9 +107,10 @@ def test_overtime_covers_gap_at_overtime_price():
 
 def test_annual_overtime_limit_binds():
     # limit 6.5 h/FTE-year × 8 FTE × 3/52 = 3 h over the horizon; levelling spreads it
-    # 1 h a week; 3 acute cases unmet. 2 400 + 3 × 150 + 3 × 1 000 000.
+    # 1 h a week; 3 acute cases unmet (care 3 × 20). Real cost 2 400 + 3 × 150.
     _, r = run(fte=8, acute=True, ot_limit=6.5)
-    assert r.objective_sek == pytest.approx(2400 + 450 + 3_000_000, rel=1e-9)
+    assert r.objectives[CARE] == pytest.approx(60.0, rel=1e-9)
+    assert r.objective_sek == pytest.approx(2400 + 450, rel=1e-9)
     assert col(r, "plan_staff", "overtime_h").sum() == pytest.approx(3.0)
 
 
@@ -126,8 +138,9 @@ def test_guarantee_queue_size_bought_externally():
 def test_guarantee_breach_priced_when_nothing_to_buy():
     q = 10 * 90 / 7 / math.log(10)
     _, r = run(fte=10, guarantee_stage="treatment", initial_list=100.0)
-    # list stays 100: breach (100 − q) × 50 000 each week, holding 4 × 100 × 3.
-    assert r.objective_sek == pytest.approx(3000 + 3 * (100 - q) * 50_000 + 1200, rel=1e-9)
+    # list stays 100: breach 100 − q case-weeks each week (weight 1), holding 4 × 100 × 3.
+    assert r.objectives[CARE] == pytest.approx(3 * (100 - q), rel=1e-9)
+    assert r.objective_sek == pytest.approx(3000 + 1200, rel=1e-9)
     np.testing.assert_allclose(r.tables["plan_guarantee"]["guarantee_breach_cases"],
                                [100 - q] * 3)
 
@@ -166,15 +179,54 @@ def test_levelling_bound_and_penalty():
     np.testing.assert_allclose(col(r, "plan_production", "production_cases"), [6, 5, 5])
 
 
-def test_frame_gap_priced_for_acute_care():
-    # acute: all 30 cases produced at 1 000 SEK variable cost; net cost 3 000 + 30 000;
-    # frame 23 000 → gap 10 000 priced 1 SEK extra per krona.
+def test_binding_frame_leaves_acute_care_unmet_instead_of_overrunning():
+    # acute, 1 000 SEK variable cost a case; staff 3 000 fixed; frame 23 000 funds 20 of
+    # the 30 cases: no overrun, 10 acute cases not given (care 10 × 20 = 200), real cost
+    # 3 000 + 20 000 = the frame.
     _, r = run(fte=10, acute=True, var_cost=1000.0, frames=(("D1", 2026, 23_000.0),))
+    assert FRAME not in r.objectives or r.objectives[FRAME] == pytest.approx(0.0, abs=1e-6)
+    assert r.objectives[CARE] == pytest.approx(200.0, rel=1e-9)
+    assert r.objective_sek == pytest.approx(23_000, rel=1e-9)
+    c = r.tables["plan_cost"]
+    row = c[(c.node_id == "D1") & (c.kind == "frame")].iloc[0]
+    assert row.net_cost_sek == pytest.approx(23_000)
+    assert row.frame_gap_sek == pytest.approx(0.0, abs=1e-6)
+
+
+def test_soft_frame_overrun_priced_for_acute_care():
+    # frames soft at 1 SEK extra per krona: care comes first, all 30 cases produced; net
+    # cost 3 000 + 30 000; frame 23 000 → gap 10 000 costing 10 000 more.
+    _, r = run({"frames": "soft"}, fte=10, acute=True, var_cost=1000.0,
+               frames=(("D1", 2026, 23_000.0),))
+    assert r.objectives[CARE] == pytest.approx(0.0, abs=1e-6)
     assert r.objective_sek == pytest.approx(33_000 + 10_000, rel=1e-9)
     c = r.tables["plan_cost"]
     row = c[(c.node_id == "D1") & (c.kind == "frame")].iloc[0]
     assert row.net_cost_sek == pytest.approx(33_000)
     assert row.frame_gap_sek == pytest.approx(10_000)
+
+
+def test_unavoidable_overrun_minimised_first():
+    # frame 2 000 below the contracted staff cost 3 000: 1 000 SEK overrun whatever the
+    # plan; nothing more is spent above it, so all 30 acute cases go unmet (care 600).
+    _, r = run(fte=10, acute=True, var_cost=1000.0, frames=(("D1", 2026, 2_000.0),))
+    assert r.objectives[FRAME] == pytest.approx(1_000.0, rel=1e-6)
+    assert r.objectives[CARE] == pytest.approx(600.0, rel=1e-6)
+    assert r.objective_sek == pytest.approx(3_000, rel=1e-6)
+
+
+def test_weighted_objective_trades_care_against_money():
+    # weighted, 2 400 SEK per weight-1 case-week, soft frames (no frame stage): an acute
+    # case (weight 20 = 48 000 SEK) is worth its 1 000 SEK; all 30 produced, cost 33 000.
+    # At a value of 40 SEK (an acute case worth 800 SEK < 1 000) none is produced:
+    # 3 000 + 30 × 20 × 40 = 27 000.
+    _, r = run({"objective": "weighted", "frames": "soft", "frame_overrun_price_pu": 0.0},
+               fte=10, acute=True, var_cost=1000.0)
+    assert r.objective_sek == pytest.approx(33_000, rel=1e-9)
+    _, r2 = run({"objective": "weighted", "care_value_sek_per_case_week": 40.0},
+                fte=10, acute=True, var_cost=1000.0)
+    assert r2.objective_sek == pytest.approx(27_000, rel=1e-9)
+    assert col(r2, "plan_production", "production_cases").sum() == pytest.approx(0.0, abs=1e-6)
 
 
 def test_frame_cuts_elective_production_instead_of_overrunning():
@@ -198,7 +250,9 @@ def test_strict_mode_is_infeasible_when_frame_too_tight():
 def test_strict_mode_feasible_equals_slack_mode():
     a = run({"strict": True}, fte=12, acute=True)[1]
     b = run(fte=12, acute=True)[1]
-    assert a.objective_sek == pytest.approx(b.objective_sek, rel=1e-12)
+    # the care stage holds zero care not given within HiGHS's feasibility tolerance (1e-7
+    # of a weighted case-week), which may save a few nano-kronor
+    assert a.objective_sek == pytest.approx(b.objective_sek, rel=1e-9)
     assert a.counts["n_vars"] < b.counts["n_vars"]
 
 
@@ -206,8 +260,8 @@ def test_fte_trajectory_with_recruitment_limit():
     # Strategic, years 2026 (53 ISO weeks) and 2027 (52); acute demand 10 a week, 1 h a
     # case, an FTE brings 1 h a week. 8 FTE today, at most 1 recruited per year (scaled by
     # weeks/52), no attrition. 2026: f = 8 + 53/52, producing 53 f cases, the rest of 530
-    # unmet at 1 000 000; 2027: f = 10 covers 520 cases. FTE cost 5 200 × weeks/52 each;
-    # levelling 50 per case of change between the years.
+    # unmet (weight 20 each); 2027: f = 10 covers 520 cases. FTE cost 5 200 × weeks/52
+    # each; levelling 50 per case of change between the years.
     from pks.config.schema import ScenarioConfig
     from pks.optimise.inputs import prepare, year_grid
     from pks.optimise.levels.strategic import build_strategic
@@ -227,7 +281,8 @@ def test_fte_trajectory_with_recruitment_limit():
     r = solve(build_strategic(inp, cfg))
     f26 = 8 + 53 / 52
     x26 = 53 * f26
-    expected = f26 * 5200 * 53 / 52 + (530 - x26) * 1_000_000 + 10 * 5200 + 50 * (520 - x26)
+    expected = f26 * 5200 * 53 / 52 + 10 * 5200 + 50 * (520 - x26)
+    assert r.objectives[CARE] == pytest.approx((530 - x26) * 20, rel=1e-9)
     assert r.objective_sek == pytest.approx(expected, rel=1e-9)
     np.testing.assert_allclose(r.tables["plan_fte"]["fte"], [f26, 10.0])
 

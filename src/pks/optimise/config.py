@@ -1,37 +1,32 @@
-"""Optimiser settings: ``build`` (formulation switches, penalties) and ``solve`` sections.
+"""Optimiser settings: ``build`` (formulation switches, objective, prices) and ``solve``.
 
-Penalty scale (all in SEK, so the objective is one currency)
------------------------------------------------------------
-The objective is *real cost* (staff, overtime, agency, variable cost per case, purchased
-care, fixed costs, minus revenue) plus *priced slack*. The penalties are ordered so the
-model buys care whenever it can and breaks a budget frame only when care would otherwise
-be lost:
+The objective (docs/objective.md)
+---------------------------------
+Real money and the value of care are kept apart. Every variable's objective coefficient
+belongs to one of three parts, each in its own unit:
 
-* one case-week over the medically acceptable wait of class ``k`` costs
-  ``max_wait_penalty_sek[k]`` (400 000 / 200 000 / 100 000 / 50 000 SEK for classes 1–4):
-  far above the dearest way to produce a case (agency hours at 2–3 × an own hour, about
-  1 000–1 500 SEK per hour × 5–30 h per case, or purchased care at its contract price), so
-  capacity always goes to the most urgent class first and is bought if it exists;
-* an acute case not produced in its week costs ``acute_unmet_penalty_sek`` (1 000 000);
-* one case-week over the care-guarantee queue size costs ``guarantee_penalty_sek``
-  (50 000): more than any production route per case, so the guarantee is met when
-  capacity exists, but less than the medical max-wait penalties;
-* a krona of net cost over a frame costs ``frame_overrun_penalty_pu`` (1.0) *extra*
-  krona on top of the krona itself. Trade-off: the model overruns a frame to avoid a
-  guarantee breach only when producing the case costs less than
-  ``guarantee_penalty_sek / (1 + frame_overrun_penalty_pu)`` = 25 000 SEK per
-  case-week avoided; it never overruns to save money;
-* a krona of agency cost over the agency-share target costs
-  ``agency_share_penalty_pu`` (0.5) extra kronor;
-* a case-week on the list costs ``holding_cost_sek`` by class (40 / 30 / 20 / 10 SEK):
-  small against overtime or agency per case, so extra hours are not bought to push a
-  list below its guarantee size (the target queue of Fong et al. 2022), but enough that
-  own staff, already paid for, produce cases whose net variable cost is below a few
-  weeks of waiting, and it orders the service by urgency when capacity is short;
-* a bed-day above the ward's Erlang occupancy ceiling (överbeläggning, up to full
-  occupancy of the staffed beds) costs ``bed_overflow_penalty_sek`` (10 000): below an
-  acute case's penalty, above the cost of the care itself;
-* a case of week-to-week change of production costs ``levelling_penalty_sek`` (50).
+1. **frame overrun, SEK** — net cost above a *binding* budget frame. With the default
+   ``frames: binding`` this is a last-resort slack: it is minimised first, so it is
+   non-zero only when the frame cannot be kept whatever the plan does (fixed costs and
+   contracted staff alone above it). It heads the explanation.
+2. **care not given, priority-weighted case-weeks (dimensionless weights)** — one
+   case-week over the care-guarantee queue weighs ``care_weight_guarantee`` (1); one
+   case-week past the medically acceptable wait of class k weighs
+   ``care_weight_max_wait[k]`` (8 / 4 / 2 / 1); an acute case not produced
+   ``care_weight_acute_unmet`` (20); a bed-day above the ward's occupancy ceiling
+   ``care_weight_bed_overflow`` (0.2).
+3. **real net cost, SEK** — staff, overtime, agency, variable cost per case, purchased
+   care, transfers, fixed costs less revenue and capitation, plus small tie-breakers in
+   SEK that are not money: holding cost per case-week on the list (orders service by
+   urgency), levelling and plan-deviation prices per case, the agency-share surcharge per
+   krona above the target share, the hand-off budget surcharge and, with
+   ``frames: soft``, the overrun price per krona.
+
+``objective: lexicographic`` (default) minimises part 1, then part 2 with part 1 held at
+its optimum, then part 3 with both held (sequential HiGHS solves, warm-started).
+``objective: weighted`` minimises part 1 first, then part 3 + ``care_value_sek_per_case_week``
+× part 2 in one solve: an explicit trade-off of care against money at a value anchored in
+the Swedish cost-per-QALY scale (docs/objective.md).
 """
 
 from __future__ import annotations
@@ -48,30 +43,52 @@ class BuildConfig(FrozenModel):
 
     strict: bool = False
     """Strict mode: no slack variables (for tests); the model may then be infeasible."""
-    max_wait_penalty_sek: tuple[float, ...] = (400_000.0, 200_000.0, 100_000.0, 50_000.0)
-    """Penalty per case-week over the medically acceptable wait, by priority class 1..4
-    (must be strictly decreasing: more urgent classes cost more)."""
-    acute_unmet_penalty_sek: float = Field(default=1_000_000.0, ge=0)
-    """Penalty per acute case not produced in its period."""
-    guarantee_penalty_sek: float = Field(default=50_000.0, ge=0)
-    """Penalty per case-week of waiting list above the care-guarantee queue size."""
+    objective: Literal["lexicographic", "weighted"] = "lexicographic"
+    """How care not given and real cost are combined (module docstring)."""
+    frames: Literal["binding", "soft"] = "binding"
+    """``binding``: a frame is a hard limit on planned net cost; only an unavoidable overrun
+    passes, through a last-resort slack minimised first. ``soft``: the overrun is priced at
+    ``frame_overrun_price_pu`` per krona in the real-cost part and heads the explanation."""
+    frame_overrun_price_pu: float = Field(default=1.0, ge=0)
+    """Soft frames only: extra SEK per krona of net cost above a frame."""
+    care_weight_max_wait: tuple[float, ...] = (8.0, 4.0, 2.0, 1.0)
+    """Weight of one case-week past the medically acceptable wait, by priority class 1..4
+    (dimensionless, relative to one case-week over the guarantee queue; strictly
+    decreasing: more urgent classes weigh more)."""
+    care_weight_acute_unmet: float = Field(default=20.0, ge=0)
+    """Weight of one acute case not produced in its period."""
+    care_weight_guarantee: float = Field(default=1.0, ge=0)
+    """Weight of one case-week of waiting list above the care-guarantee queue size."""
+    care_weight_bed_overflow: float = Field(default=0.2, ge=0)
+    """Weight of one bed-day above the ward's occupancy ceiling (up to full occupancy)."""
+    care_value_sek_per_case_week: float = Field(default=2_400.0, ge=0)
+    """``objective: weighted`` only: SEK per weight-1 case-week of care not given —
+    500 000 SEK per QALY (the upper bound of Socialstyrelsen's "moderate" cost per QALY)
+    × 0.25 QALY per year of waiting / 52 weeks (docs/objective.md)."""
     holding_cost_sek: tuple[float, ...] = (40.0, 30.0, 20.0, 10.0)
-    """Cost per case-week on the waiting list by priority class 1..4 (orders service)."""
-    frame_overrun_penalty_pu: float = Field(default=1.0, ge=0)
-    """Extra cost per krona of net cost above a budget frame (the frame gap)."""
+    """Tie-breaker per case-week on the waiting list by priority class 1..4 (orders service)."""
     agency_share_penalty_pu: float = Field(default=0.5, ge=0)
-    """Extra cost per krona of agency cost above the agency-share target."""
+    """Surcharge (real-cost part) per krona of agency cost above the agency-share target."""
     agency_share_max_pu: float | None = None
     """Agency cost / own staff cost target; ``None`` = the target set's value (2 %)."""
     agency_share_path_pu: tuple[float, ...] = ()
     """Strategic agency reduction path: target share for budget year, plan year 1, ...
     (empty = the same target every year)."""
-    bed_overflow_penalty_sek: float = Field(default=10_000.0, ge=0)
-    """Penalty per bed-day above the ward's occupancy ceiling (up to full occupancy)."""
     levelling_penalty_sek: float = Field(default=50.0, ge=0)
     """Penalty per case of change in weekly production of a unit and care type."""
     levelling_max_change_pu: float = Field(default=0.5, ge=0)
     """Largest change of production between periods as a share of the mean period demand."""
+    ramp_limit_pu: float | None = Field(default=0.15, ge=0)
+    """Operative: largest change of weekly own production against the mean of the last
+    ``ramp_weeks`` reported weeks, as a share of that mean (``None`` = no limit). Production
+    outside the band is possible only through a slack weighing ``care_weight_ramp`` per
+    case in the care part, reported in the explanation."""
+    care_weight_ramp: float = Field(default=1000.0, ge=0)
+    """Operative: weight (care part) of one case of weekly production outside the ramp
+    limit; above every care a case can buy over an operative window, so the limit holds
+    wherever the plan can keep it (it gives way only where capacity falls faster)."""
+    ramp_weeks: int = Field(default=4, ge=1, le=26)
+    """Operative: reported weeks whose mean production anchors the ramp limit."""
     overtime: bool = True
     """Allow overtime (within the annual limit per FTE)."""
     overtime_h_per_fte_year_max: float | None = Field(default=None, ge=0)
@@ -101,11 +118,11 @@ class BuildConfig(FrozenModel):
     handoff_gap_penalty_pu: float = Field(default=0.5, ge=0)
     """Tactical: extra cost per krona above the unit budget handed down by strategic."""
 
-    @field_validator("max_wait_penalty_sek")
+    @field_validator("care_weight_max_wait")
     @classmethod
     def _decreasing(cls, v: tuple[float, ...]) -> tuple[float, ...]:
         if any(b >= a for a, b in zip(v, v[1:], strict=False)) or any(x < 0 for x in v):
-            raise ValueError("max_wait_penalty_sek must be non-negative and strictly decreasing "
+            raise ValueError("care_weight_max_wait must be non-negative and strictly decreasing "
                              "by class (class 1 most urgent)")
         return v
 
@@ -158,3 +175,6 @@ class SolveConfig(FrozenModel):
     """Dask scheduler address; with ``decompose``, blocks run as Dask tasks there."""
     duals: bool = True
     """Extract shadow prices."""
+    lexicographic_rel_tol: float = Field(default=1e-9, ge=0)
+    """Relative tolerance with which an earlier objective part is held at its optimum while
+    the next one is minimised (HiGHS's primal feasibility tolerance applies on top)."""

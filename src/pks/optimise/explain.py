@@ -1,20 +1,24 @@
 """Planner-language explanation of a plan, in Swedish and English (via :mod:`pks.i18n`).
 
 Works from the result tables only (a fresh :class:`~pks.optimise.solve.SolveResult` or a
-stored run), so a stored plan can be explained again later. Parts:
+stored run), so a stored plan can be explained again later. Every number carries its
+unit: SEK (kr/tkr/mnkr), cases, case-weeks, FTE, hours, bed-days; no objective value in
+"penalty kronor" is shown (docs/objective.md). Parts:
 
-1. objective: real cost and penalties;
-2. unmet care and guarantee breaches per unit;
-3. frame gaps per node and the binding frames;
-4. binding constraints by family;
-5. shadow prices: cost of one more case, value of one more FTE of a category in a unit,
-   cost of shortening the guarantee by a week; the largest per division;
-6. a reallocation proposal for each frame gap in the six-step financing order (R-36).
+1. frame overruns as the headline (unavoidable under binding frames, priced under soft);
+2. real net cost and care not given (case-weeks past the acceptable wait, acute cases,
+   case-weeks over the guarantee queue, bed-days over the ceiling);
+3. care not given per unit and priority class; guarantee breaches per unit;
+4. binding frames and what they hold back (``plan_frame_need``: SEK and cases);
+5. binding constraints by family (counts of rows);
+6. shadow prices per division: what one more FTE, one more case or a week shorter
+   guarantee changes in care units and real SEK, with an FTE's annual cost;
+7. a financing proposal in the six-step order (R-36) for every frame gap and frame need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,9 +194,15 @@ def _trajectories(tables: Mapping[str, pd.DataFrame], org_nodes: pd.DataFrame,
 
 
 def _shadow_parts(row: pd.Series, lang: Language) -> list[str]:
-    """What one step of a shadow price changes: real cost and care not given (signed)."""
+    """What one step of a shadow price changes, in care units and real SEK.
+
+    Care not given is signed in its units, real cost in SEK. The weighted total only
+    ranks steps; it is not printed.
+    """
     out = []
     for part in DUAL_PARTS:
+        if part == "care_weighted_case_weeks":
+            continue
         v = row.get(part, np.nan)
         if v is None or not np.isfinite(v) or abs(v) < (1.0 if part == "real_cost_sek" else 0.05):
             continue
@@ -207,33 +217,148 @@ def _name(names: Mapping[str, str], node: str) -> str:
     return f"{names.get(node, node)} ({node})" if node in names else node
 
 
+def _value(obj: pd.DataFrame, component: str, part: str | None = None) -> float:
+    sel = obj["component"] == component
+    if part is not None:
+        sel &= obj["part"] == part
+    return float(obj.loc[sel, "value"].sum())
+
+
+def _headline(tables: Mapping[str, pd.DataFrame], names: Mapping[str, str],
+              lang: Language) -> list[str]:
+    """Frame overruns first: unavoidable ones under binding frames, priced ones under soft."""
+    cost = tables.get("plan_cost")
+    obj = tables.get("plan_objective")
+    if cost is None or cost.empty or "kind" not in cost:
+        return []
+    fr = cost[(cost["kind"] == "frame") & (cost["frame_gap_sek"] > 1.0)]
+    if fr.empty:
+        return []
+    unavoidable = obj is not None and not obj.empty and "part" in obj \
+        and _value(obj, "frame_gap_sek", "frame") > 1.0
+    key = "plan.headline_unavoidable" if unavoidable else "plan.headline_soft"
+    lines = [t(key, lang, n=len(fr), gap=format_sek(float(fr["frame_gap_sek"].sum()), lang, "M"))]
+    for r in fr.sort_values("frame_gap_sek", ascending=False).itertuples():
+        lines.append(t("plan.frame_gap_line", lang, node=_name(names, str(r.node_id)),
+                       year=r.year, gap=format_sek(r.frame_gap_sek, lang, "M"),
+                       net=format_sek(r.net_cost_sek, lang, "M"),
+                       frame=format_sek(r.frame_sek, lang, "M")))
+    return lines
+
+
+def _objective_lines(obj: pd.DataFrame, lang: Language) -> list[str]:
+    """Real net cost and care not given, each in its own unit (never penalty kronor)."""
+    if "part" not in obj:
+        return []
+    real = float(obj.loc[obj["part"] == "real_cost", "value"].sum())
+    lines = [t("plan.objective", lang, cost=format_sek(real, lang, "M"))]
+    care = {r.component: r.value for r in obj[obj["part"] == "care"].itertuples()}
+    if "ramp_slack_down" in care:
+        care["ramp_slack"] = care.get("ramp_slack", 0.0) + care.pop("ramp_slack_down")
+    parts = []
+    for comp, key, dec in (("over_max_wait", "plan.care.over_max_wait", 0),
+                           ("unmet_acute", "plan.care.unmet_acute", 0),
+                           ("guarantee_breach", "plan.care.guarantee_breach", 0),
+                           ("bed_overflow_days", "plan.care.bed_overflow", 0),
+                           ("ramp_slack", "plan.care.ramp", 0)):
+        if comp in care:
+            parts.append(t(key, lang, value=format_number(float(care[comp]), lang, dec)))
+    if parts:
+        lines.append(t("plan.care_not_given", lang, parts="; ".join(parts),
+                       weighted=format_number(float(care.get("care_weighted", 0.0)), lang)))
+    return lines
+
+
+def _unmet_by_class(prod: pd.DataFrame, names: Mapping[str, str], lang: Language,
+                    top: int) -> list[str]:
+    """Care not given per unit and priority class.
+
+    Case-weeks past the acceptable wait (elective) and acute cases not produced.
+    """
+    if "over_max_wait_case_weeks" not in prod:
+        return []
+    p = prod.assign(_cw=prod["over_max_wait_case_weeks"], _ac=prod["acute_unmet_cases"])
+    u = p.groupby("unit_id")[["_cw", "_ac"]].sum()
+    u = u[(u["_cw"] > 0.5) | (u["_ac"] > 0.5)]
+    if u.empty:
+        return [t("plan.no_unmet", lang)]
+    lines = [t("plan.unmet_title", lang, n=len(u))]
+    by_k = p.groupby(["unit_id", "priority_class"])["_cw"].sum()
+    for unit, r in u.sort_values(["_ac", "_cw"], ascending=False).head(top).iterrows():
+        ks = by_k.loc[unit]
+        classes = ", ".join(t("plan.class_value", lang, k=int(k),
+                              value=format_number(float(v), lang))
+                            for k, v in ks.items() if v > 0.5)
+        lines.append(t("plan.unmet_line", lang, unit=_name(names, str(unit)),
+                       case_weeks=format_number(float(r["_cw"]), lang),
+                       classes=classes or "–", acute=format_number(float(r["_ac"]), lang)))
+    return lines
+
+
+def _shadow_lines(sp: pd.DataFrame, names: Mapping[str, str], lang: Language) -> list[str]:
+    """Per division, the step of each kind that buys most care (else saves most money).
+
+    In care units and real SEK; an FTE also with its annual cost.
+    """
+    lines = [t("plan.shadow_title", lang)]
+    rank = sp.get("care_weighted_case_weeks")
+    sp = sp.assign(_care=rank.fillna(0.0) if rank is not None else 0.0,
+                   _real=sp["real_cost_sek"].fillna(0.0) if "real_cost_sek" in sp else 0.0)
+    for div, d in sp.groupby("division_id", sort=True):
+        div_lines = []
+        for kind in ("fte", "case", "guarantee_week"):
+            k = d[d["kind"] == kind]
+            if k.empty:
+                continue
+            # fte: most care bought (most negative), then most money saved;
+            # case / guarantee week: most care lost, then most money spent
+            k = k.sort_values(["_care", "_real"], ascending=kind == "fte")
+            r = k.iloc[0]
+            split = _shadow_parts(r, lang)
+            if not split:
+                continue
+            key = t(f"staff.{r['key']}", lang) if kind == "fte" else str(r["key"])
+            div_lines.append(t(f"plan.shadow_{kind}", lang,
+                               unit=_name(names, str(r["unit_id"])), what=key,
+                               parts="; ".join(split)))
+            if kind == "fte" and np.isfinite(r.get("annual_cost_sek", np.nan)):
+                div_lines.append(t("plan.shadow_fte_cost", lang,
+                                   cost=format_sek(float(r["annual_cost_sek"]), lang)))
+        if div_lines:
+            lines.append(t("plan.division", lang, division=_name(names, str(div))))
+            lines += div_lines
+    return lines if len(lines) > 1 else []
+
+
 def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFrame,
             care_types: pd.DataFrame | None = None, lang: Language = "sv",
-            top: int = 5, status: str = "optimal") -> list[str]:
-    """Explanation lines for a plan's result tables, in ``lang``."""
+            top: int = 5, status: str = "optimal",
+            warnings: Sequence[str] = ()) -> list[str]:
+    """Explanation lines for a plan's result tables, in ``lang``.
+
+    Order: header (with numerical warnings), frame overruns (the headline when there are
+    any), real net cost and care not given, care not given per unit and priority class,
+    guarantee breaches, frames, what more funding would buy (frame need), binding
+    constraints, trajectories, shadow prices in care units and SEK, the financing
+    proposal, hand-off and ramp notes.
+    """
     lines: list[str] = []
     names = dict(zip(org_nodes["node_id"], org_nodes["name"], strict=False))
     lines.append(t("plan.header", lang, level=t(f"level.{level}", lang), status=status))
+    for w in warnings:
+        lines.append(t("plan.numerics", lang, detail=w))
+    lines += _headline(tables, names, lang)
     obj = tables.get("plan_objective")
     if obj is not None and not obj.empty:
-        real = float(obj.loc[obj["kind"] == "cost", "value_sek"].sum())
-        pen = float(obj.loc[obj["kind"] == "penalty", "value_sek"].sum())
-        lines.append(t("plan.objective", lang, cost=format_sek(real, lang, "M"),
-                       penalty=format_sek(pen, lang, "M")))
+        lines += _objective_lines(obj, lang)
     prod = tables.get("plan_production")
     if prod is not None and not prod.empty:
-        u = prod.groupby("unit_id")[["unmet_cases", "demand_cases"]].sum()
-        u = u[u["unmet_cases"] > 0.5].sort_values("unmet_cases", ascending=False)
-        if u.empty:
-            lines.append(t("plan.no_unmet", lang))
-        else:
-            lines.append(t("plan.unmet_title", lang, n=len(u)))
-            for unit, r in u.head(top).iterrows():
-                lines.append(t("plan.unmet_line", lang, unit=_name(names, str(unit)),
-                               cases=format_number(r["unmet_cases"], lang)))
+        lines += _unmet_by_class(prod, names, lang, top)
     g = tables.get("plan_guarantee")
     if g is not None and not g.empty:
-        gb = g.groupby("unit_id")["guarantee_breach_cases"].sum()
+        col = "guarantee_breach_case_weeks" if "guarantee_breach_case_weeks" in g \
+            else "guarantee_breach_cases"
+        gb = g.groupby("unit_id")[col].sum()
         gb = gb[gb > 0.5].sort_values(ascending=False)
         if gb.empty:
             lines.append(t("plan.no_breach", lang))
@@ -249,17 +374,13 @@ def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFr
         binding = fr[(fr["net_cost_sek"] >= fr["frame_sek"] - 1.0)]
         if gaps.empty:
             lines.append(t("plan.frames_ok", lang, n=len(fr)))
-        else:
-            lines.append(t("plan.frame_gap_title", lang, n=len(gaps)))
-            for r in gaps.sort_values("frame_gap_sek", ascending=False).itertuples():
-                lines.append(t("plan.frame_gap_line", lang, node=_name(names, str(r.node_id)),
-                               year=r.year, gap=format_sek(r.frame_gap_sek, lang, "M"),
-                               net=format_sek(r.net_cost_sek, lang, "M"),
-                               frame=format_sek(r.frame_sek, lang, "M")))
         if not binding.empty:
             lines.append(t("plan.binding_frames", lang, nodes=", ".join(
                 f"{_name(names, str(n))} {y}" for n, y in zip(binding["node_id"],
                                                                binding["year"], strict=True))))
+    need = tables.get("plan_frame_need")
+    if need is not None and not need.empty:
+        lines += _need_lines(need, names, lang)
     duals = tables.get("plan_duals")
     if duals is not None and not duals.empty:
         cnt = duals.groupby("constraint").size().sort_values(ascending=False)
@@ -270,20 +391,7 @@ def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFr
     lines += _trajectories(tables, org_nodes, names, lang)
     sp = tables.get("plan_shadow_prices")
     if sp is not None and not sp.empty:
-        lines.append(t("plan.shadow_title", lang))
-        for div, d in sp.groupby("division_id", sort=True):
-            lines.append(t("plan.division", lang, division=_name(names, str(div))))
-            for kind in ("case", "fte", "guarantee_week"):
-                k = d[d["kind"] == kind].sort_values("value_sek", ascending=False)
-                if k.empty or float(k["value_sek"].iloc[0]) <= 0.5:
-                    continue
-                r = k.iloc[0]
-                key = t(f"staff.{r['key']}", lang) if kind == "fte" else str(r["key"])
-                lines.append(t(f"plan.shadow_{kind}", lang, unit=_name(names, str(r["unit_id"])),
-                               what=key, value=format_sek(float(r["value_sek"]), lang)))
-                split = _shadow_parts(r, lang)
-                if split:
-                    lines.append(t("plan.shadow_parts", lang, parts="; ".join(split)))
+        lines += _shadow_lines(sp, names, lang)
     re = tables.get("plan_reallocation")
     if re is None and cost is not None:
         re = reallocation_proposal(cost, org_nodes, prod, care_types)
@@ -305,10 +413,24 @@ def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFr
     return lines
 
 
+def _need_lines(need: pd.DataFrame, names: Mapping[str, str], lang: Language) -> list[str]:
+    """What the binding frames hold back: SEK needed and the care it would give."""
+    lines = [t("plan.need_title", lang,
+               sek=format_sek(float(need["funding_need_sek"].sum()), lang, "M"),
+               cases=format_number(float(need["cases_given"].sum()), lang),
+               case_weeks=format_number(float(need["case_weeks_avoided"].sum()), lang))]
+    for r in need.sort_values("funding_need_sek", ascending=False).itertuples():
+        lines.append(t("plan.need_line", lang, node=_name(names, str(r.node_id)), year=r.year,
+                       sek=format_sek(float(r.funding_need_sek), lang, "M"),
+                       cases=format_number(float(r.cases_given), lang),
+                       case_weeks=format_number(float(r.case_weeks_avoided), lang)))
+    return lines
+
+
 def explanation_table(tables: Mapping[str, pd.DataFrame], level: str,
                       org_nodes: pd.DataFrame, care_types: pd.DataFrame | None = None,
-                      status: str = "optimal") -> pd.DataFrame:
+                      status: str = "optimal", warnings: Sequence[str] = ()) -> pd.DataFrame:
     """Table ``plan_explanation``: ``line, sv, en``."""
-    sv = explain(tables, level, org_nodes, care_types, "sv", status=status)
-    en = explain(tables, level, org_nodes, care_types, "en", status=status)
+    sv = explain(tables, level, org_nodes, care_types, "sv", status=status, warnings=warnings)
+    en = explain(tables, level, org_nodes, care_types, "en", status=status, warnings=warnings)
     return pd.DataFrame({"line": range(len(sv)), "sv": sv, "en": en})

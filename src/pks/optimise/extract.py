@@ -74,6 +74,9 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None,
         if b is not None and b.size:
             arr[pos[name]] = x[b.start:b.start + b.size].reshape(b.n_entities, T)
         prod[col] = arr.ravel()
+    wk_of = np.tile(np.asarray(inputs.grid.length_weeks, float), len(uck))
+    prod["acute_unmet_cases"] = prod["unmet_cases"]
+    prod["over_max_wait_case_weeks"] = prod["over_max_wait_cases"] * wk_of
     prod["unmet_cases"] = prod["unmet_cases"] + prod.pop("over_max_wait_cases")
     q = (uc["target_queue_cases"].to_numpy(float)[uck["uc_pos"].to_numpy()]
          * uck["share_pu"].to_numpy(float))
@@ -82,11 +85,15 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None,
     tables["plan_production"] = prod[["unit_id", "care_type", "priority_class", "week", "year",
                                       "demand_cases", "production_cases", "external_cases",
                                       "waiting_list_cases", "waiting_list_target_cases",
-                                      "unmet_cases"]]
+                                      "unmet_cases", "acute_unmet_cases",
+                                      "over_max_wait_case_weeks"]]
 
     # guarantee breaches per unit × care type × period
     gb = _vals(m, "guarantee_breach", x, "guarantee_breach_cases")
     if gb is not None:
+        b = m.var_blocks["guarantee_breach"]
+        gb["guarantee_breach_case_weeks"] = gb["guarantee_breach_cases"] * np.tile(
+            np.asarray(inputs.grid.length_weeks, float), b.n_entities)
         tables["plan_guarantee"] = _period_cols(gb, inputs)
 
     # plan_staff
@@ -223,25 +230,55 @@ def dual_table(m: LinearModel, y: np.ndarray, tol: float = 1e-9) -> pd.DataFrame
 
 REAL_COST_BLOCKS = ("x", "ext", "overtime_h", "agency_h", "fte", "transfer_h")
 
+CARE_BLOCKS = {"over_max_wait": ("case_weeks", True), "unmet_acute": ("cases", False),
+               "guarantee_breach": ("case_weeks", True),
+               "bed_overflow_days": ("bed_days", False), "ramp_slack": ("cases", False),
+               "ramp_slack_down": ("cases", False)}
+"""Care-part blocks: natural unit of the quantity and whether it counts per week (a case
+on the list for a period of ``w`` weeks is ``w`` case-weeks)."""
+
 
 def objective_breakdown(m: LinearModel, x: np.ndarray) -> pd.DataFrame:
-    """Objective by variable block: ``component, kind ('cost'|'penalty'), value_sek``.
+    """The objective in natural units: ``component, part, value, unit``.
 
-    The constant (own staff cost when FTE is data, fixed costs less capitation) is the
-    component ``constant``; the rows sum to the objective.
+    Parts: ``real_cost`` (SEK actually spent or earned: the constant — own staff when FTE
+    is data, fixed costs less capitation — and the real-cost blocks); ``tie_break`` (SEK
+    that are not money: holding, levelling, deviation, agency-share surcharge, priced frame
+    gaps); ``care`` (care not given, each block in its own unit, plus the weighted total
+    ``care_weighted`` in weighted case-weeks); ``frame`` (SEK above binding frames that no
+    plan could avoid). Real cost and tie-breakers sum to the real-cost part of the
+    objective.
     """
-    c = m.cost
-    rows = [("constant", "cost", float(m.offset))]
+    c, care, fr = m.cost, m.care, m.frame
+    inputs = m.meta.get("inputs")
+    weeks = np.asarray(inputs.grid.length_weeks, dtype=float) \
+        if isinstance(inputs, ModelInputs) else None
+    rows: list[tuple[str, str, float, str]] = [("constant", "real_cost", float(m.offset), "sek")]
+    total_care = 0.0
     for name, b in m.var_blocks.items():
         if b.size == 0:
             continue
-        v = float(c[b.start:b.start + b.size] @ x[b.start:b.start + b.size])
-        rows.append((name, "cost" if name in REAL_COST_BLOCKS else "penalty", v))
-    return pd.DataFrame(rows, columns=["component", "kind", "value_sek"])
+        sl = slice(b.start, b.start + b.size)
+        xv = x[sl]
+        if name in REAL_COST_BLOCKS:
+            rows.append((name, "real_cost", float(c[sl] @ xv), "sek"))
+            continue
+        if np.any(care[sl] != 0) or name in CARE_BLOCKS:
+            unit, per_week = CARE_BLOCKS.get(name, ("units", False))
+            q = xv * np.tile(weeks, b.n_entities) if per_week and weeks is not None \
+                and b.n_periods == len(weeks) else xv
+            rows.append((name, "care", float(q.sum()), unit))
+            total_care += float(care[sl] @ xv)
+        if np.any(fr[sl] != 0):
+            rows.append((name, "frame", float(fr[sl] @ xv), "sek"))
+        if np.any(c[sl] != 0):
+            rows.append((name, "tie_break", float(c[sl] @ xv), "sek"))
+    rows.append(("care_weighted", "care", total_care, "weighted_case_weeks"))
+    return pd.DataFrame(rows, columns=["component", "part", "value", "unit"])
 
 
 DUAL_PARTS = ("real_cost_sek", "over_max_wait_case_weeks", "unmet_acute_cases",
-              "guarantee_breach_case_weeks")
+              "guarantee_breach_case_weeks", "care_weighted_case_weeks")
 """Parts of each shadow price reported alongside it, in their own units."""
 
 
@@ -253,7 +290,9 @@ def dual_part_weights(m: LinearModel) -> dict[str, np.ndarray]:
     * ``over_max_wait_case_weeks``: weeks per period on ``over_max_wait`` (cases past the
       medically acceptable wait, per period);
     * ``unmet_acute_cases``: 1 on ``unmet_acute``;
-    * ``guarantee_breach_case_weeks``: weeks per period on ``guarantee_breach``.
+    * ``guarantee_breach_case_weeks``: weeks per period on ``guarantee_breach``;
+    * ``care_weighted_case_weeks``: the care part of the objective (all care not given,
+      priority-weighted), which ranks what a step buys.
     """
     inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
     c = m.cost
@@ -270,6 +309,7 @@ def dual_part_weights(m: LinearModel) -> dict[str, np.ndarray]:
         if b is not None and b.size:
             out[part][b.start:b.start + b.size] = np.tile(weeks, b.n_entities) if per_week \
                 else 1.0
+    out["care_weighted_case_weeks"] = m.care
     return out
 
 
@@ -314,7 +354,7 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
         return num / den
 
     keys = inputs.uc[["unit_id", "care_type"]].rename(columns={"care_type": "key"})
-    out.append(_kind(keys, "case", per_case, 1.0, m.cost, y, weights, parts))
+    out.append(_kind(keys, "case", per_case, 1.0, m.objective, y, weights, parts))
     bounds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = \
         m.meta.get(FTE_BOUNDS, [])  # type: ignore[assignment]
     if "fte" not in m.var_blocks and bounds:
@@ -340,7 +380,7 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
 
         keys = inputs.staff[["unit_id", "staff_category"]].rename(
             columns={"staff_category": "key"})
-        out.append(_kind(keys, "fte", per_fte, -1.0, m.cost, y, weights, parts))
+        out.append(_kind(keys, "fte", per_fte, -1.0, m.objective, y, weights, parts))
     g = m.con_blocks.get("c_guarantee")
     if g is not None and g.size:
         ent = g.entities.merge(inputs.uc[["unit_id", "care_type", "demand_cases_per_week"]],
@@ -352,10 +392,18 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
             return -v[g.start:g.start + g.size].reshape(g.n_entities, -1).sum(axis=1) * dq
 
         keys = ent[["unit_id", "care_type"]].rename(columns={"care_type": "key"})
-        out.append(_kind(keys, "guarantee_week", per_week, 1.0, m.cost, y, weights, parts))
+        out.append(_kind(keys, "guarantee_week", per_week, 1.0, m.objective, y, weights, parts))
     res = pd.concat(out, ignore_index=True)
     res["division_id"] = res["unit_id"].map(units["division_id"])
-    return res[["kind", "division_id", "unit_id", "key", "value_sek", *DUAL_PARTS]]
+    cost = inputs.staff.set_index(["unit_id", "staff_category"])["cost_sek_per_fte_year"]
+    fte_rows = res["kind"] == "fte"
+    res["annual_cost_sek"] = np.nan
+    if fte_rows.any():
+        res.loc[fte_rows, "annual_cost_sek"] = [
+            float(cost.get((u, k), np.nan)) for u, k in
+            zip(res.loc[fte_rows, "unit_id"], res.loc[fte_rows, "key"], strict=True)]
+    return res[["kind", "division_id", "unit_id", "key", "value_sek", "annual_cost_sek",
+                *DUAL_PARTS]]
 
 
 def _kind(keys: pd.DataFrame, kind: str, step: Callable[[np.ndarray, np.ndarray], np.ndarray],

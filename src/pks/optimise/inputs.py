@@ -133,6 +133,8 @@ class ModelInputs:
     """Operative: from_unit, to_unit, staff_category, from_pos, to_pos (positions in staff)."""
     fte_variable: bool = False
     """Strategic: FTE per unit × category × year is a decision."""
+    recent_production: np.ndarray | None = None
+    """Operative: mean weekly production of the last reported weeks per uc (NaN: none)."""
     meta: dict[str, object] = field(default_factory=dict)
 
     def restrict(self, units: Sequence[str]) -> ModelInputs:
@@ -156,6 +158,8 @@ class ModelInputs:
             bed_days=self.bed_days[u_m], staffed_beds=self.staffed_beds[u_m],
             theatre_h=self.theatre_h[u_m], frames=frames, frame_units=fu,
             plan_target=None if self.plan_target is None else self.plan_target[uc_m],
+            recent_production=None if self.recent_production is None
+            else self.recent_production[uc_m],
             transfers=tr)
         return out.reindexed()
 

@@ -12,6 +12,11 @@ measure both and the tests can write the same model through Pyomo's MPS writer.
 A block's variables are numbered ``start + e * n_periods + t`` for entity ``e`` (a row of
 the block's index frame) and period ``t``; constraint rows the same way. Constraint and
 variable names in MPS files are ``<block>[<entity key>,<period>]``.
+
+Objective parts (:mod:`pks.optimise.config`): each variable's coefficient lies in the
+real-cost part ``cost`` (SEK), the care part ``care`` (priority-weighted case-weeks) or the
+frame part ``frame`` (SEK above a binding frame). :meth:`LinearModel.stages` orders them
+for the solver: lexicographic ``frame → care → cost`` or weighted ``frame → cost + V·care``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 INF = float("inf")
+
+STAGE_FRAME = "frame_overrun_sek"
+STAGE_CARE = "care_weighted_case_weeks"
+STAGE_COST = "cost_sek"
 
 
 @dataclass
@@ -92,9 +101,15 @@ class LinearModel:
     con_blocks: dict[str, Block] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
     offset: float = 0.0
+    objective_mode: str = "lexicographic"
+    """``lexicographic`` or ``weighted`` (see :meth:`stages`)."""
+    care_value_sek: float = 0.0
+    """Weighted mode: SEK per weight-1 case-week of care not given."""
     _col_lo: list[np.ndarray] = field(default_factory=list)
     _col_hi: list[np.ndarray] = field(default_factory=list)
     _cost: list[np.ndarray] = field(default_factory=list)
+    _care: list[np.ndarray] = field(default_factory=list)
+    _frame: list[np.ndarray] = field(default_factory=list)
     _row_lo: list[np.ndarray] = field(default_factory=list)
     _row_hi: list[np.ndarray] = field(default_factory=list)
     _coo_r: list[np.ndarray] = field(default_factory=list)
@@ -108,8 +123,14 @@ class LinearModel:
     # ------------------------------------------------------------------ building
     def add_vars(self, name: str, entities: pd.DataFrame, periods: Sequence[str] = (),
                  lb: float | np.ndarray = 0.0, ub: float | np.ndarray = INF,
-                 cost: float | np.ndarray = 0.0, doc: str = "") -> Block:
-        """Add a variable block; ``lb``, ``ub``, ``cost`` broadcast to ``(entities, periods)``."""
+                 cost: float | np.ndarray = 0.0, doc: str = "",
+                 care: float | np.ndarray = 0.0, frame: float | np.ndarray = 0.0) -> Block:
+        """Add a variable block; bounds and objective coefficients broadcast.
+
+        ``lb``, ``ub`` and the coefficients broadcast to ``(entities, periods)``: ``cost``
+        SEK (real-cost part), ``care`` weighted case-weeks (care part), ``frame`` SEK above
+        a binding frame (frame part).
+        """
         if name in self.var_blocks:
             raise ValueError(f"variable block {name!r} exists")
         b = Block(name, entities.reset_index(drop=True), tuple(periods), self.n_vars, doc)
@@ -117,6 +138,8 @@ class LinearModel:
         self._col_lo.append(np.broadcast_to(np.asarray(lb, float), shape).ravel().copy())
         self._col_hi.append(np.broadcast_to(np.asarray(ub, float), shape).ravel().copy())
         self._cost.append(np.broadcast_to(np.asarray(cost, float), shape).ravel().copy())
+        self._care.append(np.broadcast_to(np.asarray(care, float), shape).ravel().copy())
+        self._frame.append(np.broadcast_to(np.asarray(frame, float), shape).ravel().copy())
         self.var_blocks[name] = b
         self.n_vars += b.size
         self._matrix = None
@@ -178,6 +201,40 @@ class LinearModel:
         return c
 
     @property
+    def care(self) -> np.ndarray:
+        """Care-part coefficients (priority-weighted case-weeks per unit of each variable)."""
+        return _cat(self._care)
+
+    @property
+    def frame(self) -> np.ndarray:
+        """Frame-part coefficients (SEK above a binding frame per unit of each variable)."""
+        return _cat(self._frame)
+
+    def stages(self) -> list[tuple[str, np.ndarray]]:
+        """Objective vectors in solve order; later stages hold earlier ones at their optimum.
+
+        Lexicographic: frame overrun (if any binding frame), care not given (if any care
+        variable), real cost. Weighted: frame overrun, then real cost + ``care_value_sek`` ×
+        care. The last stage always exists (it carries :attr:`offset`).
+        """
+        out: list[tuple[str, np.ndarray]] = []
+        fr, care, cost = self.frame, self.care, self.cost
+        if np.any(fr != 0):
+            out.append((STAGE_FRAME, fr))
+        if self.objective_mode == "weighted":
+            out.append((STAGE_COST, cost + self.care_value_sek * care))
+            return out
+        if np.any(care != 0):
+            out.append((STAGE_CARE, care))
+        out.append((STAGE_COST, cost))
+        return out
+
+    @property
+    def objective(self) -> np.ndarray:
+        """Coefficients of the last stage (what a single-objective writer such as MPS gets)."""
+        return self.stages()[-1][1]
+
+    @property
     def row_lo(self) -> np.ndarray:
         """Lower row bounds."""
         return _cat(self._row_lo)
@@ -217,7 +274,7 @@ class LinearModel:
         lp = highspy.HighsLp()
         lp.num_col_ = self.n_vars
         lp.num_row_ = self.n_cons
-        lp.col_cost_ = self.cost
+        lp.col_cost_ = self.objective
         lp.col_lower_ = self.col_lo
         lp.col_upper_ = self.col_hi
         lp.row_lower_ = self.row_lo

@@ -54,7 +54,7 @@ def _bound(v: float) -> float | None:
 def to_pyomo(m: LinearModel) -> PyomoBuild:
     """The Pyomo model of ``m``: one ``Var``/``Constraint`` component per block, in block order."""
     pm = pyo.ConcreteModel(name=m.name)
-    lo, hi, cost = m.col_lo, m.col_hi, m.cost
+    lo, hi, cost = m.col_lo, m.col_hi, m.objective
     col_of: dict[int, int] = {}
     columns: list[Any] = []
     for b in m.var_blocks.values():
@@ -148,7 +148,8 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     t2 = time.perf_counter()
     weights = _weights(m, cfg)
     raw = _solve_arrays(lp, cfg, m.n_vars,
-                        {k: w[cols] for k, w in weights.items()} if weights else None)
+                        {k: w[cols] for k, w in weights.items()} if weights else None,
+                        [(name, c[cols]) for name, c in m.stages()])
     timings.update(build_pyomo=t1 - t0, to_solver=t2 - t1, solve=raw.solve_s)
     x = np.clip(np.zeros(m.n_vars), m.col_lo, m.col_hi)
     if len(raw.x) == len(cols):
@@ -162,4 +163,5 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     ok = len(raw.row_dual) == len(rows)
     return _Raw(raw.status, raw.objective, x, to_rows(raw.row_dual) if ok else np.zeros(0),
                 raw.solve_s, raw.version, raw.iterations,
-                {k: to_rows(v) for k, v in raw.dual_parts.items()}, raw.dual_parts_s)
+                {k: to_rows(v) for k, v in raw.dual_parts.items()}, raw.dual_parts_s,
+                raw.objectives, raw.warnings)

@@ -23,6 +23,7 @@ from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import add_weeks, weeks_of_year
 from pks.optimise.explain import explanation_table, reallocation_proposal
+from pks.optimise.frame_need import frame_need, need_as_gaps
 from pks.optimise.handoff import (
     operative_inputs_from_tactical,
     tactical_gaps,
@@ -34,6 +35,7 @@ from pks.optimise.levels.strategic import build_strategic, strategic_inputs, str
 from pks.optimise.levels.tactical import build_tactical, tactical_inputs
 from pks.optimise.linear import LinearModel
 from pks.optimise.solve import SolveResult, solve
+from pks.optimise.whole import whole_cases
 from pks.types import LEVELS, Level
 
 log = logging.getLogger(__name__)
@@ -112,25 +114,66 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
     """
     m, extra = build_level(data, cfg, level, upper, demand)
     pooled = extra.get("pooled")
+    raw_data = data
     if pooled is not None:
         data = pooled.data  # type: ignore[attr-defined]
     r = solve(m, cfg.solve, timings=extra["timings"])  # type: ignore[arg-type]
     tables = dict(r.tables)
     if not r.ok:
         return LevelRun(level, r, tables, timings=r.timings)
+    if level == "operative":
+        p = tables["plan_production"]
+        tables["plan_production"] = p.assign(
+            production_whole_cases=whole_cases(p, "production_cases",
+                                               ["unit_id", "care_type", "week"]),
+            external_whole_cases=whole_cases(p, "external_cases",
+                                             ["unit_id", "care_type", "week"]))
     h = extra.get("handoff")
     if h is not None:
         tables["plan_gaps"] = tactical_gaps(h, tables["plan_production"])  # type: ignore[arg-type]
     if "plan_cost" in tables:
+        need = _frame_need(raw_data, data, cfg, level, upper, demand, tables, r)
+        cost = tables["plan_cost"]
+        if need is not None and not need.empty:
+            tables["plan_frame_need"] = need
+            cost = need_as_gaps(cost, need)
         tables["plan_reallocation"] = reallocation_proposal(
-            tables["plan_cost"], data.org_nodes, tables["plan_production"], data.care_types)
+            cost, data.org_nodes, tables["plan_production"], data.care_types)
     tables["plan_explanation"] = explanation_table(tables, level, data.org_nodes,
-                                                   data.care_types, status=r.status.value)
+                                                   data.care_types, status=r.status.value,
+                                                   warnings=r.warnings)
     if pooled is not None:
         from pks.optimise.aggregate import split_tables
 
         tables = split_tables(tables, pooled)  # type: ignore[arg-type]
     return LevelRun(level, r, tables, timings=r.timings)
+
+
+def _frame_need(raw_data: PlanningData, data: PlanningData, cfg: ScenarioConfig, level: Level,
+                upper: Mapping[str, pd.DataFrame] | None, demand: pd.DataFrame | None,
+                tables: Mapping[str, pd.DataFrame], r: SolveResult) -> pd.DataFrame | None:
+    """``plan_frame_need`` when binding frames hold care back, else None.
+
+    See :mod:`pks.optimise.frame_need`: the level solved again care first with frames
+    free to overrun.
+    """
+    from pks.optimise.linear import STAGE_CARE
+
+    if cfg.build.frames != "binding" or r.objectives.get(STAGE_CARE, 0.0) <= 0.0:
+        return None
+    cost = tables["plan_cost"]
+    fr = cost[cost["kind"] == "frame"]
+    if fr.empty or not (fr["net_cost_sek"] >= fr["frame_sek"] + fr["frame_gap_sek"] - 1.0).any():
+        return None
+    free_cfg = cfg.model_copy(update={"build": cfg.build.model_copy(update={
+        "frames": "soft", "frame_overrun_price_pu": 0.0, "objective": "lexicographic"})})
+    m2, _ = build_level(raw_data, free_cfg, level, upper, demand)
+    r2 = solve(m2, cfg.solve.model_copy(update={"duals": False}))
+    if not r2.ok:
+        log.warning("%s: care-first re-solve for the frame need not optimal (%s)", level,
+                    r2.status.value)
+        return None
+    return frame_need(dict(tables), dict(r2.tables), data.org_nodes)
 
 
 def plan_levels(data: PlanningData, cfg: ScenarioConfig,
@@ -155,11 +198,28 @@ def plan_levels(data: PlanningData, cfg: ScenarioConfig,
 def save_level(store: object, run: LevelRun, cfg: ScenarioConfig,
                parent_run_id: str | None = None, node_id: str | None = None) -> str:
     """Save one level's tables as a draft plan run; returns the run id."""
-    tables = {k: v for k, v in run.tables.items() if v is not None}
-    note = f"objective {run.result.objective_sek:.2f} SEK; status {run.result.status.value}"
+    tables = {k: v for k, v in run.tables.items() if v is not None and not v.empty}
+    note = plan_note(run)
     return store.save_run("plan", tables, scenario=cfg.name,  # type: ignore[attr-defined]
                           level=run.level, node_id=node_id, config=cfg,
                           parent_run_id=parent_run_id, status="draft", note=note)
+
+
+def plan_note(run: LevelRun) -> str:
+    """One-line summary stored with a plan (and listed by ``pks plans``).
+
+    Real net cost, care not given and frame overrun in their units, and the solver status — never an
+    objective value in penalty kronor.
+    """
+    obj = run.tables.get("plan_objective")
+    real = care = frame = 0.0
+    if obj is not None and not obj.empty and "part" in obj:
+        real = float(obj.loc[obj["part"] == "real_cost", "value"].sum())
+        care = float(obj.loc[obj["component"] == "care_weighted", "value"].sum())
+        frame = float(obj.loc[obj["part"] == "frame", "value"].sum())
+    return (f"real net cost {real / 1e6:.1f} MSEK; care not given {care:.0f} weighted "
+            f"case-weeks; unavoidable frame overrun {frame / 1e6:.1f} MSEK; "
+            f"status {run.result.status.value}")
 
 
 def run_levels(data: PlanningData, cfg: ScenarioConfig, store: object,

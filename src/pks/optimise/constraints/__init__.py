@@ -16,11 +16,12 @@ from pks.optimise.constraints.guarantee import add_guarantee
 from pks.optimise.constraints.levelling import add_levelling
 from pks.optimise.constraints.priority import add_priority
 from pks.optimise.constraints.production import add_production
+from pks.optimise.constraints.ramp import add_ramp
 from pks.optimise.constraints.staff_capacity import add_staff_capacity
 from pks.optimise.constraints.theatre import add_theatre
 from pks.optimise.constraints.waiting_list import add_waiting_list
 from pks.optimise.constraints.working_time import add_working_time
 
 __all__ = ["add_beds", "add_deviation", "add_frames", "add_fte", "add_guarantee",
-           "add_levelling", "add_priority", "add_production", "add_staff_capacity",
-           "add_theatre", "add_waiting_list", "add_working_time"]
+           "add_levelling", "add_priority", "add_production", "add_ramp",
+           "add_staff_capacity", "add_theatre", "add_waiting_list", "add_working_time"]

@@ -24,20 +24,20 @@ def add_beds(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
 
     Bed-days above the ceiling, up to full occupancy of the staffed beds, are allowed as
     priced overcrowding (överbeläggning) :math:`\beta_{ut} \le 7 (1-\rho_u) \sum_w B_{uw}`
-    at ``bed_overflow_penalty_sek`` per bed-day — a ward runs over its ceiling rather than
-    refuse acute patients (strict mode drops it).
+    weighing ``care_weight_bed_overflow`` per bed-day in the care part — a ward runs over
+    its ceiling rather than refuse acute patients (strict mode drops it).
     """
     over = None
     if not cfg.strict:
         over = (inputs.staffed_beds * inputs.grid.length_weeks[None, :] * 7.0
                 - inputs.bed_days).clip(min=0.0)
     _add_physical(m, inputs, "mean_los_days", inputs.bed_days, "c_beds",
-                  "bed-days within staffed beds", over, cfg.bed_overflow_penalty_sek)
+                  "bed-days within staffed beds", over, cfg.care_weight_bed_overflow)
 
 
 def _add_physical(m: LinearModel, inputs: ModelInputs, col: str, cap: np.ndarray,
                   name: str, doc: str, over_ub: np.ndarray | None = None,
-                  over_cost: float = 0.0) -> None:
+                  over_care: float = 0.0) -> None:
     T = inputs.grid.n
     uc, uck = inputs.uc, inputs.uck
     use = uc[col].to_numpy(float)
@@ -58,7 +58,7 @@ def _add_physical(m: LinearModel, inputs: ModelInputs, col: str, cap: np.ndarray
     terms = [(rows, x.ids(e, t), use[ucp[e]])]
     if over_ub is not None:
         ov = m.add_vars("bed_overflow_days", keys, inputs.grid.periods, ub=over_ub[users],
-                        cost=over_cost, doc="bed-days above the occupancy ceiling")
+                        care=over_care, doc="bed-days above the occupancy ceiling")
         oe, ot = expand(np.arange(len(users)), T)
         terms.append((oe * T + ot, ov.ids(oe, ot), -1.0))
     m.add_cons(name, keys, inputs.grid.periods, terms=terms, hi=cap[users], doc=doc)

@@ -90,8 +90,12 @@ def add_frames(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     :math:`R_{ny}` the net-cost frame of node :math:`n` in year :math:`y` (already
     LPIK-uprated and reduced by the efficiency factor in ``budget_frames``; unit budgets
     handed down by the strategic level are added as frames of kind ``handoff``);
-    :math:`\gamma` the frame gap, priced at ``frame_overrun_penalty_pu`` per krona
-    (``handoff_gap_penalty_pu`` for hand-off budgets); strict mode drops it.
+    :math:`\gamma` the frame gap. With ``frames: binding`` (default) it is a last-resort
+    slack in the frame part of the objective, minimised before anything else, so it is
+    positive only when no plan keeps the frame (fixed costs and contracted staff alone
+    above it); care that the frame cannot fund shows as care not given. With
+    ``frames: soft`` it costs ``frame_overrun_price_pu`` extra per krona in the real-cost
+    part; hand-off budgets always cost ``handoff_gap_penalty_pu``. Strict mode drops it.
     """
     fr = inputs.frames
     terms, const = cost_terms(m, inputs)
@@ -115,9 +119,12 @@ def add_frames(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     tl = [(j["_row"].to_numpy(), j["var"].to_numpy(), j["coef"].to_numpy())]
     keys = fr[["node_id", "year", "kind"]].astype({"year": str})
     if not cfg.strict:
-        pen = np.where(fr["kind"] == "handoff", cfg.handoff_gap_penalty_pu,
-                       cfg.frame_overrun_penalty_pu)
-        g = m.add_vars("frame_gap_sek", keys, (), cost=pen[:, None],
+        handoff = (fr["kind"] == "handoff").to_numpy()
+        binding = ~handoff & (cfg.frames == "binding")
+        price = np.where(handoff, cfg.handoff_gap_penalty_pu,
+                         np.where(binding, 0.0, cfg.frame_overrun_price_pu))
+        g = m.add_vars("frame_gap_sek", keys, (), cost=price[:, None],
+                       frame=binding.astype(float)[:, None],
                        doc="net cost above the frame")
         tl.append((np.arange(len(fr)), g.ids(np.arange(len(fr))), -1.0))
     m.add_cons("c_budget_frame", keys, (), terms=tl, lo=-INF,

@@ -22,7 +22,8 @@ def add_guarantee(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None
 
        \sum_k L_{uckt} - b_{uct} \le Q_{uc}, \qquad b_{uct} \ge 0
 
-    The breach :math:`b` costs :math:`P^{g} w_t` per case-week (strict mode drops it).
+    The breach :math:`b` weighs ``care_weight_guarantee`` per case-week (:math:`b\,w_t`)
+    in the care part of the objective (strict mode drops it).
     Only elective care types with a guarantee stage get the row.
     """
     T = inputs.grid.n
@@ -40,7 +41,7 @@ def add_guarantee(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None
     ent = uc.iloc[has][["unit_id", "care_type"]]
     if not cfg.strict:
         b = m.add_vars("guarantee_breach", ent, inputs.grid.periods,
-                       cost=cfg.guarantee_penalty_sek * inputs.grid.length_weeks[None, :],
+                       care=cfg.care_weight_guarantee * inputs.grid.length_weeks[None, :],
                        doc="cases on the list above the guarantee queue size")
         be, bt = expand(np.arange(len(has)), T)
         terms.append((be * T + bt, b.ids(be, bt), -1.0))

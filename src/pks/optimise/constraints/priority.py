@@ -20,8 +20,9 @@ def add_priority(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
 
        L_{uckt} - o_{uckt} \le \bar d_{uck}\, W_k,\qquad o_{uckt} \ge 0
 
-    The excess :math:`o` (case-weeks past the acceptable wait, reported as unmet care)
-    costs :math:`P^{wait}_k w_t` with :math:`P^{wait}_1 > P^{wait}_2 > \dots`, so a
+    The excess :math:`o` (cases past the acceptable wait; :math:`o\,w_t` case-weeks,
+    reported as care not given) weighs :math:`\omega_k w_t` in the care part of the
+    objective with :math:`\omega_1 > \omega_2 > \dots` (``care_weight_max_wait``), so a
     capacity cut lands on the lower priorities first. Strict mode drops :math:`o`.
     """
     if "L" not in m.var_blocks:
@@ -30,7 +31,7 @@ def add_priority(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     uck = inputs.uck
     el = np.flatnonzero(~uck["acute"].to_numpy(bool))
     k = uck["priority_class"].to_numpy(int)[el]
-    pen = np.array([cfg.max_wait_penalty_sek[min(c, len(cfg.max_wait_penalty_sek)) - 1]
+    wgt = np.array([cfg.care_weight_max_wait[min(c, len(cfg.care_weight_max_wait)) - 1]
                     for c in k])
     keys = ["unit_id", "care_type", "priority_class"]
     wk = inputs.grid.length_weeks
@@ -40,7 +41,7 @@ def add_priority(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     terms = [(rows, lst.ids(e, t), 1.0)]
     if not cfg.strict:
         o = m.add_vars("over_max_wait", uck.iloc[el][keys], inputs.grid.periods,
-                       cost=pen[:, None] * wk[None, :],
+                       care=wgt[:, None] * wk[None, :],
                        doc="cases waiting past the medically acceptable wait")
         terms.append((rows, o.ids(e, t), -1.0))
     cap = (uck["demand_cases_per_week"].to_numpy(float)

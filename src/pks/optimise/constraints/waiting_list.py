@@ -28,8 +28,8 @@ def add_waiting_list(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
        x_{uckt} + e_{uckt} + u_{uckt} = d_{uckt}
 
     Holding cost :math:`h_k\,w_t\,L_{uckt}` (case-weeks on the list, tiny and
-    non-increasing in :math:`k`) orders service by urgency; acute shortfall costs
-    :math:`P^{acute}` per case.
+    non-increasing in :math:`k`, a real-cost tie-breaker) orders service by urgency; an
+    acute case not produced weighs ``care_weight_acute_unmet`` in the care part.
     """
     T = inputs.grid.n
     uck = inputs.uck
@@ -44,7 +44,7 @@ def add_waiting_list(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
                      cost=hold[el][:, None] * wk[None, :], doc="waiting list at period end")
     un = m.add_vars("unmet_acute", uck.iloc[ac][keys], inputs.grid.periods,
                     ub=0.0 if cfg.strict else INF,
-                    cost=cfg.acute_unmet_penalty_sek, doc="acute cases not produced")
+                    care=cfg.care_weight_acute_unmet, doc="acute cases not produced")
     x = m.var_blocks["x"]
     ext = m.var_blocks["ext"]
     ext_uck = np.asarray(m.meta["ext_uck"], np.int64)

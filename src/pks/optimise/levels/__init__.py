@@ -14,7 +14,8 @@ Piece = Callable[[LinearModel, ModelInputs, BuildConfig], None]
 def build_from_pieces(inputs: ModelInputs, cfg: BuildConfig, pieces: Sequence[Piece],
                       name: str) -> LinearModel:
     """Apply ``pieces`` in order to a new model (pure: no I/O, no solve)."""
-    m = LinearModel(name=name)
+    m = LinearModel(name=name, objective_mode=cfg.objective,
+                    care_value_sek=cfg.care_value_sek_per_case_week)
     m.meta["inputs"] = inputs
     m.meta["level"] = inputs.level
     for piece in pieces:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from pks.config.schema import ScenarioConfig
@@ -15,7 +17,7 @@ from pks.optimise.linear import LinearModel
 
 PIECES = (c.add_production, c.add_waiting_list, c.add_priority, c.add_guarantee,
           c.add_staff_capacity, c.add_beds, c.add_theatre, c.add_levelling,
-          c.add_working_time, c.add_deviation)
+          c.add_working_time, c.add_deviation, c.add_ramp)
 
 
 def actual_sick_leave(data: PlanningData, as_of_week: str) -> pd.DataFrame | None:
@@ -56,12 +58,30 @@ def operative_inputs(data: PlanningData, cfg: ScenarioConfig,
     if extra_lists is not None and not extra_lists.empty:
         src = pd.concat([src, extra_lists.assign(sex="female")], ignore_index=True)
     src = src.drop_duplicates(["unit_id", "care_type", "week", "sex"], keep="last")
-    return prepare(data, d, grid, level="operative", budget_year=cfg.data.budget_year,
+    inputs = prepare(data, d, grid, level="operative", budget_year=cfg.data.budget_year,
                    target_set=cfg.data.target_set, build=cfg.build,
                    fte=None if handoff is None else handoff.fte,
                    list_source=src, sick_leave_pu=actual_sick_leave(data, as_of),
                    plan_target=None if handoff is None else handoff.production,
                    transfers=True)
+    recent = recent_production(act if not act.empty else hist, as_of, cfg.build.ramp_weeks)
+    key = inputs.uc[["unit_id", "care_type"]].merge(recent, on=["unit_id", "care_type"],
+                                                    how="left")
+    return replace(inputs, recent_production=key["production_cases"].to_numpy(float))
+
+
+def recent_production(actuals: pd.DataFrame, as_of_week: str, weeks: int) -> pd.DataFrame:
+    """Mean weekly production per unit × care type over the last reported weeks.
+
+    The last ``weeks`` reported weeks up to ``as_of_week`` (summed over sex; a week a
+    unit did not report counts as missing, not as zero): ``unit_id, care_type, production_cases``.
+    """
+    a = actuals[(actuals["week"] <= as_of_week) & actuals["production_cases"].notna()]
+    if a.empty:
+        return pd.DataFrame(columns=["unit_id", "care_type", "production_cases"])
+    w = a.groupby(["unit_id", "care_type", "week"], as_index=False)["production_cases"].sum()
+    w = w.sort_values("week").groupby(["unit_id", "care_type"]).tail(weeks)
+    return w.groupby(["unit_id", "care_type"], as_index=False)["production_cases"].mean()
 
 
 def build_operative(inputs: ModelInputs, cfg: ScenarioConfig) -> LinearModel:
