@@ -139,13 +139,13 @@ def export_frame(svc: DataService, principal: Principal, table: str, state: dict
 
 
 def frame_to_download(df: pd.DataFrame, name: str, fmt: str) -> dict[str, Any]:
-    """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8 with BOM for Excel).
+    """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8).
 
     The writers are those of ``pks export``: formula-like text is escaped.
     """
     if fmt == "xlsx":
         return dcc.send_bytes(frame_to_xlsx_bytes(df, name), f"{name}.xlsx")
-    return dcc.send_string("\ufeff" + frame_to_csv_text(df), f"{name}.csv")
+    return dcc.send_string(frame_to_csv_text(df), f"{name}.csv")
 
 
 def create_app(settings: DashboardSettings) -> Dash:
