@@ -192,12 +192,18 @@ def test_login_guard_and_routes(db_copy, repo_root, tmp_path, units):
     app = create_app(make_settings(db_copy, repo_root, tmp_path, host="0.0.0.0",
                                    users_file=str(users)))
     c = app.server.test_client()
+    c.environ_base["wsgi.url_scheme"] = "https"  # served beyond loopback: Secure cookies
     r = c.get("/operativ")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
     assert c.post("/_dash-update-component", json={}).status_code == 401
-    r = c.post("/login", data={"username": "anna", "password": "fel"})
+    def token() -> str:  # the login form's CSRF token
+        html = c.get("/login").data
+        i = html.index(b'name="csrf_token" value="') + len(b'name="csrf_token" value="')
+        return html[i:html.index(b'"', i)].decode()
+    r = c.post("/login", data={"username": "anna", "password": "fel", "csrf_token": token()})
     assert b"login-error" in r.data
-    r = c.post("/login", data={"username": "anna", "password": "pw-anna-1"})
+    r = c.post("/login", data={"username": "anna", "password": "pw-anna-1",
+                               "csrf_token": token()})
     assert r.status_code == 302
     assert c.get("/operativ").status_code == 200
 

@@ -269,3 +269,38 @@ def test_board_report_pdf_with_chromium(tmp_path: Path):
     out = html_to_pdf("<html><body><h1>Månadsrapport</h1><p>1\u00a0234,5 kr</p></body></html>",
                       tmp_path / "rapport.pdf", chromium=CHROMIUM)
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 1000
+
+
+def test_login_logout_revokes_session_in_browser(browser, e2e_db: Path, repo_root: Path,
+                                                 tmp_path: Path):
+    """In a real browser: CSRF-protected login, security headers, a revoked session."""
+    users = tmp_path / "users.yaml"
+    write_users(users, {"per": UserRecord(Principal("per", "planner"),
+                                          hash_password("pw-per-12345"))})
+    served = Served(make_settings(e2e_db, repo_root, tmp_path, port=_free_port(),
+                                  require_login=True, users_file=str(users)))
+    try:
+        ctx = browser.new_context()
+        pg = ctx.new_page()
+        resp = pg.goto(f"{served.url}/login?next=/%09/evil.example")
+        assert resp is not None and "frame-ancestors 'none'" in resp.headers[
+            "content-security-policy"]
+        assert pg.locator("input[name=csrf_token]").count() == 1
+        pg.fill("#username", "per")
+        pg.fill("#password", "pw-per-12345")
+        pg.click("#login-button")
+        pg.wait_for_load_state()
+        assert pg.url.startswith(served.url) and "evil" not in pg.url
+        cookies = ctx.cookies()
+        assert any(c["name"] == "pks_session" and c["httpOnly"] and c["sameSite"] == "Lax"
+                   for c in cookies)
+        pg.goto(f"{served.url}/logout")
+        ctx2 = browser.new_context()
+        ctx2.add_cookies([c for c in cookies if c["name"] == "pks_session"])
+        pg2 = ctx2.new_page()
+        pg2.goto(f"{served.url}/operativ")
+        assert "/login" in pg2.url  # the old cookie no longer signs in
+        ctx.close()
+        ctx2.close()
+    finally:
+        served.close()

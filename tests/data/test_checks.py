@@ -194,7 +194,8 @@ def test_gap_in_history_is_reported() -> None:
 def test_wrong_magnitude(table: str, column: str, value: float, hint: str) -> None:
     t = tiny_tables()
     t[table].loc[0, column] = value
-    issues = [i for i in validate(t) if i.table == table]
+    # (a region frame of 850 kr is also below its divisions' frames: a second, separate issue)
+    issues = [i for i in validate(t) if i.table == table and i.code != "frame_below_children"]
     assert [(i.code, i.hint, i.column, i.row) for i in issues] == [
         ("wrong_magnitude", hint, column, 1)]
 

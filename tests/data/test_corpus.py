@@ -56,6 +56,23 @@ def _not_leaf(t: Tables) -> None:
     t["org_nodes"] = pd.concat([t["org_nodes"], extra], ignore_index=True)
 
 
+def _drop_frame_year(t: Tables) -> None:
+    bf = t["budget_frames"]
+    t["budget_frames"] = bf[~((bf.node_id == "D1") & (bf.year == 2028))]
+
+
+def _board_frame_far_below(t: Tables) -> None:
+    bf = t["budget_frames"]
+    t["budget_frames"] = bf.assign(frame_sek=bf.frame_sek.where(
+        ~((bf.node_id == "B") & (bf.year == 2027)), 2e6))
+
+
+def _zero_staff_hours(t: Tables) -> None:
+    ru = t["resource_use"]
+    t["resource_use"] = ru.assign(staff_h_per_case=ru.staff_h_per_case.where(
+        ~((ru.unit_id == "U2") & (ru.care_type == "inpatient")), 0.0))
+
+
 def _drop_col(table: str, column: str) -> Callable[[Tables], None]:
     def mutate(t: Tables) -> None:
         t[table] = t[table].drop(columns=[column])
@@ -129,6 +146,28 @@ CASES: dict[str, tuple[Callable[[Tables], None], tuple[str, str, str]]] = {
     "waiting_over_list": (_set("demand_history", 5, "waiting_over_guarantee_cases", 1e5),
                           ("demand_history", "waiting_over_guarantee_cases",
                            "over_guarantee_exceeds_list")),
+    # silent acceptances found in review (issue 13): each must now be refused
+    "frames_missing_plan_year": (_drop_frame_year,
+                                 ("budget_frames", "year", "missing_frame_year")),
+    "board_frame_below_divisions": (_board_frame_far_below,
+                                    ("budget_frames", "frame_sek", "frame_below_children")),
+    "zero_staff_hours": (_zero_staff_hours,
+                         ("resource_use", "staff_h_per_case", "no_staff_hours")),
+    "formula_hyperlink_name": (_set("org_nodes", 6, "name",
+                                    '=HYPERLINK("http://evil.example","klicka")'),
+                               ("org_nodes", "name", "formula_text")),
+    "formula_plus_site": (_set("org_nodes", 7, "site", "+cmd|' /C calc'!A0"),
+                          ("org_nodes", "site", "formula_text")),
+    "formula_minus_name": (_set("staff_categories", 0, "name_sv", "-2+3"),
+                           ("staff_categories", "name_sv", "formula_text")),
+    "formula_at_name": (_set("org_nodes", 3, "name", "@SUM(1+1)*cmd"),
+                        ("org_nodes", "name", "formula_text")),
+    "formula_tab_name": (_set("org_nodes", 4, "name", "\t=1+1"),
+                         ("org_nodes", "name", "formula_text")),
+    "year_with_blanks": (_set("budget_frames", 0, "year", " 20 26"),
+                         ("budget_frames", "year", "bad_year")),
+    "validity_date_1899": (_set("targets", 0, "valid_from", "1899-12-31"),
+                           ("targets", "valid_from", "date_out_of_range")),
 }
 
 

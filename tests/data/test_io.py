@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import openpyxl
@@ -139,3 +140,28 @@ def test_results_to_excel_and_csv(tmp_path: Path) -> None:
     assert (tmp_path / "r" / "plan_cost.csv").read_text().startswith("unit_id,at,x\n")
     with pytest.raises(ValueError, match="31 characters"):
         write_excel({"x" * 40: df}, tmp_path / "long.xlsx")
+
+
+def test_exports_never_write_live_formulas(tmp_path: Path) -> None:
+    """CSV and xlsx exports (and the dashboard's download writers) escape formula-like text."""
+    from openpyxl import load_workbook
+
+    from pks.data.io import frame_to_csv_text, frame_to_xlsx_bytes, write_csv_folder, write_excel
+
+    evil = ['=HYPERLINK("http://evil.example","x")', "+1+2", "-cmd", "@SUM(A1)", "\t=1",
+            "Ortopedi", "-5"]
+    df = pd.DataFrame({"name": evil, "value_sek": [1.0, -2.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
+    write_csv_folder({"result": df}, tmp_path / "csv")
+    text = (tmp_path / "csv" / "result.csv").read_text(encoding="utf-8")
+    for line in [*text.splitlines()[1:], *frame_to_csv_text(df).splitlines()[1:]]:
+        cell = next(csv.reader([line]))[0]
+        assert not cell.startswith(("=", "+", "@", "\t")) and not (
+            cell.startswith("-") and cell not in ("-5",)), line
+    write_excel({"result": df}, tmp_path / "r.xlsx")
+    (tmp_path / "d.xlsx").write_bytes(frame_to_xlsx_bytes(df, "result"))
+    for f in ("r.xlsx", "d.xlsx"):
+        ws = load_workbook(tmp_path / f)["result"]
+        cells = [ws.cell(row=r, column=1) for r in range(2, len(evil) + 2)]
+        assert all(c.data_type == "s" for c in cells), [(c.value, c.data_type) for c in cells]
+        assert [c.value for c in cells][:5] == ["'" + v for v in evil[:5]]
+        assert cells[5].value == "Ortopedi" and cells[6].value == "-5"

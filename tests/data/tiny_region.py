@@ -48,6 +48,15 @@ def _nodes(style: str) -> tuple[pd.DataFrame, list[str]]:
     return df, units
 
 
+def _ancestors(node: str, parent_of: dict[str, str | None]) -> set[str]:
+    out: set[str] = set()
+    cur = parent_of.get(node)
+    while cur:
+        out.add(cur)
+        cur = parent_of.get(cur)
+    return out
+
+
 def tiny_tables(style: str = "norrbotten", seed: int = 7) -> dict[str, pd.DataFrame]:
     """Canonical-ish frames of a 3-unit region with two care types per unit."""
     rng = np.random.default_rng(seed)
@@ -125,8 +134,13 @@ def tiny_tables(style: str = "norrbotten", seed: int = 7) -> dict[str, pd.DataFr
         for sc, years in [("observed", [2025]), ("scb", [2026])]
         for y in years for sex in ("female", "male") for a in range(0, 101)])
     frame_nodes = [n for n in nodes.node_id if n not in units]
+    parent_of = dict(zip(nodes.node_id, nodes.parent_id, strict=True))
+
+    def leaves_under(n: str) -> int:  # frames cascade exactly: 1e8 per unit below
+        return sum(1 for u in units if n in _ancestors(u, parent_of))
     budget_frames = pd.DataFrame([
-        dict(node_id=n, year=y, frame_sek=1e8 * (1 + 0.03 * (y - 2026)), efficiency_pu=0.0)
+        dict(node_id=n, year=y, frame_sek=1e8 * leaves_under(n) * (1 + 0.03 * (y - 2026)),
+             efficiency_pu=0.0)
         for n in frame_nodes for y in (2026, 2027, 2028)])
     cost_indices = pd.DataFrame([
         dict(year=y, cost_type=ct, uprating_pu=0.03)

@@ -43,21 +43,59 @@ def default_db_url() -> str:
     return os.environ.get("PKS_DATABASE_URL", DEFAULT_DB_URL)
 
 
-def open_store(db: str, lang: Language) -> Store:
+def _sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (``None`` for other backends and in-memory)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        u = make_url(url if "://" in url else f"sqlite:///{url}")
+    except ArgumentError:
+        return None
+    db = u.database or ""
+    if u.get_backend_name() != "sqlite" or not db or db == ":memory:" or db.startswith("file:"):
+        return None
+    return Path(db).expanduser()
+
+
+def open_store(db: str, lang: Language, need_inputs: bool = True) -> Store:
     """Open the store at ``db`` ("" = :func:`default_db_url`), or exit 1 saying why.
 
-    The store creates a SQLite file's folder itself.
+    A command that works on stored data (``need_inputs``, the default) refuses a store that
+    holds no input data, naming it, instead of falling back to files: a typo in ``--db``
+    would otherwise plan on other data. A SQLite file that does not exist is then not
+    created. Only ``pks load`` opens an empty store (``need_inputs=False``). Every message
+    shows the URL with its password masked; log records are redacted too.
     """
     from sqlalchemy.exc import SQLAlchemyError
 
+    from pks.data.secrets import install_log_redaction, mask_url, redact, url_password
     from pks.data.store import Store
     from pks.i18n import t
 
+    install_log_redaction()
     url = db or default_db_url()
+    shown = mask_url(url)
+    secret = url_password(url)
+    file = _sqlite_file(url)
+    if need_inputs and file is not None and not file.exists():
+        fail([t("security.cli.no_store", lang, url=shown)])
     try:
-        return Store.open(url)
+        store = Store.open(url)
     except (SQLAlchemyError, OSError, ValueError) as exc:
-        fail([t("data.cli.db_error", lang, url=url, error=str(exc).splitlines()[0])])
+        error = redact(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, [secret])
+        fail([t("data.cli.db_error", lang, url=shown, error=error)])
+    if need_inputs:
+        try:
+            empty = not store.has_inputs()
+        except (SQLAlchemyError, OSError) as exc:
+            store.close()
+            fail([t("data.cli.db_error", lang, url=shown,
+                    error=redact(str(exc).splitlines()[0], [secret]))])
+        if empty:
+            store.close()
+            fail([t("security.cli.empty_store", lang, url=shown)])
+    return store
 
 
 def parse_lang(lang: str) -> Language:

@@ -106,44 +106,62 @@ def register(app: typer.Typer) -> None:
 
     @app.command("dashboard-user")
     def dashboard_user(
-        users: Annotated[Path, typer.Option("--users", help="Users file (YAML) to update.")],
         username: Annotated[str, typer.Option("--username")],
-        role: Annotated[str, typer.Option("--role", help="strategist, planner or "
-                                                          "first_line_manager")],
+        role: Annotated[str | None, typer.Option(
+            "--role", help="strategist, planner, first_line_manager or admin (needed for a "
+            "new user)")] = None,
         unit: Annotated[list[str] | None, typer.Option(
             "--unit", help="Node the user is responsible for (repeat); first-line managers.")]
         = None,
         password_env: Annotated[str, typer.Option(
             "--password-env", help="Environment variable holding the password (never "
             "prompted, never on the command line).")] = "PKS_NEW_PASSWORD",
+        disable: Annotated[bool, typer.Option(
+            "--disable", help="Disable the user (every session ends).")] = False,
+        users: Annotated[Path | None, typer.Option(
+            "--users", help="Users file (YAML) to migrate into the store first (users "
+            "already in the store are kept).")] = None,
+        db: DbOpt = DEFAULT_DB_URL,
     ) -> None:
-        """Add or replace a dashboard user; the password is stored hashed only."""
-        from pks.dashboard.access import (
-            ROLES,
-            Principal,
-            UserRecord,
-            hash_password,
-            load_users,
-            write_users,
-        )
+        """Add, replace or disable a dashboard user in the store (password hashed only).
 
-        if role not in ROLES:
+        Every change is written to the audit trail (by ``pks``).
+        """
+        from pks.cli.common import open_store
+        from pks.dashboard.access import ROLES, Principal, load_users
+        from pks.dashboard.auth.users import UserAdminError, UserStore
+
+        actor = Principal("pks", "admin")
+        if role is not None and role not in ROLES:
             typer.echo(f"--role: one of {', '.join(ROLES)}", err=True)
             raise typer.Exit(EXIT_USAGE)
-        password = os.environ.get(password_env, "")
-        if len(password) < 8:
-            typer.echo(f"set the password (at least 8 characters) in ${password_env}", err=True)
-            raise typer.Exit(EXIT_INVALID)
         if role == "first_line_manager" and not unit:
             typer.echo("a first_line_manager needs at least one --unit", err=True)
             raise typer.Exit(EXIT_USAGE)
+        store = open_store(db, "en", need_inputs=False)
         try:
-            current = load_users(users) if users.exists() else {}
-        except ValueError as exc:
-            typer.echo(str(exc), err=True)
+            admin = UserStore(store)
+            if users is not None:
+                try:
+                    n = admin.import_records(actor, load_users(users))
+                except (ValueError, OSError) as exc:
+                    typer.echo(str(exc), err=True)
+                    raise typer.Exit(EXIT_INVALID) from exc
+                typer.echo(f"{n} user(s) migrated from {users} into the store")
+            if disable:
+                admin.set_active(actor, username, False)
+                typer.echo(f"{username} disabled")
+                return
+            if role is None:
+                if users is not None:
+                    return
+                typer.echo("--role is needed to add or replace a user", err=True)
+                raise typer.Exit(EXIT_USAGE)
+            password = os.environ.get(password_env, "")
+            admin.add(actor, username, role, tuple(unit or ()), password, replace=True)
+        except UserAdminError as exc:
+            typer.echo(f"{exc} (password from ${password_env})", err=True)
             raise typer.Exit(EXIT_INVALID) from exc
-        current[username] = UserRecord(Principal(username, role, tuple(unit or ())),  # type: ignore[arg-type]
-                                       hash_password(password))
-        users.parent.mkdir(parents=True, exist_ok=True)
-        write_users(users, current)
-        typer.echo(f"{username} ({role}) → {users}")
+        finally:
+            store.close()
+        typer.echo(f"{username} ({role}) → {store.url}")

@@ -102,7 +102,7 @@ def load_cmd(path: PathArg, db: DbOpt = DEFAULT_DB_URL, lang: LangOpt = "sv",
     except ValidationFailed as exc:
         _fail_validation(exc, lg, max_issues)
     t_read = time.perf_counter() - t0
-    store = open_store(db, lg)
+    store = open_store(db, lg, need_inputs=False)
     try:
         t1 = time.perf_counter()
         checksum = store.write_inputs(data, source=str(path), lang=lg)
@@ -112,7 +112,7 @@ def load_cmd(path: PathArg, db: DbOpt = DEFAULT_DB_URL, lang: LangOpt = "sv",
     finally:
         store.close()
     rows = sum(len(df) for df in data.tables().values())
-    typer.echo(t("data.cli.loaded", lg, path=str(path), rows=rows, url=store.url.split("@")[-1],
+    typer.echo(t("data.cli.loaded", lg, path=str(path), rows=rows, url=store.url,
                  checksum=checksum, t_read=f"{t_read:.1f}", t_write=f"{t_write:.1f}"))
 
 

@@ -5,9 +5,13 @@ Roles:
 * ``strategist`` — everything, all scenarios, may start simulations and re-plans;
 * ``planner`` — everything, may upload actuals and start re-plans and simulations;
 * ``first_line_manager`` — only the units listed for the user (and nodes entirely within
-  them); may upload actuals for those units.
+  them); may upload actuals for those units;
+* ``admin`` — sees everything and administers dashboard users (page ``/admin``).
 
-Users live in a YAML file::
+Users live in the store (:mod:`pks.dashboard.auth.users`); a YAML users file (below) is
+imported into the store when the dashboard starts with ``--users``.
+
+The YAML users file::
 
     users:
       - username: anna
@@ -20,7 +24,10 @@ Passwords are stored hashed only (:func:`hash_password`).
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -29,8 +36,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from pks.data.tree import OrgTree
 
-Role = Literal["strategist", "planner", "first_line_manager"]
-ROLES: tuple[Role, ...] = ("strategist", "planner", "first_line_manager")
+Role = Literal["strategist", "planner", "first_line_manager", "admin"]
+ROLES: tuple[Role, ...] = ("strategist", "planner", "first_line_manager", "admin")
 
 
 class AccessDenied(PermissionError):
@@ -60,6 +67,11 @@ class Principal:
     def may_run(self) -> bool:
         """Starting re-plans and simulations."""
         return self.role in ("strategist", "planner")
+
+    @property
+    def may_admin(self) -> bool:
+        """Administering dashboard users (add, disable, reset password, assign units)."""
+        return self.role == "admin"
 
 
 LOCAL_USER = Principal("lokal", "strategist")
@@ -99,21 +111,36 @@ def load_users(path: str | Path) -> dict[str, UserRecord]:
 
 
 def write_users(path: str | Path, users: dict[str, UserRecord]) -> None:
-    """Write the users file (hashes only)."""
+    """Write the users file (hashes only), readable by its owner only (mode 0600)."""
+    from pks.dashboard.auth.files import write_private
+
     rows = [{"username": r.principal.username, "role": r.principal.role,
              "units": list(r.principal.units), "password_hash": r.password_hash}
             for r in users.values()]
-    Path(path).write_text(yaml.safe_dump({"users": rows}, allow_unicode=True, sort_keys=False),
-                          encoding="utf-8")
+    write_private(path, yaml.safe_dump({"users": rows}, allow_unicode=True, sort_keys=False))
 
 
-def authenticate(users: dict[str, UserRecord], username: str, password: str
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, checked for unknown users (same cost as a real one)."""
+    return generate_password_hash(secrets.token_urlsafe(24))
+
+
+def authenticate(users: Mapping[str, UserRecord], username: str, password: str
                  ) -> Principal | None:
-    """The principal when the password matches, else ``None``."""
+    """The principal when the password matches, else ``None``.
+
+    An unknown user name costs the same time as a known one (a dummy hash is checked), so
+    answer times do not tell which user names exist.
+    """
     rec = users.get(username)
-    if rec is None or not check_password_hash(rec.password_hash, password):
-        return None
-    return rec.principal
+    ok = check_password_hash(rec.password_hash if rec else _dummy_hash(), password)
+    return rec.principal if rec is not None and ok else None
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when ``password`` matches ``password_hash``; equal time when there is no hash."""
+    return check_password_hash(password_hash or _dummy_hash(), password) and bool(password_hash)
 
 
 def allowed_units(principal: Principal, tree: OrgTree) -> set[str] | None:

@@ -1,15 +1,15 @@
 """The Dash app factory and the serve helper.
 
 ``create_app(settings)`` builds a Dash Pages app reading the store named in the settings;
-nothing is loaded until the first request. ``serve(settings)`` runs it (development server,
-threaded) on ``settings.host:settings.port``; for production, ``dashboards/app.py`` exposes
-the WSGI ``server`` for gunicorn.
+nothing is loaded until the first request. ``serve(settings)`` runs it with waitress (a
+production WSGI server) on ``settings.host:settings.port``; ``dashboards/app.py`` exposes
+the WSGI ``server`` for other WSGI servers. Security (login, sessions, headers, limits,
+errors) is set up by :mod:`pks.dashboard.auth`.
 """
 
 from __future__ import annotations
 
 import importlib
-import io
 import logging
 from collections.abc import Callable
 from importlib import resources
@@ -24,24 +24,21 @@ import pandas as pd
 from dash import ALL, Dash, DiskcacheManager, Input, Output, State, ctx, dcc, html, no_update
 
 from pks.dashboard import ids
-from pks.dashboard.access import (
-    LOCAL_USER,
-    AccessDenied,
-    Principal,
-    UserRecord,
-    authenticate,
-    load_users,
-)
+from pks.dashboard.access import AccessDenied, Principal, load_users
+from pks.dashboard.auth.files import private_dir
+from pks.dashboard.auth.users import UserStore
+from pks.dashboard.auth.web import apply_hardening, callback_error, setup_login
 from pks.dashboard.data import DataService
 from pks.dashboard.pages import PAGE_MODULES
 from pks.dashboard.pages.common import drill_view, lang_of
 from pks.dashboard.settings import DashboardSettings
+from pks.data.io import frame_to_csv_text, frame_to_xlsx_bytes
 from pks.i18n import t
 
 log = logging.getLogger(__name__)
 
-PUBLIC_PATHS = ("/login", "/logout", "/_dash-component-suites/", "/assets/", "/favicon.ico",
-                "/_favicon.ico")
+SYSTEM_ACTOR = Principal("pks", "admin")
+"""Who imports a users file into the store (in the audit trail)."""
 
 
 def package_css() -> str:
@@ -62,90 +59,29 @@ def _users_path(settings: DashboardSettings, svc: DataService) -> Path | None:
     return p if p.is_absolute() else Path(settings.model_dir) / p
 
 
-class _LoginUser:
-    """flask-login's view of a principal."""
+def user_store(settings: DashboardSettings, svc: DataService) -> UserStore | None:
+    """The store's users (``None`` when login is off), with a users file imported first.
 
-    is_active = True
-    is_anonymous = False
-
-    def __init__(self, principal: Principal) -> None:
-        self.principal = principal
-        self.is_authenticated = True
-
-    def get_id(self) -> str:
-        return self.principal.username
-
-
-def _setup_login(server: flask.Flask, settings: DashboardSettings, svc: DataService
-                 ) -> Callable[[], Principal]:
-    """Login routes, a guard on every other route, and the current-principal function."""
+    A YAML users file (``--users`` / ``PKS_USERS_FILE`` / ``dashboard.users_file``) is
+    migrated into the store at start; from then on users are administered in the store
+    (page ``/admin``, ``pks dashboard-user``). Raises ``ValueError`` when login is required
+    but there are no users at all.
+    """
     if not settings.login_required:
-        return lambda: LOCAL_USER
-    from flask_login import LoginManager, current_user, login_user, logout_user
-
-    path = _users_path(settings, svc)
-    if path is None or not path.exists():
-        raise ValueError("login is required (served on a non-loopback host) but no users "
-                         "file is configured: set --users / PKS_USERS_FILE or "
-                         "dashboard.users_file")
-    users: dict[str, UserRecord] = load_users(path)
-    lm = LoginManager()
-    lm.init_app(server)
-
-    @lm.user_loader
-    def _load(user_id: str) -> _LoginUser | None:
-        rec = users.get(user_id)
-        return None if rec is None else _LoginUser(rec.principal)
-
-    @server.before_request
-    def _guard() -> Any:
-        p = flask.request.path
-        if any(p == x or (x.endswith("/") and p.startswith(x)) for x in PUBLIC_PATHS):
-            return None
-        if not current_user.is_authenticated:
-            if p.startswith("/_dash-") or flask.request.method != "GET":
-                return flask.Response("login required", status=401)
-            return flask.redirect("/login?next=" + flask.request.full_path.rstrip("?"))
         return None
+    from pks.data.store import Store
 
-    @server.route("/login", methods=["GET", "POST"])
-    def _login() -> Any:
-        lang = lang_of(flask.request.args.get("lang"))
-        error = ""
-        if flask.request.method == "POST":
-            who = authenticate(users, flask.request.form.get("username", ""),
-                               flask.request.form.get("password", ""))
-            if who is not None:
-                login_user(_LoginUser(who))
-                nxt = flask.request.args.get("next", "/")
-                return flask.redirect(nxt if nxt.startswith("/") and not nxt.startswith("//")
-                                      else "/")
-            error = t("dash.login.failed", lang)
-        return flask.render_template_string(
-            _LOGIN_HTML, css=package_css(), title=t("dash.login.title", lang),
-            u=t("dash.login.username", lang), p=t("dash.login.password", lang),
-            b=t("dash.login", lang), error=error)
-
-    @server.route("/logout")
-    def _logout() -> Any:
-        logout_user()
-        return flask.redirect("/login")
-
-    def principal() -> Principal:
-        if flask.has_request_context() and current_user.is_authenticated:
-            return current_user.principal  # type: ignore[no-any-return]
-        raise AccessDenied("not signed in")
-    return principal
-
-
-_LOGIN_HTML = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">
-<title>{{title}}</title><style>{{css}}</style></head><body class="login-body">
-<form method="post" class="login card"><h2>{{title}}</h2>
-{% if error %}<div class="note warn" id="login-error">{{error}}</div>{% endif %}
-<label>{{u}}<input name="username" id="username" autocomplete="username" required></label>
-<label>{{p}}<input name="password" id="password" type="password"
- autocomplete="current-password" required></label>
-<button class="btn" id="login-button" type="submit">{{b}}</button></form></body></html>"""
+    users = UserStore(Store.open(settings.db_url))
+    path = _users_path(settings, svc)
+    if path is not None and path.exists():
+        n = users.import_records(SYSTEM_ACTOR, load_users(path))
+        if n:
+            log.info("imported %d dashboard users from %s into the store", n, path)
+    if not users.users():
+        raise ValueError("login is required (served on a non-loopback host) but there are no "
+                         "users: add one with pks dashboard-user, or set --users / "
+                         "PKS_USERS_FILE / dashboard.users_file to a users file")
+    return users
 
 
 def _query(search: str | None) -> dict[str, str]:
@@ -161,13 +97,13 @@ def header_view(pathname: str | None, search: str | None, node: str | None,
     keep: dict[str, str] = {"lang": lang}
     if node:
         keep["node"] = node
+    here = pathname or "/"
     links = []
     for path, key in pages:
         active = (pathname or "/") == path or ((pathname or "/") == "/" and path == pages[0][0])
         links.append(dcc.Link(t(key, lang), href=f"{path}?{urlencode(keep)}",
                               className="nav-link active" if active else "nav-link",
                               id=f"nav-{path.strip('/')}"))
-    here = pathname or "/"
     switch = []
     for lg in ("sv", "en"):
         qq = dict(q, lang=lg)
@@ -175,8 +111,14 @@ def header_view(pathname: str | None, search: str | None, node: str | None,
             qq["node"] = node
         switch.append(html.A(lg.upper(), href=f"{here}?{urlencode(qq)}", id=f"lang-{lg}",
                              className="lang active" if lg == lang else "lang"))
-    user: list[Any] = [html.Span(t("dash.user", lang, user=principal.username,
-                        role=t(f"dash.role.{principal.role}", lang)), className="user")]
+    role = t("security.role.admin" if principal.may_admin else f"dash.role.{principal.role}",
+             lang)
+    user: list[Any] = [html.Span(t("dash.user", lang, user=principal.username, role=role),
+                                 className="user")]
+    if principal.may_admin:
+        links.append(dcc.Link(t("security.admin.nav", lang), href=f"/admin?{urlencode(keep)}",
+                              className="nav-link active" if here == "/admin" else "nav-link",
+                              id="nav-admin"))
     if login:
         user.append(html.A(t("dash.logout", lang), href="/logout", className="nav-link"))
     return [html.Div([html.Span("PKS", className="logo"),
@@ -197,13 +139,13 @@ def export_frame(svc: DataService, principal: Principal, table: str, state: dict
 
 
 def frame_to_download(df: pd.DataFrame, name: str, fmt: str) -> dict[str, Any]:
-    """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8 with BOM for Excel)."""
+    """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8).
+
+    The writers are those of ``pks export``: formula-like text is escaped.
+    """
     if fmt == "xlsx":
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-            df.to_excel(xl, sheet_name=name[:31], index=False)
-        return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
-    return dcc.send_string(df.to_csv(index=False), f"{name}.csv")
+        return dcc.send_bytes(frame_to_xlsx_bytes(df, name), f"{name}.xlsx")
+    return dcc.send_string(frame_to_csv_text(df), f"{name}.csv")
 
 
 def create_app(settings: DashboardSettings) -> Dash:
@@ -211,16 +153,18 @@ def create_app(settings: DashboardSettings) -> Dash:
     svc = DataService(settings)
     server = flask.Flask("pks.dashboard")
     server.secret_key = settings.resolved_secret()
-    principal_fn = _setup_login(server, settings, svc)
-    Path(settings.cache_dir).mkdir(parents=True, exist_ok=True)
-    manager = DiskcacheManager(diskcache.Cache(settings.cache_dir))
+    apply_hardening(server, settings)
+    users = user_store(settings, svc)
+    principal_fn = setup_login(server, settings, users)
+    cache_dir = private_dir(settings.resolved_cache_dir)
+    manager = DiskcacheManager(diskcache.Cache(str(cache_dir)))
     assets = settings.assets_dir or str(resources.files("pks.dashboard") / "assets")
     app = Dash("pks.dashboard", server=server,  # type: ignore[arg-type]
                use_pages=True, pages_folder="", assets_folder=assets,
                include_assets_files=settings.assets_dir is not None,
                suppress_callback_exceptions=True,
                background_callback_manager=manager, title="PKS",
-               update_title=None)  # type: ignore[arg-type]
+               update_title=None, on_error=callback_error)  # type: ignore[arg-type]
     app.index_string = app.index_string.replace(
         "{%css%}", "<style>" + package_css() + "</style>{%css%}")
     pages: list[tuple[str, str]] = []
@@ -234,15 +178,21 @@ def create_app(settings: DashboardSettings) -> Dash:
                                layout=layout)
         mod.register_callbacks(app, svc, principal_fn)
         pages.append((mod.PATH, mod.NAME_KEY))
-    from pks.dashboard.pages import jobs_panel
+    from pks.dashboard.pages import admin, jobs_panel
 
     jobs_panel.register_callbacks(app, svc, principal_fn, settings)
+    if users is not None:
+        dash.register_page("pks.dashboard.pages.admin", path=admin.PATH, name="admin",
+                           order=len(PAGE_MODULES) + 1,
+                           layout=admin.make_layout(svc, principal_fn, users))
+        admin.register_callbacks(app, svc, principal_fn, users)
 
     app.layout = html.Div([
         dcc.Location(id=ids.URL),
         dcc.Store(id=ids.NODE_STORE, storage_type="session"),
         dcc.Download(id=ids.DOWNLOAD),
         html.Header(id=ids.HEADER, className="header"),
+        html.Div(id=ids.ERROR_BANNER, role="alert"),
         html.Main(dash.page_container, className="main"),
     ])
 
@@ -285,25 +235,40 @@ def create_app(settings: DashboardSettings) -> Dash:
     return app
 
 
+WSGI_THREADS = 8
+"""Worker threads of the production server (waitress): concurrent requests served."""
+
+
 def serve(settings: DashboardSettings, debug: bool = False,
           announce: Callable[[str], None] | None = None) -> None:
-    """Serve the dashboard until interrupted (Flask's threaded server).
+    """Serve the dashboard until interrupted with waitress (a production WSGI server).
 
-    ``announce(address)`` is called once the app is built, before serving (the CLI prints
-    the address with it). Raises ``ValueError`` when login is required but no users file
-    is configured.
+    One process, ``WSGI_THREADS`` threads; background jobs run in their own processes.
+    Beyond loopback it is meant to sit behind a TLS-terminating reverse proxy (README).
+    ``debug`` uses Flask's development server instead. ``announce(address)`` is called
+    once the app is built, before serving. Raises ``ValueError`` when login is required
+    but there are no users.
     """
     import threading
 
+    from pks.data.secrets import install_log_redaction
+
+    install_log_redaction()
     app = create_app(settings)
     svc: DataService = app.server.config["PKS_DATA_SERVICE"]
 
     def warm_up() -> None:  # load the store once so the first page answers quickly
         try:
             svc.snapshot()
-        except Exception:  # noqa: BLE001 - the first request reports the problem instead
-            log.exception("dashboard warm-up failed")
+        except Exception as exc:  # noqa: BLE001 - the first request reports the problem
+            log.error("dashboard warm-up failed: %s: %s", type(exc).__name__, exc)
     threading.Thread(target=warm_up, daemon=True).start()
     if announce is not None:
         announce(settings.address)
-    app.run(host=settings.host, port=settings.port, debug=debug, use_reloader=False)
+    if debug:
+        app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
+        return
+    import waitress
+
+    waitress.serve(app.server, host=settings.host, port=settings.port, threads=WSGI_THREADS,
+                   ident="pks", max_request_body_size=settings.max_request_bytes)

@@ -68,3 +68,18 @@ def page_state(page: str) -> dict[str, str]:
 def plan_note(page: str) -> str:
     """Id of a page's note on which plan it follows up."""
     return f"{page}-plan-note"
+
+# errors and administration
+ERROR_BANNER = "error-banner"
+ADMIN_TABLE = "admin-users"
+ADMIN_USERNAME = "admin-username"
+ADMIN_ROLE = "admin-role"
+ADMIN_UNITS = "admin-units"
+ADMIN_PASSWORD = "admin-password"
+ADMIN_ADD = "admin-add"
+ADMIN_ASSIGN = "admin-assign"
+ADMIN_RESET = "admin-reset"
+ADMIN_DISABLE = "admin-disable"
+ADMIN_ENABLE = "admin-enable"
+ADMIN_MSG = "admin-msg"
+ADMIN_AUDIT = "admin-audit"

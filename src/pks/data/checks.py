@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,25 @@ FTE_PER_UNIT_MAX = 500.0
 
 H_PER_CASE_MAX = 200.0
 """Staff hours per case above this look like minutes, not hours."""
+
+DATE_MIN = pd.Timestamp("2000-01-01")
+DATE_MAX = pd.Timestamp("2100-12-31")
+"""Dates outside these bounds are outside any planning horizon (the schema's year range of
+budget frames and cost indices, 2000–2100): a validity date of 1899-12-31 is Excel's
+day zero, not a date someone meant."""
+
+FRAME_CASCADE_TOLERANCE_PU = 0.005
+"""A parent's frame may fall below the sum of the frames it distributes by this share of
+that sum (rounding to whole kronor in the spreadsheets); below that it is an error."""
+
+FORMULA_START = re.compile(
+    r"^(?:'?[\t\r]|['\s]*[=@]|['\s]*[+\-](?![\d.,]+([eE][+-]?\d+)?\s*$))")
+"""Text a spreadsheet would run as a formula: ``=``, ``+``, ``-`` or ``@`` first (also after
+blanks or an escaping apostrophe), or a tab or carriage return first (CSV injection); a
+plain signed number (``-1``, ``+0.5``) is not a formula."""
+
+YEAR_SPACES = re.compile(r"\S\s+\S")
+"""A year written with blanks inside (``" 20 26"``): rejected rather than read as 2026."""
 
 
 @dataclass(frozen=True)
@@ -279,6 +299,37 @@ def _check_cells(ctx: _Ctx) -> None:
                     rule = _magnitude_rule(name, spec, v)
                     if rule:
                         ctx.add(name, pos + 1, cname, v, rule[1], "wrong_magnitude", rule[0])
+            _check_text_rules(ctx, name, spec, raw[cname], p)
+
+
+def _raw_text_hits(raw: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
+    """Rows whose raw cell is text matching ``pattern`` (each distinct value tested once)."""
+    def hit(v: object) -> bool:
+        return isinstance(v, str) and pattern.search(v) is not None
+    codes, uniques = pd.factorize(raw.reset_index(drop=True), use_na_sentinel=True)
+    flags = np.array([hit(u) for u in uniques] + [False], dtype=bool)
+    return flags[codes]
+
+
+def _check_text_rules(ctx: _Ctx, name: str, spec: ColumnSpec, raw: pd.Series,
+                      p: ParsedColumn) -> None:
+    """Formula-like text in text columns, years with blanks, dates outside 2000–2100."""
+    if spec.dtype == "str":
+        for pos in np.flatnonzero(_raw_text_hits(raw, FORMULA_START)):
+            ctx.add(name, pos + 1, spec.name, repr(str(raw.iloc[pos]))[1:-1][:60],
+                    "text not starting with = + - @ tab", "formula_text")
+    elif spec.unit == "year":
+        for pos in np.flatnonzero(_raw_text_hits(raw, YEAR_SPACES) & ~p.bad):
+            ctx.add(name, pos + 1, spec.name, str(raw.iloc[pos]), "YYYY", "bad_year")
+    elif spec.dtype == "date":
+        vals = p.values
+        ok = ~(p.missing | p.bad)
+        with np.errstate(invalid="ignore"):
+            out = ok & ((vals < DATE_MIN) | (vals > DATE_MAX)).to_numpy(dtype=bool,
+                                                                       na_value=False)
+        for pos in np.flatnonzero(out):
+            ctx.add(name, pos + 1, spec.name, f"{vals.iloc[pos]:%Y-%m-%d}",
+                    f"{DATE_MIN:%Y-%m-%d}..{DATE_MAX:%Y-%m-%d}", "date_out_of_range")
 
 
 # --------------------------------------------------------------------------- keys, refs
@@ -457,6 +508,8 @@ def _check_cross(ctx: _Ctx) -> None:
                 seen.add(pair)
                 ctx.add("resource_use", pos + 1, "staff_category", f"{pair[0]}/{pair[1]}",
                         "staffing", "no_staffing")
+    _check_zero_staff_hours(ctx)
+    _check_frames(ctx)
     _check_shares(ctx, "care_type_priorities", ["unit_id", "care_type"])
     _check_shares(ctx, "demand_age_profile", ["unit_id", "care_type"])
     # availability fractions
@@ -497,6 +550,109 @@ def _check_cross(ctx: _Ctx) -> None:
         for pos in np.flatnonzero(nok & ~cc.isin(counties).to_numpy()):
             ctx.add("org_nodes", pos + 1, "county", cc.iloc[pos], "population.county",
                     "unknown_county")
+
+
+def _check_zero_staff_hours(ctx: _Ctx) -> None:
+    """A care type whose staff hours per case are zero in every category needs no staff.
+
+    Rule: for every (unit, care type) with rows in ``resource_use``,
+    Σ_categories staff_h_per_case > 0.
+    """
+    cols = ["unit_id", "care_type", "staff_h_per_case"]
+    ok = ctx.ok("resource_use", cols)
+    if ok is None:
+        return
+    frame = pd.DataFrame({c: ctx.val("resource_use", c).astype(object) for c in cols[:2]})
+    frame["h"] = ctx.val("resource_use", "staff_h_per_case").astype("float64")
+    frame["_pos"] = np.arange(len(frame))
+    frame = frame[ok]
+    if frame.empty:
+        return
+    agg = frame.groupby(cols[:2], sort=False).agg(total=("h", "sum"), pos=("_pos", "min"))
+    for (unit, care_type), r in agg[agg["total"] <= 0].iterrows():
+        ctx.add("resource_use", int(r["pos"]) + 1, "staff_h_per_case",
+                f"{unit}/{care_type}: 0", "> 0 (sum over staff categories)", "no_staff_hours")
+
+
+def _check_frames(ctx: _Ctx) -> None:
+    """Budget frames: every framed node covers every year, and the cascade adds up.
+
+    Years: the years in ``budget_frames`` are the budget year and the plan years; every
+    node holding a frame must have one for each of them (a missing plan year would plan
+    that year without a budget).
+
+    Cascade (R-01, R-25): a node's frame F_p distributes into the frames of its nearest
+    descendants that hold frames (children c, or deeper where a child holds none):
+    F_p ≥ (1 − FRAME_CASCADE_TOLERANCE_PU) · Σ_c F_c for every year. The surplus
+    F_p − Σ_c F_c is the parent's undistributed part, the explicit named item
+    ``undistributed`` (the board's reserve, parts of the organisation outside the model);
+    a parent below the sum of what it distributes is an error.
+    """
+    cols = ["node_id", "year", "frame_sek"]
+    ok = ctx.ok("budget_frames", cols)
+    if ok is None:
+        return
+    frame = pd.DataFrame({"node": ctx.val("budget_frames", "node_id").astype(object),
+                          "year": ctx.val("budget_frames", "year").astype("float64"),
+                          "sek": ctx.val("budget_frames", "frame_sek").astype("float64")})
+    frame["_pos"] = np.arange(len(frame))
+    frame = frame[ok].drop_duplicates(["node", "year"])
+    if frame.empty:
+        return
+    years = sorted(int(y) for y in frame["year"].unique())
+    for node, grp in frame.groupby("node", sort=False):
+        have = {int(y) for y in grp["year"]}
+        for y in years:
+            if y not in have:
+                ctx.add("budget_frames", int(grp["_pos"].min()) + 1, "year", f"{node}: {y}",
+                        ", ".join(map(str, years)), "missing_frame_year")
+    parent = _parents(ctx)
+    if parent is None:
+        return
+    framed = set(frame["node"])
+    children: dict[object, list[object]] = {}
+    for n, p in parent.items():
+        if p is not None:
+            children.setdefault(p, []).append(n)
+
+    def distributed_to(node: object, seen: set[object]) -> list[object]:
+        out: list[object] = []
+        for c in children.get(node, []):
+            if c in seen:  # a cycle is reported by the tree check
+                continue
+            seen.add(c)
+            out.extend([c] if c in framed else distributed_to(c, seen))
+        return out
+
+    value = {(n, int(y)): (float(v), int(pos)) for n, y, v, pos in
+             zip(frame["node"], frame["year"], frame["sek"], frame["_pos"], strict=True)}
+    for node in sorted(framed, key=str):
+        below = distributed_to(node, {node})
+        if not below:
+            continue
+        for y in years:
+            if (node, y) not in value:
+                continue
+            own, pos = value[(node, y)]
+            total = sum(value[(c, y)][0] for c in below if (c, y) in value)
+            if own < (1 - FRAME_CASCADE_TOLERANCE_PU) * total:
+                ctx.add("budget_frames", pos + 1, "frame_sek", f"{node} {y}: {_fmt(own)}",
+                        f"≥ {_fmt(total)} (Σ {', '.join(map(str, below))})",
+                        "frame_below_children")
+
+
+def _parents(ctx: _Ctx) -> dict[object, object] | None:
+    """Parent of each node (``None`` for a root) from ``org_nodes``; ``None`` if unparsed."""
+    ok = ctx.ok("org_nodes", ["node_id"])
+    if ok is None:
+        return None
+    ids = ctx.val("org_nodes", "node_id").astype(object)
+    parents = ctx.col("org_nodes", "parent_id")
+    out: dict[object, object] = {}
+    for pos in np.flatnonzero(ok):
+        p = None if parents is None else parents.iloc[pos]
+        out.setdefault(ids.iloc[pos], None if p is None or pd.isna(p) else p)
+    return out
 
 
 def _check_missing_weeks(ctx: _Ctx) -> None:

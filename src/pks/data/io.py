@@ -16,6 +16,7 @@ import csv
 import importlib.util
 import io as _io
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -156,6 +157,52 @@ def read_excel(path: str | Path, lang: Language = "sv") -> PlanningData:
 # --------------------------------------------------------------------------- writing
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet run a cell as a formula (CSV/formula injection)."""
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
+
+
+def escape_formula(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, made inert with a leading ``'``.
+
+    ``=HYPERLINK(...)``, ``+1+2``, ``-cmd``, ``@SUM(...)`` and text starting with a tab or
+    carriage return get an apostrophe in front (OWASP's CSV-injection rule); plain
+    numbers written as text (``-5``, ``+0.5``) and everything that is not text stay as
+    they are.
+
+    >>> escape_formula("=1+1"), escape_formula("@SUM(A1)"), escape_formula("-5"), escape_formula(3)
+    ("'=1+1", "'@SUM(A1)", '-5', 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) \
+            and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells are passed through :func:`escape_formula`."""
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+            if s.map(lambda v: escape_formula(v) is not v).any():
+                out[c] = s.astype(object).map(escape_formula)
+    return out
+
+
+def frame_to_csv_text(df: pd.DataFrame) -> str:
+    """One table as CSV text (formula-like text escaped), e.g. for a browser download."""
+    return str(escape_formulas(_csv_ready(df)).to_csv(index=False, lineterminator="\n"))
+
+
+def frame_to_xlsx_bytes(df: pd.DataFrame, sheet: str) -> bytes:
+    """One table as an ``.xlsx`` workbook (formula-like text escaped, never a live formula)."""
+    buf = _io.BytesIO()
+    write_excel({sheet[:31]: df}, buf)
+    return buf.getvalue()
+
+
 def _tables_of(data: PlanningData | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return data.tables() if isinstance(data, PlanningData) else dict(data)
 
@@ -181,12 +228,16 @@ def write_csv_folder(data: PlanningData | Mapping[str, pd.DataFrame], path: str 
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in _tables_of(data).items():
-        _csv_ready(df).to_csv(folder / f"{name}.csv", index=False, lineterminator="\n",
-                              encoding="utf-8")
+        escape_formulas(_csv_ready(df)).to_csv(folder / f"{name}.csv", index=False,
+                                               lineterminator="\n", encoding="utf-8")
 
 
-def write_excel(data: PlanningData | Mapping[str, pd.DataFrame], path: str | Path) -> None:
+def write_excel(data: PlanningData | Mapping[str, pd.DataFrame],
+                path: str | Path | _io.BytesIO) -> None:
     """Write each table to a sheet of an ``.xlsx`` workbook (header frozen and bold).
+
+    Text that a spreadsheet would run as a formula is escaped (:func:`escape_formula`),
+    so no cell is written as a live formula.
 
     Raises
     ------
@@ -203,11 +254,12 @@ def write_excel(data: PlanningData | Mapping[str, pd.DataFrame], path: str | Pat
                              f"holds ({EXCEL_MAX_ROWS}); export to a CSV folder instead")
         if len(name) > 31:
             raise ValueError(f"table name {name!r} is longer than 31 characters")
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(p, engine="openpyxl") as xw:
+    target: Path | _io.BytesIO = path if isinstance(path, _io.BytesIO) else Path(path)
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(target, engine="openpyxl") as xw:
         for name, df in tables.items():
-            out = df.copy()
+            out = escape_formulas(df)
             for c in out.columns:
                 if isinstance(out[c].dtype, pd.DatetimeTZDtype):
                     out[c] = out[c].dt.tz_convert("UTC").dt.tz_localize(None)

@@ -46,6 +46,7 @@ from pks.data.checks import Issue, ValidationFailed, validate
 from pks.data.parse import coerce_table, coerce_tables
 from pks.data.planning_data import PlanningData
 from pks.data.schema import SCHEMAS, TableSchema
+from pks.data.secrets import mask_url, redact
 from pks.types import PLAN_STATUSES, Language
 
 log = logging.getLogger(__name__)
@@ -271,8 +272,10 @@ class Store:
     """
 
     def __init__(self, url: str) -> None:
-        self.url = self._normalise_url(url)
-        self.engine: Engine = self._make_engine(self.url)
+        real = self._normalise_url(url)
+        self.url = mask_url(real)
+        """The store's URL as shown to people: the password masked (``***``)."""
+        self.engine: Engine = self._make_engine(real)
         self.dialect: str = self.engine.dialect.name
         self.meta = sa.MetaData()
         self._define_tables()
@@ -630,7 +633,7 @@ class Store:
             return "{}"
         if hasattr(config, "model_dump"):
             config = config.model_dump(mode="json")
-        return json.dumps(config, sort_keys=True, default=str, ensure_ascii=False)
+        return redact(json.dumps(config, sort_keys=True, default=str, ensure_ascii=False))
 
     @staticmethod
     def _prepare_frame(name: str, df: pd.DataFrame

@@ -89,6 +89,10 @@ class DaskExecutor:
         from dask.distributed import Client
 
         self._own = client is None
+        self._cluster: Any | None = None
+        if client is None and not address:
+            self._cluster = local_cluster()
+            client = Client(self._cluster)
         self.client = client if client is not None else Client(address)
 
     def run(self, fn: Task, shared: Sequence[Any], items: Sequence[tuple[int, int]],
@@ -107,9 +111,27 @@ class DaskExecutor:
         return out
 
     def close(self) -> None:
-        """Close the client if this executor opened it."""
+        """Close the client (and the local cluster) if this executor opened them."""
         if self._own:
             self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+LOOPBACK_HOST = "127.0.0.1"
+"""A local Dask cluster binds here only: scheduler, workers and diagnostics dashboard."""
+
+
+def local_cluster(n_workers: int = 1, processes: bool = True) -> Any:
+    """A Dask ``LocalCluster`` reachable from this machine only.
+
+    Scheduler and workers listen on 127.0.0.1, and the diagnostics dashboard on
+    127.0.0.1 at a free port (Dask's default, ``:8787``, listens on every interface).
+    """
+    from dask.distributed import LocalCluster
+
+    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
+                        host=LOOPBACK_HOST, dashboard_address=f"{LOOPBACK_HOST}:0")
 
 
 def make_executor(scheduler: str | None = None, workers: int = 1) -> Executor:
