@@ -85,13 +85,15 @@ class Patients:
 
 @dataclass(frozen=True, eq=False)
 class Slots:
-    """Treatment slots that survived cancellation and no-shows.
+    """Treatment slots that survived cancellation and no-shows, week-major.
 
-    ``day`` holds the slot times sorted by (line, week, time); the slots of line ``l`` in
-    week ``w`` are ``day[start[l·W + w] : start[l·W + w + 1]]`` (``W`` weeks).
+    ``day`` holds the slot times sorted by (week, line, time) and ``line`` their line; the
+    slots of line ``l`` in week ``w`` are ``day[start[w·L + l] : start[w·L + l + 1]]``
+    (``L`` lines), so one week of any range of lines is one contiguous slice.
     """
 
     day: np.ndarray
+    line: np.ndarray
     start: np.ndarray
 
 
@@ -119,38 +121,40 @@ def _fixed_counts(mean: np.ndarray) -> np.ndarray:
     return np.diff(cumulative, axis=1, prepend=0.0).astype(np.int64)
 
 
-def _arrival_days(counts: np.ndarray, exponentials: np.ndarray | None, n_weeks: int
-                  ) -> np.ndarray:
+def _arrival_days(counts: np.ndarray, exponentials: np.ndarray | None) -> np.ndarray:
     """Arrival days of the new patients, line-major and in time order within each line.
 
     ``exponentials`` holds ``N_{l,w} + 1`` standard exponentials per (line, week) group
     (line-major, week order); ``None`` gives evenly spaced arrivals at
     ``7 (k + ½) / N`` into the week.
     """
+    n_weeks = counts.shape[1]
     flat = counts.ravel()
-    n = int(flat.sum())
-    group = np.repeat(np.arange(flat.size), flat)
-    rank = np.arange(n) - np.repeat(np.cumsum(flat) - flat, flat)
-    week = (group % n_weeks).astype(float)
+    week_start = np.repeat(np.tile(np.arange(n_weeks) * DAYS_PER_WEEK, counts.shape[0]), flat)
     if exponentials is None:
-        frac = (rank + 0.5) / np.maximum(flat, 1)[group]
-    else:
-        size = flat + 1
-        first = np.cumsum(size) - size
-        partial = np.cumsum(exponentials)
-        before = np.where(first > 0, partial[first - 1], 0.0)
-        total = partial[first + flat] - before
-        frac = (partial[first[group] + rank] - before[group]) / total[group]
-    return DAYS_PER_WEEK * (week + frac)
+        rank = np.arange(int(flat.sum())) - np.repeat(np.cumsum(flat) - flat, flat)
+        return week_start + DAYS_PER_WEEK * (rank + 0.5) / np.repeat(np.maximum(flat, 1), flat)
+    size = flat + 1
+    last = np.cumsum(size) - 1  # each group's extra exponential (the normaliser's tail)
+    partial = np.cumsum(exponentials)
+    before = np.concatenate([[0.0], partial[last[:-1]]])  # sum of earlier groups
+    scale = DAYS_PER_WEEK / (partial[last] - before)
+    is_arrival = np.ones(len(partial), dtype=bool)
+    is_arrival[last] = False
+    frac_days = (partial[is_arrival] - np.repeat(before, flat)) * np.repeat(scale, flat)
+    return week_start + frac_days
 
 
-def _class_of(uniform: np.ndarray, line: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """Priority class index: ``#{c < 3 : F_{line,c} ≤ u}`` (``F`` cumulative shares)."""
+def _class_of(uniform: np.ndarray, n_per_line: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Priority class index: ``#{c < 3 : F_{line,c} ≤ u}`` (``F`` cumulative shares).
+
+    ``uniform`` is line-major with ``n_per_line`` patients per line.
+    """
     cumulative = np.cumsum(shares, axis=1)
     cumulative /= cumulative[:, -1:]
     cls = np.zeros(len(uniform), dtype=np.int64)
     for c in range(N_CLASSES - 1):
-        cls += uniform >= cumulative[line, c]
+        cls += uniform >= np.repeat(cumulative[:, c], n_per_line)
     return cls
 
 
@@ -229,8 +233,8 @@ def draw_patients(p: SimParams, rep: int, keep_demography: bool
     if n_initial.sum():
         # the initial list is held oldest first (ages are stored in descending order)
         arrival[initial] = -np.concatenate(p.initial_ages)
-    arrival[~initial] = _arrival_days(counts, exps, n_weeks)
-    cls = _class_of(class_u, line, p.class_shares)
+    arrival[~initial] = _arrival_days(counts, exps)
+    cls = _class_of(class_u, n_line, p.class_shares)
     order = np.concatenate([np.flatnonzero(cls == c) for c in range(N_CLASSES)])
     demo = None if demo_u is None else _category_of(demo_u, line, p.demo_shares)[order]
     patients = Patients(arrival_day=arrival[order], class_idx=cls[order], line=line[order],
@@ -256,31 +260,38 @@ def draw_slots(p: SimParams, draws: LineDraws, staff_factor: np.ndarray) -> Slot
         n_candidates = np.ceil(planned + POISSON_SLOT_SD * np.sqrt(planned)
                                + POISSON_SLOT_PAD).astype(np.int64)
     n_candidates[p.acute] = 0
-    flat = n_candidates.ravel()
-    slot_group = np.repeat(np.arange(n_lines * n_weeks), flat)  # line · W + week per slot
+    # candidates week-major: group g = week · L + line
+    flat = n_candidates.T.ravel()
+    slot_group = np.repeat(np.arange(n_lines * n_weeks), flat)
     slot_rank = np.arange(len(slot_group)) - np.repeat(np.cumsum(flat) - flat, flat)
-    slot_week = slot_group % n_weeks
-    slot_hash = counter_hash(draws.slot_key[slot_group // n_weeks], slot_week, slot_rank)
-    week_u = draws.week_uniform.ravel()
+    slot_week, slot_line = np.divmod(slot_group, n_lines)
+    # one counter from (week, rank): bijective while a week has fewer than 2**32 slots
+    slot_hash = counter_hash(draws.slot_key[slot_line],
+                             (slot_week.astype(np.uint64) << np.uint64(32))
+                             | slot_rank.astype(np.uint64))
+    week_u = draws.week_uniform.T.ravel()
     if binomial:
-        whole = np.floor(realised + ROUND_TOL).ravel()
-        fraction = realised.ravel() - whole
+        whole = np.floor(realised + ROUND_TOL).T.ravel()
+        fraction = realised.T.ravel() - whole
         kept = ((slot_rank < whole[slot_group])
                 | ((slot_rank == whole[slot_group])
                    & (week_u[slot_group] < fraction[slot_group])))
         kept &= hash_to_uniform(slot_hash, SLOT_KEEP_PURPOSE) >= lost
     else:
         poisson_count = stats.poisson.ppf(draws.week_uniform, realised * (1 - lost))
-        poisson_count = np.nan_to_num(poisson_count, nan=0.0).ravel()
+        poisson_count = np.nan_to_num(poisson_count, nan=0.0).T.ravel()
         kept = slot_rank < poisson_count[slot_group]
     slot_group, slot_week, slot_hash = slot_group[kept], slot_week[kept], slot_hash[kept]
     n_kept = np.bincount(slot_group, minlength=n_lines * n_weeks)
     if cfg.slot_times == "uniform":
         time_in_week = DAYS_PER_WEEK * hash_to_uniform(slot_hash, SLOT_TIME_PURPOSE)
-        # groups are contiguous already; the stable sort only reorders within a group
-        order = np.argsort(slot_group * DAYS_PER_WEEK * 2 + time_in_week, kind="stable")
-        day = (DAYS_PER_WEEK * slot_week + time_in_week)[order]
+        # groups are contiguous and in order: sorting keys (group, time) only reorders
+        # times within a group, so the sorted keys minus the group offset are the times
+        group_offset = slot_group * (2 * DAYS_PER_WEEK)
+        day = (np.sort(group_offset + time_in_week, kind="stable") - group_offset
+               + DAYS_PER_WEEK * slot_week)
     else:
         kept_rank = np.arange(len(slot_group)) - np.repeat(np.cumsum(n_kept) - n_kept, n_kept)
         day = DAYS_PER_WEEK * (slot_week + (kept_rank + 0.5) / n_kept[slot_group])
-    return Slots(day=day, start=np.concatenate([[0], np.cumsum(n_kept)]))
+    return Slots(day=day, line=slot_group % n_lines,
+                 start=np.concatenate([[0], np.cumsum(n_kept)]))

@@ -170,18 +170,19 @@ class _Replication:
     def serve_week(self, l0: int, l1: int, w: int) -> None:
         """Serve week ``w`` of lines ``[l0, l1)`` (non-pre-emptive priority, FIFO in class)."""
         p, pt = self.p, self.patients
-        n_weeks = p.n_weeks
         n_seg = l1 - l0
-        lines = np.arange(l0, l1)
-        lo = self.slots.start[lines * n_weeks + w]
-        hi = self.slots.start[lines * n_weeks + w + 1]
-        slot_seg = np.repeat(np.arange(n_seg), hi - lo)
-        slot_day = self.slots.day[ranges(lo, hi - lo)]
+        lo = self.slots.start[w * p.n_lines + l0]
+        hi = self.slots.start[w * p.n_lines + l1]
+        slot_seg = self.slots.line[lo:hi] - l0
+        slot_day = self.slots.day[lo:hi]
         for c in range(N_CLASSES):
             if len(slot_day) == 0:
                 break
             served_so_far = self.n_served[c, l0:l1]
-            waiting = self.listed_by_week[c, l0:l1, w] - served_so_far
+            # only the first n_slots patients of a list can be served this week: the rest
+            # cannot change the match (S_j <= j + 1), so they are left out of it
+            slots_left = np.bincount(slot_seg, minlength=n_seg)
+            waiting = np.minimum(self.listed_by_week[c, l0:l1, w] - served_so_far, slots_left)
             if waiting.sum() == 0:
                 continue
             rows = ranges(self.first_row[c, l0:l1] + served_so_far, waiting)
@@ -337,8 +338,8 @@ def _collect(state: _Replication) -> ReplicationOutput:
     within = served_mask & (wait <= guarantee + 1e-9)
     served_within = per_line_week(within.astype(float))
     wait_sum = per_line_week(wait)
-    elective = ~p.acute[pt.line]
-    # on the list at the end of week w: arrived in week <= w, treated in a later week
+    elective_line = ~p.acute
+    elective = elective_line[pt.line]
     arrival_week = np.clip(np.floor(pt.arrival_day / DAYS_PER_WEEK).astype(np.int64), 0,
                            n_weeks)
     arrival_week = np.where(pt.arrival_day < 0, 0, arrival_week)
@@ -351,7 +352,10 @@ def _collect(state: _Replication) -> ReplicationOutput:
                 - np.bincount(pt.line[m] * (n_weeks + 1) + hi[m], minlength=size))
         return np.cumsum(diff.reshape(n_lines, n_weeks + 1), axis=1)[:, :n_weeks].astype(float)
 
-    list_end = interval_count(arrival_week, service_week, elective)
+    # on an elective list at the end of week w = arrived by then − treated by then
+    arrived = np.bincount(pt.line * (n_weeks + 1) + arrival_week, minlength=size)
+    list_end = (np.cumsum(arrived.reshape(n_lines, n_weeks + 1)[:, :n_weeks], axis=1)
+                - np.cumsum(served, axis=1)) * elective_line[:, None]
     has_guarantee = ~np.isnan(guarantee)
     guarantee_days = np.where(has_guarantee, guarantee, 0.0)
     overdue_week = np.maximum(
