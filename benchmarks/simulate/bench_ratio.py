@@ -13,8 +13,9 @@ over weeks producing the same output arrays (arrivals, treated, treated within t
 guarantee, wait sums, list and overdue list at week end, daily census, admissions, full
 admissions, staff factor and hours) from the same model ingredients (lognormal demand
 path, Poisson arrivals, binomial slots after staff absence, cancellation and no-show, FIFO
-lists in weekly arrival cohorts, a weekly bed balance). It is coarser than the simulator
-(weekly cohorts instead of continuous time, one class, no per-patient records), which is
+lists in weekly arrival cohorts per priority class served in class order, the initial
+list in cohorts by its age, a weekly bed balance). It is coarser than the simulator
+(weekly cohorts instead of continuous time, no per-patient records), which is
 why it is the floor.
 """
 
@@ -80,12 +81,31 @@ def weekly_recursion(p, rep: int) -> dict[str, np.ndarray]:  # noqa: ANN001
     p_keep = (1 - cfg.cancellation_rate) * (1 - cfg.no_show_rate)
     slots = rng.binomial(slots.astype(np.int64), p_keep)
     slots[p.acute] = 0
-    # FIFO lists in weekly cohorts: column k = patients who arrived in week k (0 = initial)
-    n0 = np.array([len(a) for a in p.initial_ages], dtype=float)
-    cohorts = np.zeros((n_l, n_w + 1))
-    cohorts[:, 0] = n0
+    # FIFO lists in weekly cohorts per priority class (served in class order): column
+    # k = patients who arrived in week k − PRE (PRE columns for the initial list's ages)
+    used_classes = np.flatnonzero(p.class_shares.max(axis=0) > 0)
+    n_c = len(used_classes)
+    ages_w = [np.floor(a / DAYS_PER_WEEK).astype(np.int64) for a in p.initial_ages]
+    pre = int(max((int(a.max()) + 1 for a in ages_w if len(a)), default=0))
+    n_col = pre + n_w
+    cohorts = np.zeros((n_c, n_l, n_col))
+    for ln, a in enumerate(ages_w):
+        if len(a):
+            cum = np.cumsum(p.class_shares[ln, used_classes])
+            split = np.minimum(np.searchsorted(cum / cum[-1], rng.random(len(a))), n_c - 1)
+            np.add.at(cohorts, (split, ln, pre - 1 - a), 1.0)
+    # the week's arrivals split over the classes (multinomial by conditional binomials)
+    class_arrivals = np.zeros((n_c, n_l, n_w))
+    rest = arrivals.astype(np.int64)
+    share_left = np.ones(n_l)
+    for i, c in enumerate(used_classes):
+        prob = np.clip(p.class_shares[:, c] / np.maximum(share_left, 1e-12), 0, 1)
+        k = rest if i == n_c - 1 else rng.binomial(rest, prob[:, None])
+        class_arrivals[i] = k
+        rest = rest - k
+        share_left = share_left - p.class_shares[:, c]
     g_weeks = np.ceil(np.nan_to_num(p.guarantee_days, nan=1e9) / DAYS_PER_WEEK)
-    age = np.arange(n_w + 1)
+    col_week = np.arange(n_col) - pre
     served = np.zeros((n_l, n_w))
     within = np.zeros((n_l, n_w))
     wait_sum = np.zeros((n_l, n_w))
@@ -93,16 +113,25 @@ def weekly_recursion(p, rep: int) -> dict[str, np.ndarray]:  # noqa: ANN001
     over_end = np.zeros((n_l, n_w))
     elective = ~p.acute
     for w in range(n_w):
-        cohorts[:, w + 1] = np.where(elective, arrivals[:, w], 0.0)
-        before = np.cumsum(cohorts, axis=1) - cohorts
-        take = np.clip(slots[:, w:w + 1] - before, 0.0, cohorts)
-        cohorts -= take
-        waited = np.maximum(w - age + 1, 0)  # weeks waited by cohort k (k = week + 1)
-        served[:, w] = take.sum(axis=1) + np.where(p.acute, arrivals[:, w], 0.0)
-        within[:, w] = (take * (waited[None, :] <= g_weeks[:, None])).sum(axis=1)
-        wait_sum[:, w] = (take * waited[None, :]).sum(axis=1) * DAYS_PER_WEEK
-        list_end[:, w] = cohorts.sum(axis=1)
-        over_end[:, w] = (cohorts * (waited[None, :] > g_weeks[:, None])).sum(axis=1)
+        cohorts[:, :, pre + w] = np.where(elective, class_arrivals[:, :, w], 0.0)
+        now = pre + w + 1  # columns that can hold patients by now
+        left = slots[:, w].astype(float)
+        waited = np.maximum(w - col_week[:now], 0)[None, :]  # whole weeks waited per cohort
+        late = waited > g_weeks[:, None]
+        for c in range(n_c):
+            open_ = cohorts[c, :, :now]
+            before = np.cumsum(open_, axis=1) - open_
+            take = np.clip(left[:, None] - before, 0.0, open_)
+            open_ -= take
+            got = take.sum(axis=1)
+            left -= got
+            served[:, w] += got
+            within[:, w] += (take * ~late).sum(axis=1)
+            wait_sum[:, w] += (take * waited).sum(axis=1) * DAYS_PER_WEEK
+        served[:, w] += np.where(p.acute, arrivals[:, w], 0.0)
+        on_list = cohorts[:, :, :now].sum(axis=0)
+        list_end[:, w] = on_list.sum(axis=1)
+        over_end[:, w] = (on_list * late).sum(axis=1)
     # beds: weekly balance occupancy' = occupancy · (1 − 7/LOS)⁺ + admissions
     adm_l = np.where(p.inpatient[:, None], served, 0.0)
     admissions = np.zeros((n_u, n_w))

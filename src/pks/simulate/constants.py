@@ -15,3 +15,5 @@ N_CLASSES = 4
 BED_TOLERANCE = 1e-9
 """A ward counts as full when occupied beds >= staffed beds − this (staffed beds may be
 fractional averages from the plan; the tolerance absorbs their round-off)."""
+WAIT_TOL = 1e-9
+"""A wait counts as within the guarantee when wait <= guarantee + this (float round-off)."""

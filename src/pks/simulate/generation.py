@@ -235,11 +235,21 @@ def draw_patients(p: SimParams, rep: int, keep_demography: bool
         arrival[initial] = -np.concatenate(p.initial_ages)
     arrival[~initial] = _arrival_days(counts, exps)
     cls = _class_of(class_u, n_line, p.class_shares)
+    # class-major order from the counts: the rows of each class, already in line and time
+    # order; the line and class columns of that order follow from the block sizes
     order = np.concatenate([np.flatnonzero(cls == c) for c in range(N_CLASSES)])
+    per_class_line = np.bincount(cls * n_lines + line, minlength=N_CLASSES * n_lines)
+    initial_per_class_line = np.bincount(cls[initial] * n_lines + line[initial],
+                                         minlength=N_CLASSES * n_lines)
+    block_start = np.cumsum(per_class_line) - per_class_line
+    initial_sorted = np.zeros(total, dtype=bool)
+    initial_sorted[ranges(block_start, initial_per_class_line)] = True  # listed first
     demo = None if demo_u is None else _category_of(demo_u, line, p.demo_shares)[order]
-    patients = Patients(arrival_day=arrival[order], class_idx=cls[order], line=line[order],
-                        los_days=los[order], initial=initial[order], demo=demo,
-                        arrivals_per_week=counts)
+    patients = Patients(
+        arrival_day=arrival[order],
+        class_idx=np.repeat(np.arange(N_CLASSES), per_class_line.reshape(N_CLASSES, -1).sum(1)),
+        line=np.repeat(np.tile(np.arange(n_lines), N_CLASSES), per_class_line),
+        los_days=los[order], initial=initial_sorted, demo=demo, arrivals_per_week=counts)
     return patients, LineDraws(week_uniform=week_uniform, slot_key=slot_key)
 
 
@@ -269,18 +279,16 @@ def draw_slots(p: SimParams, draws: LineDraws, staff_factor: np.ndarray) -> Slot
     slot_hash = counter_hash(draws.slot_key[slot_line],
                              (slot_week.astype(np.uint64) << np.uint64(32))
                              | slot_rank.astype(np.uint64))
-    week_u = draws.week_uniform.T.ravel()
     if binomial:
-        whole = np.floor(realised + ROUND_TOL).T.ravel()
-        fraction = realised.T.ravel() - whole
-        kept = ((slot_rank < whole[slot_group])
-                | ((slot_rank == whole[slot_group])
-                   & (week_u[slot_group] < fraction[slot_group])))
+        # candidates kept before losses: the first ⌊c⌋, and one more with probability c − ⌊c⌋
+        whole = np.floor(realised + ROUND_TOL)
+        n_planned = (whole + (draws.week_uniform < realised - whole)).T.ravel()
+        kept = slot_rank < np.repeat(n_planned, flat)
         kept &= hash_to_uniform(slot_hash, SLOT_KEEP_PURPOSE) >= lost
     else:
         poisson_count = stats.poisson.ppf(draws.week_uniform, realised * (1 - lost))
         poisson_count = np.nan_to_num(poisson_count, nan=0.0).T.ravel()
-        kept = slot_rank < poisson_count[slot_group]
+        kept = slot_rank < np.repeat(poisson_count, flat)
     slot_group, slot_week, slot_hash = slot_group[kept], slot_week[kept], slot_hash[kept]
     n_kept = np.bincount(slot_group, minlength=n_lines * n_weeks)
     if cfg.slot_times == "uniform":

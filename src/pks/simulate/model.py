@@ -45,7 +45,7 @@ import simpy
 from scipy import stats
 
 from pks.simulate.beds import Wards
-from pks.simulate.constants import BED_TOLERANCE, DAYS_PER_WEEK, N_CLASSES
+from pks.simulate.constants import BED_TOLERANCE, DAYS_PER_WEEK, N_CLASSES, WAIT_TOL
 from pks.simulate.generation import draw_patients, draw_slots, lost_slot_share
 from pks.simulate.matching import fifo_match, ranges
 from pks.simulate.params import SimParams
@@ -159,6 +159,11 @@ class _Replication:
         self.listed_by_week = self.arrived_by_week.copy()  # what the waiting lists hold
         self.listed_by_week[:, p.acute, :] = 0
         self.n_served = np.zeros((N_CLASSES, n_lines), dtype=np.int64)
+        # weekly counts [line, week], added to as the lists are served (see _tally)
+        self.served = np.where(p.acute[:, None], pt.arrivals_per_week, 0).astype(float)
+        self.served_within = np.zeros((n_lines, n_weeks))
+        self.wait_sum_days = np.zeros((n_lines, n_weeks))
+        self.overdue_left = np.zeros((n_lines, n_weeks + 1))
         self._served_inpatients: dict[int, list[np.ndarray]] = {}
         self._acute_inpatient_lines = np.flatnonzero(p.acute & p.inpatient)
         bed_units = np.flatnonzero(p.has_beds).tolist()
@@ -175,6 +180,9 @@ class _Replication:
         hi = self.slots.start[w * p.n_lines + l1]
         slot_seg = self.slots.line[lo:hi] - l0
         slot_day = self.slots.day[lo:hi]
+        done_rows: list[np.ndarray] = []
+        done_seg: list[np.ndarray] = []
+        done_service: list[np.ndarray] = []
         for c in range(N_CLASSES):
             if len(slot_day) == 0:
                 break
@@ -190,14 +198,46 @@ class _Replication:
             used, n_served = fifo_match(row_seg, pt.arrival_day[rows], slot_seg, slot_day,
                                         n_seg)
             if n_served.any():
-                served_rows = rows[ranges(np.cumsum(waiting) - waiting, n_served)]
-                self.service_day[served_rows] = slot_day[used]
+                take = ranges(np.cumsum(waiting) - waiting, n_served)
+                served_rows, served_seg = rows[take], row_seg[take]
+                service = slot_day[used]
+                self.service_day[served_rows] = service
                 self.n_served[c, l0:l1] += n_served
-                inpatients = served_rows[p.inpatient[pt.line[served_rows]]]
-                if len(inpatients):
-                    self._served_inpatients.setdefault(w, []).append(inpatients)
+                done_rows.append(served_rows)
+                done_seg.append(served_seg)
+                done_service.append(service)
                 unused = ~used
                 slot_seg, slot_day = slot_seg[unused], slot_day[unused]
+        if done_rows:
+            rows, seg = np.concatenate(done_rows), np.concatenate(done_seg)
+            self._tally(w, l0, seg, n_seg, pt.arrival_day[rows], np.concatenate(done_service))
+            inpatients = rows[p.inpatient[seg + l0]]
+            if len(inpatients):
+                self._served_inpatients[w] = [*self._served_inpatients.get(w, []), inpatients]
+
+    def _tally(self, w: int, l0: int, seg: np.ndarray, n_seg: int,
+               arrival: np.ndarray, service: np.ndarray) -> None:
+        """Add week ``w``'s treated patients of lines ``l0 + seg`` to the weekly counts.
+
+        A patient is overdue from week ``⌊(arrival + G)/7⌋`` (``G`` the guarantee in days)
+        and leaves the overdue count in the week it is treated, ``max(that week, w)``
+        (the two cancel when it is treated before it is overdue).
+        """
+        n_weeks = self.p.n_weeks
+        rows = slice(l0, l0 + n_seg)
+        wait = service - arrival
+        self.served[rows, w] += np.bincount(seg, minlength=n_seg)
+        self.wait_sum_days[rows, w] += np.bincount(seg, weights=wait, minlength=n_seg)
+        guarantee = self.p.guarantee_days[seg + l0]
+        within = wait <= guarantee + WAIT_TOL  # False without a guarantee (NaN)
+        self.served_within[rows, w] += np.bincount(seg[within], minlength=n_seg)
+        has_guarantee = ~np.isnan(guarantee)
+        overdue_week = np.floor((arrival + np.where(has_guarantee, guarantee, 0.0))
+                                / DAYS_PER_WEEK)
+        leave = np.minimum(np.maximum(overdue_week, w), n_weeks).astype(np.int64)
+        key = seg[has_guarantee] * (n_weeks + 1) + leave[has_guarantee]
+        self.overdue_left[rows] += np.bincount(
+            key, minlength=n_seg * (n_weeks + 1)).reshape(n_seg, n_weeks + 1)
 
     def week_admissions(self, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Unit, admission day and discharge day of week ``w``'s admissions.
@@ -320,47 +360,28 @@ def _collect(state: _Replication) -> ReplicationOutput:
     p, pt = state.p, state.patients
     n_lines, n_weeks = p.n_lines, p.n_weeks
     service = state.service_day
-    served_mask = ~np.isnan(service)
-    # week of treatment; n_weeks = "not treated within the horizon"
-    service_week = np.where(served_mask, np.floor(np.nan_to_num(service) / DAYS_PER_WEEK),
-                            n_weeks).astype(np.int64)
-    service_week = np.minimum(service_week, n_weeks)
-    key = pt.line * (n_weeks + 1) + service_week
+    served = state.served
     size = n_lines * (n_weeks + 1)
 
-    def per_line_week(weights: np.ndarray | None = None) -> np.ndarray:
-        counts = np.bincount(key, weights=weights, minlength=size)
-        return counts.reshape(n_lines, n_weeks + 1)[:, :n_weeks]
+    def by_line_through_week(week: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Patients per line with ``week <= w``, for every week ``w`` (weeks clipped)."""
+        key = pt.line[mask] * (n_weeks + 1) + np.clip(week[mask], 0, n_weeks)
+        counts = np.bincount(key, minlength=size).reshape(n_lines, n_weeks + 1)
+        return np.cumsum(counts, axis=1)
 
-    served = per_line_week()
-    wait = np.where(served_mask, service - pt.arrival_day, 0.0)
-    guarantee = p.guarantee_days[pt.line]
-    within = served_mask & (wait <= guarantee + 1e-9)
-    served_within = per_line_week(within.astype(float))
-    wait_sum = per_line_week(wait)
     elective_line = ~p.acute
     elective = elective_line[pt.line]
-    arrival_week = np.clip(np.floor(pt.arrival_day / DAYS_PER_WEEK).astype(np.int64), 0,
-                           n_weeks)
-    arrival_week = np.where(pt.arrival_day < 0, 0, arrival_week)
-
-    def interval_count(lo: np.ndarray, hi: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Patients per line counted in every week ``lo <= w < hi`` (difference array)."""
-        lo, hi = np.minimum(lo, n_weeks), np.minimum(hi, n_weeks)
-        m = mask & (lo < hi)
-        diff = (np.bincount(pt.line[m] * (n_weeks + 1) + lo[m], minlength=size)
-                - np.bincount(pt.line[m] * (n_weeks + 1) + hi[m], minlength=size))
-        return np.cumsum(diff.reshape(n_lines, n_weeks + 1), axis=1)[:, :n_weeks].astype(float)
-
+    arrival_week = np.floor(pt.arrival_day / DAYS_PER_WEEK).astype(np.int64)
     # on an elective list at the end of week w = arrived by then − treated by then
-    arrived = np.bincount(pt.line * (n_weeks + 1) + arrival_week, minlength=size)
-    list_end = (np.cumsum(arrived.reshape(n_lines, n_weeks + 1)[:, :n_weeks], axis=1)
-                - np.cumsum(served, axis=1)) * elective_line[:, None]
+    list_end = ((by_line_through_week(arrival_week, elective)[:, :n_weeks]
+                 - np.cumsum(served, axis=1)) * elective_line[:, None])
+    guarantee = p.guarantee_days[pt.line]
     has_guarantee = ~np.isnan(guarantee)
     guarantee_days = np.where(has_guarantee, guarantee, 0.0)
-    overdue_week = np.maximum(
-        np.floor((pt.arrival_day + guarantee_days) / DAYS_PER_WEEK).astype(np.int64), 0)
-    over_end = interval_count(overdue_week, service_week, elective & has_guarantee)
+    overdue_week = np.floor((pt.arrival_day + guarantee_days) / DAYS_PER_WEEK).astype(np.int64)
+    # overdue at the end of week w = became overdue by then − left the list overdue by then
+    over_end = (by_line_through_week(overdue_week, elective & has_guarantee)
+                - np.cumsum(state.overdue_left, axis=1))[:, :n_weeks].astype(float)
     initial = pt.initial & elective
     list_start = np.bincount(pt.line[initial], minlength=n_lines).astype(float)
     over_start = np.bincount(pt.line[initial & has_guarantee & (-pt.arrival_day > guarantee_days)],
@@ -382,7 +403,7 @@ def _collect(state: _Replication) -> ReplicationOutput:
     wards = state.wards
     return ReplicationOutput(
         replication=state.rep, arrivals=pt.arrivals_per_week.astype(float),
-        served=served.astype(float), served_within=served_within, wait_sum_days=wait_sum,
+        served=served, served_within=state.served_within, wait_sum_days=state.wait_sum_days,
         list_end=list_end, over_end=over_end, list_start=list_start, over_start=over_start,
         census=wards.census, admissions=wards.admissions,
         full_admissions=wards.full_admissions, transfers=wards.transfers,
