@@ -47,7 +47,7 @@ from scipy import stats
 from pks.simulate.beds import Wards
 from pks.simulate.constants import BED_TOLERANCE, DAYS_PER_WEEK, N_CLASSES, WAIT_TOL
 from pks.simulate.generation import draw_patients, draw_slots, lost_slot_share
-from pks.simulate.matching import fifo_match, ranges
+from pks.simulate.matching import match_counts, ranges, segment_scale
 from pks.simulate.params import SimParams
 from pks.simulate.streams import stream
 
@@ -159,6 +159,8 @@ class _Replication:
         self.listed_by_week = self.arrived_by_week.copy()  # what the waiting lists hold
         self.listed_by_week[:, p.acute, :] = 0
         self.n_served = np.zeros((N_CLASSES, n_lines), dtype=np.int64)
+        self._time_scale = segment_scale(max(
+            DAYS_PER_WEEK * n_weeks, float(-pt.arrival_day.min(initial=0.0))))
         # weekly counts [line, week], added to as the lists are served (see _tally)
         self.served = np.where(p.acute[:, None], pt.arrivals_per_week, 0).astype(float)
         self.served_within = np.zeros((n_lines, n_weeks))
@@ -193,13 +195,13 @@ class _Replication:
             waiting = np.minimum(self.listed_by_week[c, l0:l1, w] - served_so_far, slots_left)
             if waiting.sum() == 0:
                 continue
-            rows = ranges(self.first_row[c, l0:l1] + served_so_far, waiting)
-            row_seg = np.repeat(np.arange(n_seg), waiting)
-            used, n_served = fifo_match(row_seg, pt.arrival_day[rows], slot_seg, slot_day,
-                                        n_seg)
+            used, n_served = match_counts(
+                pt.arrival_day[ranges(self.first_row[c, l0:l1] + served_so_far, waiting)],
+                waiting, slot_seg, slot_day, slots_left, self._time_scale)
             if n_served.any():
-                take = ranges(np.cumsum(waiting) - waiting, n_served)
-                served_rows, served_seg = rows[take], row_seg[take]
+                # the served are the first n_served of each list, in slot order
+                served_rows = ranges(self.first_row[c, l0:l1] + served_so_far, n_served)
+                served_seg = np.repeat(np.arange(n_seg), n_served)
                 service = slot_day[used]
                 self.service_day[served_rows] = service
                 self.n_served[c, l0:l1] += n_served
