@@ -8,6 +8,8 @@ from __future__ import annotations
 
 DAYS_PER_WEEK = 7.0
 """Days in a week: simulation time is in days, plans are in weeks."""
+WEEKS_PER_YEAR = 52.0
+"""Weeks in a (non-ISO-53) year: yearly rates ÷ this give weekly ones."""
 DAYS_PER_WEEK_INT = 7
 """Days in a week as a count (the daily census has ``DAYS_PER_WEEK_INT`` entries a week)."""
 N_CLASSES = 4
