@@ -182,6 +182,7 @@ class _Replication:
         hi = self.slots.start[w * p.n_lines + l1]
         slot_seg = self.slots.line[lo:hi] - l0
         slot_day = self.slots.day[lo:hi]
+        slots_left = np.diff(self.slots.start[w * p.n_lines + l0:w * p.n_lines + l1 + 1])
         done_rows: list[np.ndarray] = []
         done_seg: list[np.ndarray] = []
         done_service: list[np.ndarray] = []
@@ -191,7 +192,6 @@ class _Replication:
             served_so_far = self.n_served[c, l0:l1]
             # only the first n_slots patients of a list can be served this week: the rest
             # cannot change the match (S_j <= j + 1), so they are left out of it
-            slots_left = np.bincount(slot_seg, minlength=n_seg)
             waiting = np.minimum(self.listed_by_week[c, l0:l1, w] - served_so_far, slots_left)
             if waiting.sum() == 0:
                 continue
@@ -210,6 +210,7 @@ class _Replication:
                 done_service.append(service)
                 unused = ~used
                 slot_seg, slot_day = slot_seg[unused], slot_day[unused]
+                slots_left = slots_left - n_served
         if done_rows:
             rows, seg = np.concatenate(done_rows), np.concatenate(done_seg)
             self._tally(w, l0, seg, n_seg, pt.arrival_day[rows], np.concatenate(done_service))
