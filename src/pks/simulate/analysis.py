@@ -36,6 +36,7 @@ from scipy import stats
 
 from pks.data.tree import OrgTree
 from pks.rules.lights import at_least, at_most
+from pks.simulate.constants import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from pks.simulate.model import ReplicationOutput
 from pks.simulate.params import DEMOGRAPHICS, SimParams
 
@@ -89,10 +90,10 @@ def unit_components(p: SimParams, o: ReplicationOutput) -> np.ndarray:
     out[:, 2] = by_unit(np.where(tl, o.list_end[:, -1], 0.0))
     out[:, 3] = by_unit(np.where(tl, np.nan_to_num(p.list_target), 0.0))
     out[:, 4] = np.where(p.has_beds, o.census.sum(axis=1), 0.0)
-    out[:, 5] = np.where(p.has_beds, 7.0 * p.beds.sum(axis=1), 0.0)
+    out[:, 5] = np.where(p.has_beds, DAYS_PER_WEEK * p.beds.sum(axis=1), 0.0)
     out[:, 6] = np.where(p.has_beds, o.admissions.sum(axis=1), 0.0)
     out[:, 7] = np.where(p.has_beds, o.full_admissions.sum(axis=1), 0.0)
-    out[:, 8] = o.overtime_h.sum(axis=(1, 2)) * 52.0 / p.n_weeks
+    out[:, 8] = o.overtime_h.sum(axis=(1, 2)) * WEEKS_PER_YEAR / p.n_weeks
     out[:, 9] = p.fte.sum(axis=1)
     out[:, 10] = o.required_h.sum(axis=(1, 2))
     out[:, 11] = o.supply_h.sum(axis=(1, 2))

@@ -56,18 +56,37 @@ def fifo_match(
     served : patients served per segment; they are the first ``served[g]`` patients of
         segment ``g`` and took its used slots in order.
     """
+    npat = np.bincount(pseg, minlength=nseg)
+    nsl = np.bincount(sseg, minlength=nseg)
     if len(st) == 0 or len(pt) == 0:
         return np.zeros(len(st), dtype=bool), np.zeros(nseg, dtype=np.int64)
-    npat = np.bincount(pseg, minlength=nseg)
+    span = float(max(np.abs(pt).max(), np.abs(st).max()))
+    return match_counts(pt, npat, sseg, st, nsl, segment_scale(span))
+
+
+def segment_scale(span: float) -> float:
+    """A power of two above every ``|time|`` (``span``).
+
+    Keys ``segment · scale + time`` then sort by segment first and stay exact.
+    """
+    return float(2.0 ** np.ceil(np.log2(span + 2.0) + 1))
+
+
+def match_counts(pt: np.ndarray, npat: np.ndarray, sseg: np.ndarray, st: np.ndarray,
+                 nsl: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`fifo_match` given the patients and slots per segment (``npat``, ``nsl``).
+
+    ``scale`` is :func:`segment_scale` of a bound on every time.
+    """
+    nseg = len(npat)
+    if len(st) == 0 or len(pt) == 0:
+        return np.zeros(len(st), dtype=bool), np.zeros(nseg, dtype=np.int64)
     pstart = np.cumsum(npat) - npat
-    nsl = np.bincount(sseg, minlength=nseg)
     sstart = np.cumsum(nsl) - nsl
-    k = np.arange(len(st)) - sstart[sseg]
-    span = float(max(np.abs(pt).max(), np.abs(st).max())) + 2.0
-    scale = 2.0 ** np.ceil(np.log2(span) + 1)
-    pkey = pseg * scale + pt
+    k = np.arange(len(st)) - np.repeat(sstart, nsl)  # slot rank within its segment
+    pkey = np.repeat(np.arange(nseg) * scale, npat) + pt
     skey = sseg * scale + st
-    arrived = np.searchsorted(pkey, skey, side="right") - pstart[sseg]
+    arrived = np.searchsorted(pkey, skey, side="right") - np.repeat(pstart, nsl)
     v = arrived - k
     big = len(pt) + len(st) + 2
     cm = np.minimum.accumulate(v - sseg * big) + sseg * big

@@ -31,6 +31,7 @@ from pks import rules
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_monday
 from pks.simulate.config import SimulateConfig
+from pks.simulate.constants import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from pks.types import AGE_BANDS
 
 log = logging.getLogger(__name__)
@@ -199,7 +200,7 @@ def _initial_ages(
         if n <= 0:
             continue
         m = int(round(min(float(last["waiting_over_guarantee_cases"]), n)))
-        lam = max(float(h["referrals_cases"].tail(13).mean()) / 7.0, 1e-9)
+        lam = max(float(h["referrals_cases"].tail(13).mean()) / DAYS_PER_WEEK, 1e-9)
         gap = (start - week_monday(str(last["week"]))).days - 7
         gd = guarantee[i]
         if np.isnan(gd):
@@ -369,7 +370,8 @@ def build_params(
                       + _num(sa, "training_pu").fillna(0.0).to_numpy())
     contracted = np.zeros((n_u, n_k, n_w))
     for k, cat in enumerate(cats):
-        contracted[:, k, :] = fte[:, k, None] * float(contracted_y.get(cat, 1700.0)) / 52.0
+        contracted[:, k, :] = (fte[:, k, None] * float(contracted_y.get(cat, 1700.0))
+                               / WEEKS_PER_YEAR)
     # where the plan gives available hours, infer the contracted hours from them
     with np.errstate(divide="ignore", invalid="ignore"):
         inferred = arrays["available_h"] / np.clip(1.0 - absent, 1e-6, None)

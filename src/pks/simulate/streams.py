@@ -62,11 +62,40 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def counter_hash(key: int | np.ndarray, *counters: np.ndarray) -> np.ndarray:
+    """64-bit hash of ``key`` and the counters (SplitMix64 chained over the counters).
+
+    ``key`` may be an array (one key per element, e.g. the line's stream key per slot).
+    """
+    shape = np.broadcast(np.asarray(key), *counters).shape
+    x = np.broadcast_to(np.asarray(key, dtype=np.uint64), shape).copy()
+    for c in counters:
+        x = _mix(x ^ (np.asarray(c).astype(np.uint64) * _GOLD + _GOLD))
+    return x
+
+
+def hash_to_uniform(h: np.ndarray, purpose: int) -> np.ndarray:
+    """Uniform on [0, 1) from a :func:`counter_hash` and a purpose number.
+
+    One hash serves several independent uniforms (one per purpose), so the counters are
+    mixed once, not once per purpose.
+    """
+    salt = np.uint64((purpose * int(_GOLD) + int(_GOLD)) % 2**64)  # as the counters
+    x = _mix(h ^ salt)
+    return (x >> np.uint64(_DROP_BITS)).astype(np.float64) * _TWO_POW_MINUS_53
+
+
+_DROP_BITS = 11
+"""A double has a 53-bit mantissa: the top 53 of the 64 hash bits make the uniform."""
+_TWO_POW_MINUS_53 = 1.0 / 9007199254740992.0
+
+
 def counter_uniform(key: int, *counters: np.ndarray) -> np.ndarray:
     """Uniforms on [0, 1) that depend only on ``key`` and the counters (counter-based RNG).
 
     Used where common random numbers must survive a change in *how many* draws are made:
     slot ``r`` of week ``w`` gets the same uniform whatever the capacity of other weeks.
+    The last counter plays the role of :func:`hash_to_uniform`'s purpose.
 
     Examples
     --------
@@ -75,8 +104,5 @@ def counter_uniform(key: int, *counters: np.ndarray) -> np.ndarray:
     >>> bool(u[1] == v[0]), bool(((0 <= u) & (u < 1)).all())
     (True, True)
     """
-    x = np.full(np.broadcast(*counters).shape if counters else (), np.uint64(key),
-                dtype=np.uint64)
-    for c in counters:
-        x = _mix(x ^ (np.asarray(c).astype(np.uint64) * _GOLD + _GOLD))
-    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    x = counter_hash(key, *counters)
+    return (x >> np.uint64(_DROP_BITS)).astype(np.float64) * _TWO_POW_MINUS_53

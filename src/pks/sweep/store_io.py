@@ -1,0 +1,110 @@
+"""The store edge of a sweep: run the scenarios not yet stored, read the comparison back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from pks.simulate.executor import Executor, LocalExecutor
+from pks.sweep.run import (
+    RESULT_TABLE,
+    SWEEP_PREFIX,
+    SweepContext,
+    SweepJob,
+    forecast_key,
+    forecasts,
+    run_job,
+)
+from pks.sweep.spec import SweepScenario, resolve
+
+if TYPE_CHECKING:
+    from pks.data.planning_data import PlanningData
+    from pks.data.store import Store
+
+Progress = Callable[[int, int], None]
+SWEEP_RUN_KIND = "simulation"
+"""Each finished scenario is a simulation run (its scenario name carries the sweep id)."""
+
+
+def sweep_id_of(base: str, scenarios: Sequence[SweepScenario], replications: int) -> str:
+    """A stable id of a sweep spec: the same spec resumes the same sweep."""
+    text = json.dumps([base, replications, [[s.name, s.overrides] for s in scenarios]],
+                      sort_keys=True, default=str)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _run_scenario_name(sweep_id: str, name: str) -> str:
+    return f"{SWEEP_PREFIX}:{sweep_id}:{name}"
+
+
+def done_scenarios(store: Store, sweep_id: str) -> set[str]:
+    """Names of the scenarios of ``sweep_id`` already stored."""
+    runs = store.runs(kind=SWEEP_RUN_KIND)
+    prefix = _run_scenario_name(sweep_id, "")
+    return {s[len(prefix):] for s in runs["scenario"] if str(s).startswith(prefix)}
+
+
+def run_sweep(
+    store: Store,
+    data: PlanningData,
+    model_dir: str | Path,
+    base: str,
+    scenarios: Sequence[SweepScenario],
+    replications: int = 10,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    chunk: int = 4,
+) -> tuple[str, int]:
+    """Run every scenario of the sweep not yet in ``store``; returns (sweep id, scenarios run).
+
+    Scenarios are validated first (:func:`pks.sweep.spec.resolve`, every problem at once);
+    results are stored ``chunk`` at a time, so an interrupted sweep loses at most one chunk.
+    """
+    cfgs = resolve(model_dir, base, scenarios)
+    sweep_id = sweep_id_of(base, scenarios, replications)
+    done = done_scenarios(store, sweep_id)
+    todo = [c for c in cfgs if c.name not in done]
+    total = len(cfgs)
+    if progress:
+        progress(len(done), total)
+    if not todo:
+        return sweep_id, 0
+    demand = forecasts(data, todo)
+    ctx = SweepContext(data, tuple(SweepJob(c, demand[forecast_key(c)], replications)
+                                   for c in todo))
+    ex = executor or LocalExecutor()
+    finished = len(done)
+    for start in range(0, len(todo), chunk):
+        items = [(0, k) for k in range(start, min(start + chunk, len(todo)))]
+        rows = ex.run(run_job, [ctx], items)
+        for (_, k), row in zip(items, rows, strict=True):
+            cfg = todo[k]
+            store.save_run(SWEEP_RUN_KIND, {RESULT_TABLE: pd.DataFrame([row])},
+                           scenario=_run_scenario_name(sweep_id, cfg.name), level="strategic",
+                           config=cfg, note=f"sweep {sweep_id}")
+        finished += len(items)
+        if progress:
+            progress(finished, total)
+    return sweep_id, len(todo)
+
+
+def sweep_comparison(store: Store, sweep_id: str) -> pd.DataFrame:
+    """One row per stored scenario of ``sweep_id`` (latest run each), in name order.
+
+    Columns: ``scenario, year, cost_mnkr, fte_<category>..., agency_share_pu,
+    unmet_cases, guarantee_probability_pu, status`` (:func:`pks.sweep.run.comparison_row`).
+    Empty when the sweep has no stored scenario.
+    """
+    runs = store.runs(kind=SWEEP_RUN_KIND)
+    prefix = _run_scenario_name(sweep_id, "")
+    runs = runs[runs["scenario"].astype(str).str.startswith(prefix)]
+    runs = runs.sort_values("created_at").groupby("scenario").tail(1)
+    frames = [store.load_run_tables(r, [RESULT_TABLE])[RESULT_TABLE] for r in runs["run_id"]]
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True).sort_values("scenario").reset_index(drop=True)
