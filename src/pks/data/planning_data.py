@@ -52,12 +52,16 @@ class PlanningData:
         unknown = set(tables) - set(TABLE_NAMES)
         if unknown:
             raise KeyError(f"unknown tables: {sorted(unknown)}")
-        kwargs = {name: tables[name] for name in TABLE_NAMES if name in tables}
+        # schema tables kept outside PlanningData (the region economy, pks.economy) are
+        # validated and stored like the others but not carried here
+        fields = {f.name for f in dataclasses.fields(cls)}
+        kwargs = {name: tables[name] for name in TABLE_NAMES if name in tables and name in fields}
         return cls(**kwargs)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Return all tables as a dict in schema order."""
-        return {name: getattr(self, name) for name in TABLE_NAMES}
+        fields = {f.name for f in dataclasses.fields(self)}
+        return {name: getattr(self, name) for name in TABLE_NAMES if name in fields}
 
     def replace(self, **tables: pd.DataFrame) -> PlanningData:
         """Return a copy with some tables replaced."""

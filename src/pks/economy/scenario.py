@@ -1,0 +1,79 @@
+"""Load what one economy scenario needs: configuration, planning data, economy inputs.
+
+An economy scenario is a planning scenario of ``scenarios.yaml`` (its population scenario
+moves revenue and need) or an economy-only variant of ``economy.yaml`` (a planning scenario
+plus changed economic inputs, e.g. higher cost). The economy tables come from the store
+when it holds them (``pks economy load``), else from ``<instance_dir>/economy/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pks.config.loader import load_scenario, scenario_names
+from pks.config.schema import ScenarioConfig
+from pks.data.planning_data import PlanningData
+from pks.economy.inputs import EconomyInputs, economy_folder, load_stored_economy, read_economy
+from pks.economy.outcome import EconomyOutcome, economy_outcome
+from pks.economy.settings import EconomySettings, EconomyVariant, load_settings
+from pks.types import Language
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pks.data.store import Store
+
+
+@dataclass(frozen=True)
+class EconomyScenario:
+    """The inputs of one economy scenario."""
+
+    name: str
+    cfg: ScenarioConfig
+    variant: EconomyVariant
+    settings: EconomySettings
+    data: PlanningData
+    econ: EconomyInputs
+    source: str
+
+    def outcome(self, plan_cost_mnkr: Mapping[int, float] | None = None) -> EconomyOutcome:
+        """The scenario's economy (frames as the plans' cost unless a plan's cost is given)."""
+        return economy_outcome(self.data, self.cfg, self.econ, self.settings, self.variant,
+                               self.name, plan_cost_mnkr)
+
+
+def economy_scenario_names(model_dir: str | Path) -> list[str]:
+    """Planning scenarios (``base`` first) followed by the economy-only variants."""
+    return list(dict.fromkeys([*scenario_names(model_dir),
+                               *load_settings(model_dir).variants]))
+
+
+def load_economy_scenario(model_dir: str | Path, name: str = "base",
+                          store: Store | None = None, lang: Language = "sv"
+                          ) -> EconomyScenario:
+    """Resolve ``name`` and load its inputs.
+
+    Raises
+    ------
+    pks.config.loader.ConfigError
+        Unknown scenario or invalid configuration.
+    pks.economy.settings.EconomySettingsError
+        ``economy.yaml`` is invalid.
+    pks.data.checks.ValidationFailed
+        The planning or economy tables are invalid (every problem listed).
+    """
+    from pks.forecast.runs import load_inputs
+
+    settings = load_settings(model_dir)
+    variant = settings.variants.get(name)
+    cfg = load_scenario(model_dir, variant.planning_scenario if variant else name)
+    data, source = load_inputs(cfg, store)
+    stored = load_stored_economy(store) if store is not None else None
+    if stored is not None:
+        econ, esrc = stored, f"store {store.url}"  # type: ignore[union-attr]
+    else:
+        folder = economy_folder(cfg.data.instance_dir)
+        econ, esrc = read_economy(folder, cfg.data.years, lang), str(folder)
+    return EconomyScenario(name, cfg, variant or EconomyVariant(planning_scenario=cfg.name),
+                           settings, data, econ, f"{source}; {esrc}")
