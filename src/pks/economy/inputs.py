@@ -172,14 +172,6 @@ def store_economy(store: Store, tables: dict[str, pd.DataFrame], years: Sequence
     return econ
 
 
-def load_stored_economy(store: Store) -> EconomyInputs | None:
-    """The economy tables held by ``store``, or ``None`` when it holds no results budget."""
-    tables = {n: store.read_table(n) for n in ECONOMY_TABLES}
-    if tables["economy_budget"].empty:
-        return None
-    return EconomyInputs(*(tables[n] for n in ECONOMY_TABLES))
-
-
 def empty_economy() -> EconomyInputs:
     """Economy inputs with no rows (for tests and regions without an economy)."""
     return EconomyInputs(*(coerce_table(n, empty_table(n)) for n in ECONOMY_TABLES))

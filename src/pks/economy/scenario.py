@@ -3,7 +3,10 @@
 An economy scenario is a planning scenario of ``scenarios.yaml`` (its population scenario
 moves revenue and need) or an economy-only variant of ``economy.yaml`` (a planning scenario
 plus changed economic inputs, e.g. higher cost). The economy tables come from the store
-when it holds them (``pks economy load``), else from ``<instance_dir>/economy/``.
+with the planning inputs when those hold them (a store after ``pks economy load``, or
+``<table>.csv`` files next to the planning tables), else from ``<instance_dir>/economy/``
+(where the demo regions keep them, apart from the generated tables); a scenario's
+``data_edits`` of economy tables apply in both cases.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ from typing import TYPE_CHECKING
 from pks.config.loader import load_scenario, scenario_names
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
-from pks.economy.inputs import EconomyInputs, economy_folder, load_stored_economy, read_economy
+from pks.economy.inputs import (
+    ECONOMY_TABLES,
+    EconomyInputs,
+    economy_folder,
+    economy_from_tables,
+    read_economy,
+)
 from pks.economy.outcome import EconomyOutcome, economy_outcome
 from pks.economy.settings import EconomySettings, EconomyVariant, load_settings
 from pks.types import Language
@@ -63,17 +72,25 @@ def load_economy_scenario(model_dir: str | Path, name: str = "base",
     pks.data.checks.ValidationFailed
         The planning or economy tables are invalid (every problem listed).
     """
+    from pks.config.edits import apply_edits
     from pks.forecast.runs import load_inputs
 
     settings = load_settings(model_dir)
     variant = settings.variants.get(name)
     cfg = load_scenario(model_dir, variant.planning_scenario if variant else name)
     data, source = load_inputs(cfg, store)
-    stored = load_stored_economy(store) if store is not None else None
-    if stored is not None:
-        econ, esrc = stored, f"store {store.url}"  # type: ignore[union-attr]
+    if not data.economy_budget.empty:
+        econ = economy_from_tables(
+            {n: t for n, t in data.tables().items() if n in ECONOMY_TABLES}, cfg.data.years,
+            lang)
+        esrc = "planning inputs"
     else:
         folder = economy_folder(cfg.data.instance_dir)
         econ, esrc = read_economy(folder, cfg.data.years, lang), str(folder)
+        edits = [e for e in cfg.data_edits if e.table in ECONOMY_TABLES]
+        if edits:  # the scenario's edits of economy tables, applied to the folder's tables
+            edited = apply_edits(data.replace(**econ.tables()), edits)
+            econ = EconomyInputs(edited.economy_budget, edited.economy_cost_items,
+                                 edited.financial_targets)
     return EconomyScenario(name, cfg, variant or EconomyVariant(planning_scenario=cfg.name),
                            settings, data, econ, f"{source}; {esrc}")
