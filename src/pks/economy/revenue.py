@@ -46,6 +46,8 @@ class PopulationEffect:
 
 def _totals(population: pd.DataFrame, county: str, scenario: str, years: Sequence[int]
             ) -> pd.Series:
+    if population.empty or "county" not in population:
+        return pd.Series(dtype=float)
     pop = population[(population["county"] == county)
                      & (population["scenario"].isin([scenario, "observed"]))
                      & (population["year"].isin(list(years)))]
