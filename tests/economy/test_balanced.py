@@ -53,3 +53,18 @@ def test_bad_inputs_listed_together() -> None:
     text = str(exc.value)
     assert "larger than the deficit" in text and "negative" in text and "consecutive" in text
     assert len(exc.value.problems) == 3
+
+
+def test_assessment_of_the_demo_and_its_html(demo_economy) -> None:  # type: ignore[no-untyped-def]
+    from pks.economy.assessment import assessment_html, balanced_budget_assessment
+
+    a = balanced_budget_assessment(demo_economy["cost_up"].outcome())
+    y26 = next(y for y in a.years if y.year == 2026)
+    # the higher cost turns 2026 negative: the deficit must be restored by 2029
+    assert y26.balanced_result_mnkr < 0 and y26.unrestored_closing_mnkr == pytest.approx(
+        y26.balanced_result_mnkr)
+    assert a.deadlines[0][:2] == (2026, 2029) and not a.balanced
+    html = assessment_html(a, "sv")
+    assert html.startswith("<section") and "Balanskravsutredning" in html
+    assert "2029" in html and "<table>" in html
+    assert balanced_budget_assessment(demo_economy["base"].outcome()).balanced
