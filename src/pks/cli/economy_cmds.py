@@ -100,7 +100,8 @@ def outcome_lines(outcome: Any, region: str, lg: Language) -> list[str]:
         rows.append([t(f"economy.target.{v.target}", lg), v.period, _pct(v.value_pu, lg), lim,
                      "–" if v.margin_mnkr is None else _mnkr(v.margin_mnkr, lg),
                      t(f"economy.verdict.{v.verdict}", lg),
-                     ", ".join(f"{i} {format_number(a, lg, 0)}" for i, a in v.drivers)])
+                     ", ".join(f"{t('economy.item.' + i, lg)} {format_number(a, lg, 0)}"
+                               for i, a in v.drivers)])
     out += _table([t(f"economy.col.{c}", lg) for c in ("target", "period", "value", "limit",
                                                        "margin_mnkr", "verdict", "drivers")],
                   rows)

@@ -59,9 +59,12 @@ def economy_scenario_names(model_dir: str | Path) -> list[str]:
 
 
 def load_economy_scenario(model_dir: str | Path, name: str = "base",
-                          store: Store | None = None, lang: Language = "sv"
-                          ) -> EconomyScenario:
+                          store: Store | None = None, lang: Language = "sv",
+                          data: PlanningData | None = None) -> EconomyScenario:
     """Resolve ``name`` and load its inputs.
+
+    ``data`` are the planning inputs when the caller holds them already (the scenario's
+    ``data_edits`` are applied to them); else they are loaded from ``store`` or the folder.
 
     Raises
     ------
@@ -78,7 +81,10 @@ def load_economy_scenario(model_dir: str | Path, name: str = "base",
     settings = load_settings(model_dir)
     variant = settings.variants.get(name)
     cfg = load_scenario(model_dir, variant.planning_scenario if variant else name)
-    data, source = load_inputs(cfg, store)
+    if data is None:
+        data, source = load_inputs(cfg, store)
+    else:  # planning inputs already loaded (e.g. the dashboard's snapshot)
+        data, source = apply_edits(data, cfg.data_edits), "given inputs"
     if not data.economy_budget.empty:
         econ = economy_from_tables(
             {n: t for n, t in data.tables().items() if n in ECONOMY_TABLES}, cfg.data.years,
