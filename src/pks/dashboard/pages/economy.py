@@ -121,7 +121,8 @@ def economy_view(svc: DataService, scenarios: list[str], lang: Language) -> dict
                                  mode="lines+markers",
                                  name=f"{s}: {t('economy.col.required_operating_mnkr', lang)}"))
     fig.update_layout(title=t("economy.sec.compare", lang) + " – " +
-                      t("economy.row.operating_result_mnkr", lang) + " (mnkr)",
+                      t("economy.row.operating_result_mnkr", lang)
+                      + f" ({t('economy.unit_mnkr', lang)})",
                       barmode="group", height=380, margin={"t": 50, "l": 50, "r": 10, "b": 40},
                       separators=", " if lang == "sv" else ".,")
     first = outs[names[0]]
@@ -130,13 +131,14 @@ def economy_view(svc: DataService, scenarios: list[str], lang: Language) -> dict
     ffig = go.Figure([go.Bar(x=g["year"], y=g["uprating_sek"] / SEK_PER_MNKR,
                              name=t(f"economy.cost_type.{c}", lang))
                       for c, g in by.groupby("cost_type")])
-    ffig.update_layout(title=t("economy.sec.frames", lang) + f" – {names[0]} (mnkr)",
+    ffig.update_layout(title=t("economy.sec.frames", lang)
+                       + f" – {names[0]} ({t('economy.unit_mnkr', lang)})",
                        barmode="stack", height=380,
                        margin={"t": 50, "l": 50, "r": 10, "b": 40},
                        separators=", " if lang == "sv" else ".,")
     restore = assessment_table(balanced_budget_assessment(first), lang)
     restore = restore.reset_index(names="row")
-    rcols = [Col("row", "mnkr")] + [Col(c, f"{c}", fmt_num(0), True)
+    rcols = [Col("row", "economy.unit_mnkr")] + [Col(c, f"{c}", fmt_num(0), True)
                                                   for c in restore.columns if c != "row"]
     return {"messages": lines, "targets": pd.concat(targets, ignore_index=True),
             "required": pd.concat(required, ignore_index=True),
