@@ -103,3 +103,24 @@ def test_population_up_moves_revenue_and_need(demo_economy: dict[str, EconomySce
         assert grow.budget.row(year)["operating_result_mnkr"] > base.budget.row(year)[
             "operating_result_mnkr"]
     assert (base.population.table["revenue_delta_mnkr"] == 0).all()
+
+
+def test_vasterbotten_instance_restores_seed_004_deficits(repo_root) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from pks.economy.scenario import load_economy_scenario
+
+    cwd = os.getcwd()
+    os.chdir(repo_root)
+    try:
+        o = load_economy_scenario(repo_root / "models" / "vasterbotten_style").outcome()
+    finally:
+        os.chdir(cwd)
+    s = o.schedule
+    assert [s.year(y).closing_mnkr for y in (2023, 2024)] == [-239, -637]
+    # 2025's 164 leaves 75 of 2023's deficit, due in 2026; 2026's 215 leaves 258 of 2024's
+    req = o.required.table.set_index("year")
+    assert req.loc[2026, "due_restoration_mnkr"] == pytest.approx(239 - 164)
+    assert req.loc[2027, "due_restoration_mnkr"] == pytest.approx(398 - (215 - 75))
+    assert req.loc[2026, "reason"] == "restoration"
+    assert o.evaluation.target_set == "vasterbotten_2023"

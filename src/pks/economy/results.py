@@ -125,8 +125,8 @@ def results_budget(econ: EconomyInputs, modelled_cost_mnkr: Mapping[int, float],
         equity = e if e is not None else (None if equity is None else equity + year_result)
         assets = a if a is not None else (None if assets is None else assets + year_result)
         commitment = c if c is not None else commitment
-        ratio = ((equity - (commitment or 0.0)) / assets
-                 if equity is not None and assets else None)
+        ratio = ((equity - commitment) / assets
+                 if equity is not None and commitment is not None and assets else None)
         rows.append({
             "year": y, "status": b.status, "tax_revenue_mnkr": tax,
             "general_grants_equalisation_mnkr": grants, "population_revenue_mnkr": pop,
