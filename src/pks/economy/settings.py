@@ -3,7 +3,7 @@
 The financial targets themselves are versioned data (table ``financial_targets`` with a
 valid-from date per version); this file holds the parameters around them: how population
 moves revenue (R-51), which organisation level pks's plans cover, the reserve balances,
-carry-over (R-38, off by default), the frame-projection rules per cost type (R-28..R-31)
+the frame-projection rules per cost type (R-28..R-31)
 and economy-only scenario variants (e.g. a cost increase).
 """
 
@@ -82,9 +82,6 @@ class EconomySettings(FrozenModel):
     tax_base_growth_below_average: bool = False
     """RER/RUR use criterion 1: the tax base grows slower than the national ten-year
     average (or an unforeseen event has occurred)."""
-    carry_over: bool = False
-    """Carry surpluses and deficits of the frames to the next year (R-38; needs an RF
-    decision; off by default)."""
     cost_types: tuple[CostTypeSetting, ...] = ()
     """Frame-projection rules per cost type (shares sum to 1)."""
     hard_frame_nodes: tuple[str, ...] = ()
