@@ -17,7 +17,7 @@ Economy rules on top of the schemas:
 * every year has at least one cost item (``economy_no_cost_items``);
 * an exemption (*synnerliga skäl*) is at most the deficit of a given balanced-budget
   result (``economy_exempt_above_deficit``);
-* a target's lower limit is not above its upper limit (``economy_min_above_max``).
+* a target's lower limit is not above its upper limit (``min_above_max``).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def economy_issues(tables: dict[str, pd.DataFrame], years: Sequence[int] = ()) -
     hi = targets["max_pu"].to_numpy(dtype=float)
     for pos in np.flatnonzero(~np.isnan(lo) & ~np.isnan(hi) & (lo > hi)):
         issues.append(Issue("financial_targets", int(pos) + 1, "min_pu", f"{lo[pos]:g}",
-                            f"≤ {hi[pos]:g}", "economy_min_above_max"))
+                            f"≤ {hi[pos]:g}", "min_above_max"))
     return issues
 
 
