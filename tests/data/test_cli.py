@@ -30,7 +30,7 @@ def test_validate_ok_and_languages(folder: Path, monkeypatch: pytest.MonkeyPatch
     r = runner.invoke(app, ["validate", str(folder), "--lang", "en"])
     assert r.exit_code == 0 and "the input data are valid" in r.output
     monkeypatch.setenv("PKS_LANG", "en")
-    assert "valid (18 tables" in runner.invoke(app, ["validate", str(folder)]).output
+    assert "valid (21 tables" in runner.invoke(app, ["validate", str(folder)]).output
     r = runner.invoke(app, ["validate", str(folder), "--lang", "fi"])
     assert r.exit_code == 2
 

@@ -173,4 +173,27 @@ def tiny_tables(style: str = "norrbotten", seed: int = 7) -> dict[str, pd.DataFr
                 population=population, budget_frames=budget_frames,
                 cost_indices=cost_indices, targets=targets,
                 actuals_production=actuals_production, actuals_staff=actuals_staff,
-                actuals_unit=actuals_unit)
+                actuals_unit=actuals_unit, **tiny_economy())
+
+
+def tiny_economy() -> dict[str, pd.DataFrame]:
+    """The region economy tables (pks.economy) of the tiny region: two years, one target."""
+    nan = float("nan")
+    budget = pd.DataFrame([
+        dict(year=y, status="budget", tax_revenue_mnkr=70.0 + y - 2026,
+             general_grants_equalisation_mnkr=25.0, targeted_grants_mnkr=nan,
+             financial_income_mnkr=1.0, financial_costs_mnkr=0.5,
+             pension_return_adjustment_mnkr=-0.3, balanced_result_mnkr=nan, exempt_mnkr=0.0,
+             investments_mnkr=3.0, operating_cash_flow_mnkr=nan, equity_mnkr=nan,
+             total_assets_mnkr=nan, pension_commitment_mnkr=nan,
+             interest_bearing_debt_mnkr=0.0, pension_assets_mnkr=nan,
+             pension_liability_mnkr=nan, source="tiny")
+        for y in (2026, 2027)])
+    items = pd.DataFrame([dict(year=y, item=i, net_cost_mnkr=v, source="tiny")
+                          for y in (2026, 2027)
+                          for i, v in (("operating_revenue", -5.0), ("other_activity", 90.0))])
+    targets = pd.DataFrame([dict(target_set="t", version=1, target="operating_result_share",
+                                 valid_from=pd.Timestamp("2025-01-01"), min_pu=0.01,
+                                 max_pu=0.03, first_year=nan, last_year=nan,
+                                 average_years=nan, binding=True, source="tiny")])
+    return dict(economy_budget=budget, economy_cost_items=items, financial_targets=targets)

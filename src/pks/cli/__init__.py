@@ -26,10 +26,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in ("data_cmds", "forecast_cmds", "plan_cmds", "simulate_cmds",
-                "dashboard_cmds", "demo_cmds", "dev_cmds", "sweep_cmds"):
-    try:
-        importlib.import_module(f"pks.cli.{_module}").register(app)
-    except ModuleNotFoundError as exc:  # an area not built yet
-        if exc.name != f"pks.cli.{_module}":
-            raise
+for _module in ("data_cmds", "forecast_cmds", "plan_cmds", "simulate_cmds", "sweep_cmds",
+                "economy_cmds", "governance_cmds", "dashboard_cmds", "demo_cmds", "dev_cmds"):
+    importlib.import_module(f"pks.cli.{_module}").register(app)

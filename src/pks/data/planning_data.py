@@ -16,6 +16,13 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in SCHEMAS[name].column_names})
 
 
+def empty_canonical(name: str) -> pd.DataFrame:
+    """An empty table ``name`` in the schema's canonical dtypes (as read from a file)."""
+    from pks.data.parse import coerce_table  # parse imports this module
+
+    return coerce_table(name, empty_table(name))
+
+
 @dataclass(frozen=True)
 class PlanningData:
     """All planning input tables of one region (frozen; edits return a new object).
@@ -45,6 +52,13 @@ class PlanningData:
     )
     actuals_staff: pd.DataFrame = field(default_factory=lambda: empty_table("actuals_staff"))
     actuals_unit: pd.DataFrame = field(default_factory=lambda: empty_table("actuals_unit"))
+    # region economy (pks.economy): optional; the demo keeps them in <instance>/economy/
+    economy_budget: pd.DataFrame = field(
+        default_factory=lambda: empty_canonical("economy_budget"))
+    economy_cost_items: pd.DataFrame = field(
+        default_factory=lambda: empty_canonical("economy_cost_items"))
+    financial_targets: pd.DataFrame = field(
+        default_factory=lambda: empty_canonical("financial_targets"))
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> PlanningData:
