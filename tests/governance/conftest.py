@@ -65,10 +65,15 @@ def template_db(region: PlanningData, cfg: ScenarioConfig,
 
 
 @pytest.fixture
-def store(template_db: Path, tmp_path: Path) -> Store:
+def db_path(template_db: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "pks.db"
     shutil.copy(template_db, dst)
-    s = Store.open(f"sqlite:///{dst}")
+    return dst
+
+
+@pytest.fixture
+def store(db_path: Path) -> Store:
+    s = Store.open(f"sqlite:///{db_path}")
     yield s  # type: ignore[misc]
     s.close()
 

@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 for _module in ("data_cmds", "forecast_cmds", "plan_cmds", "simulate_cmds",
-                "dashboard_cmds", "demo_cmds", "dev_cmds"):
+                "dashboard_cmds", "demo_cmds", "dev_cmds", "governance_cmds"):
     try:
         importlib.import_module(f"pks.cli.{_module}").register(app)
     except ModuleNotFoundError as exc:  # an area not built yet

@@ -87,6 +87,7 @@ def validate_measures(df: pd.DataFrame, tree: OrgTree) -> pd.DataFrame:
             issues.append(Issue(TABLE, pos, "baseline_year", "", "int", "missing_value"))
     if issues:
         raise ValidationFailed(issues)
+    out["answers"] = [("" if v is None else v) for v in out["answers"]]
     return out
 
 
