@@ -5,4 +5,4 @@ query string) and ``register_callbacks(app, svc, principal_fn)``; callback bodie
 functions taking the data service and the principal first, so tests call them directly.
 """
 
-PAGE_MODULES = ("operative", "tactical", "strategic", "report")
+PAGE_MODULES = ("operative", "tactical", "strategic", "report", "governance", "measures_page")
