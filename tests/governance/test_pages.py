@@ -70,3 +70,17 @@ def test_measure_clears_deficit_warning(svc: DataService) -> None:
                                                    "owner_body": "y", "effect_year": 2027,
                                                    "status": "planned"}, "sv")
     assert denied.id == "gov-m-denied"
+
+
+def test_audit_visible_to_roles_that_see_the_node(svc: DataService, plan_id: str, unit: str,
+                                                  area: str) -> None:
+    ulla = Principal("ulla", "first_line_manager", (unit,))
+    anders = Principal("anders", "first_line_manager", (area,))
+    governance.do_agreement(svc, anders, plan_id, area, "propose", "områdets plan", "sv")
+    governance.do_agreement(svc, ulla, plan_id, unit, "propose", "enhetens plan", "sv")
+    own = str(governance.audit_view(svc, ulla, "sv"))
+    assert "enhetens plan" in own and "områdets plan" not in own
+    both = str(governance.audit_view(svc, anders, "sv"))
+    assert "enhetens plan" in both and "områdets plan" in both
+    assert "områdets plan" in str(governance.audit_view(svc, Principal("s", "strategist"),
+                                                        "sv"))

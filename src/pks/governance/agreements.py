@@ -117,6 +117,12 @@ def overview(store: Store, tree: OrgTree, run_id: str,
     return out
 
 
+def unagreed_count(store: Store, tree: OrgTree, run_id: str) -> tuple[int, int]:
+    """``(unagreed, nodes)`` of a plan: for a page's "not agreed" flag on the plan it uses."""
+    ov = overview(store, tree, run_id)
+    return int(ov["unagreed"].sum()), len(ov)
+
+
 def scope_node(store: Store, tree: OrgTree, run_id: str) -> str:
     """The node a plan run covers (its ``node_id``, else the tree root)."""
     info = store.run(run_id)

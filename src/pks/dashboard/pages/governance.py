@@ -71,6 +71,10 @@ COMMENT_COLS = [Col("name", "gov.col.node"), Col("comment", "gov.col.comment"),
                 Col("user", "gov.col.user"), Col("at", "gov.col.at")]
 PRE_COLS = [Col("basis", "gov.col.basis"), Col("key", "gov.col.key"),
             Col("before", "gov.col.before"), Col("after", "gov.col.after")]
+AUDIT_COLS = [Col("at", "gov.col.at"), Col("user", "gov.col.user"), Col("role", "gov.col.role"),
+              Col("action", "gov.col.action"), Col("name", "gov.col.node"),
+              Col("change", "gov.col.change")]
+AUDIT_ROWS = 50
 ANALYSIS_COLS = [Col("title", "gov.col.title"), Col("user", "gov.col.user"),
                  Col("at", "gov.col.at")]
 
@@ -225,6 +229,20 @@ def versions_view(svc: DataService, principal: Principal, before: str, after: st
             data_table(ch, cols, lang, "tbl-gov-changes")]
 
 
+def audit_view(svc: DataService, principal: Principal, lang: Language) -> html.Div:
+    """The newest audit records of the nodes the user may see (all for region-wide roles)."""
+    from pks.data.audit import read_audit
+
+    a = read_audit(svc.store, None if not principal.restricted else _nodes(svc, principal))
+    a = a.iloc[::-1].head(AUDIT_ROWS).copy()
+    a["at"] = a["at_utc"].str[:16].str.replace("T", " ")
+    a["name"] = a["node_id"].map(node_names(svc)).fillna("")
+    a["change"] = [f"{b or ''} → {c or ''}"[:120] for b, c in zip(a["before_json"],
+                                                                   a["after_json"],
+                                                                   strict=True)]
+    return data_table(a, AUDIT_COLS, lang, "tbl-gov-audit")
+
+
 def month_values(svc: DataService) -> list[str]:
     """Months of the budget year up to the as-of week, newest first (``YYYY-MM``)."""
     on = week_date(svc.as_of_week())
@@ -293,6 +311,7 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
                                           className="btn", n_clicks=0)],
                              className="controls"),
                     dcc.Loading(html.Div(id=VERSION_OUT)), sid="gov-versions"),
+            section(t("gov.sec.audit", lg), audit_view(svc, principal, lg), sid="gov-audit"),
             section(t("gov.sec.analyses", lg),
                     html.Div(t("gov.analyses.count", lg, n=len(analyses),
                                min=ANALYSES_PER_YEAR_MIN), className="note"),
