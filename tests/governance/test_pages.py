@@ -84,3 +84,18 @@ def test_audit_visible_to_roles_that_see_the_node(svc: DataService, plan_id: str
     assert "enhetens plan" in both and "områdets plan" in both
     assert "områdets plan" in str(governance.audit_view(svc, Principal("s", "strategist"),
                                                         "sv"))
+
+
+def test_measures_export_scoped_to_the_user(svc: DataService, unit: str, area: str) -> None:
+    from pks.dashboard.app import export_frame
+
+    stina = Principal("stina", "strategist")
+    for node, mid in ((unit, "U-1"), (area, "A-1")):
+        assert measures_page.do_save(svc, stina, {
+            "node_id": node, "measure_id": mid, "title": "t", "owner_body": "o",
+            "effect_year": 2027, "status": "planned"}, "sv").id == "gov-m-ok"
+    assert export_frame(svc, stina, "gov_measures", {"page": "measures"})[
+        "measure_id"].tolist() == ["A-1", "U-1"]
+    ulla = Principal("ulla", "first_line_manager", (unit,))
+    assert export_frame(svc, ulla, "gov_measures", {"page": "measures"})[
+        "measure_id"].tolist() == ["U-1"]
