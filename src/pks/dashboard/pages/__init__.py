@@ -5,4 +5,5 @@ query string) and ``register_callbacks(app, svc, principal_fn)``; callback bodie
 functions taking the data service and the principal first, so tests call them directly.
 """
 
-PAGE_MODULES = ("operative", "tactical", "strategic", "report", "economy")
+PAGE_MODULES = ("operative", "tactical", "strategic", "report", "economy", "governance",
+                "measures_page")
