@@ -264,7 +264,7 @@ def svc_names(db: Path) -> dict[str, str]:
 def test_board_report_pdf_with_chromium(tmp_path: Path):
     """The monthly board report printed to PDF by headless Chromium."""
     _require_chromium()
-    from pks.followup.report import html_to_pdf
+    from pks.report.pdf import html_to_pdf
 
     out = html_to_pdf("<html><body><h1>Månadsrapport</h1><p>1\u00a0234,5 kr</p></body></html>",
                       tmp_path / "rapport.pdf", chromium=CHROMIUM)

@@ -31,8 +31,12 @@ def test_need_on_demo_region_stores_forecast_and_need(demo_model_dir: Path, tmp_
                                                       ) -> None:
     from pks.data.store import Store
 
+    from pks.config import load_scenario
+
     db = f"sqlite:///{tmp_path / 'pks.db'}"
     out = tmp_path / "need_tables"
+    instance = load_scenario(demo_model_dir, "base").data.instance_dir
+    assert runner.invoke(app, ["load", str(instance), "--db", db]).exit_code == 0
     res = runner.invoke(app, ["need", "--model", str(demo_model_dir), "--db", db,
                               "--out", str(out), "--lang", "en"])
     assert res.exit_code == 0, res.output

@@ -42,8 +42,12 @@ def test_build_only_prints_model_size(model_dir):
 
 
 def test_plan_store_adopt_and_never_overwrite(model_dir, tmp_path):
+    from pks.config import load_scenario
+
     db = f"sqlite:///{tmp_path / 'p.db'}"
     out = tmp_path / "tac.xlsx"
+    r = invoke("load", load_scenario(model_dir, "base").data.instance_dir, "--db", db)
+    assert r.exit_code == 0, r.output
     r = invoke("plan", "--level", "tactical", "--model", str(model_dir), "--db", db,
                "--out", str(out), "--lang", "en")
     assert r.exit_code == 0, r.output
