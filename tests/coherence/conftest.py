@@ -21,7 +21,7 @@ import pytest
 from pks.config import ScenarioConfig, load_scenario
 from pks.dashboard.data import DataService
 from pks.dashboard.settings import DashboardSettings
-from pks.data.generate import generate_region, sized_spec
+from pks.demo import generate_region, sized_spec
 from pks.data.planning_data import PlanningData
 from pks.data.store import Store
 from pks.data.weeks import week_range, weeks_of_year

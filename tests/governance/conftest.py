@@ -14,7 +14,7 @@ import pytest
 
 from pks.config.loader import load_scenario
 from pks.config.schema import ScenarioConfig
-from pks.data.generate import generate_region, sized_spec
+from pks.demo import generate_region, sized_spec
 from pks.data.planning_data import PlanningData
 from pks.data.store import Store
 from pks.data.tree import OrgTree
