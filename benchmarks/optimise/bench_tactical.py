@@ -89,8 +89,9 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
     if route == "pks":
         import highspy
 
-        from pks.optimise.config import SolveConfig
-        from pks.optimise.solve import _finish, _options, _run_highs, _weights, _with_parts
+        from pks.config.optimise import SolveConfig
+        from pks.optimise.highs_run import _run_highs, set_options
+        from pks.optimise.solve import _finish
 
         t0 = clock()
         m = build_tactical(inp, cfg)
@@ -99,12 +100,12 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
         scfg = SolveConfig(method=method, time_limit_s=1e6)  # as the other routes: no limit
         t0 = clock()
         h = highspy.Highs()
-        _options(h, scfg, m.n_vars)
+        set_options(h, scfg, m.n_vars)
         h.passModel(m.to_highs_lp())
         t1 = clock()
         raw = _run_highs(h)
         t2 = clock()
-        raw = _with_parts(raw, h, _weights(m, scfg))  # shadow-price parts: part of extract
+        # shadow-price parts are solved inside the staged run (highs_run.run_stages)
         r = _finish(m, raw, scfg, {})
         t3 = clock()
         out.update(to_solver=t1 - t0, solve=t2 - t1, extract=t3 - t2,
@@ -155,9 +156,9 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
         # model through Pyomo's contrib.solver ``highs`` interface
         import highspy
 
-        from pks.optimise.config import SolveConfig
+        from pks.config.optimise import SolveConfig
+        from pks.optimise.highs_run import _run_highs, set_options
         from pks.optimise.pyomo_route import to_highs_lp, to_pyomo
-        from pks.optimise.solve import _options, _run_highs
 
         t0 = clock()
         m = build_tactical(inp, cfg)
@@ -168,7 +169,7 @@ def run_one(size: str, route: str, mps_path: str) -> dict:
             t0 = clock()
             lp, _, _ = to_highs_lp(build)
             h = highspy.Highs()
-            _options(h, SolveConfig(method=method, time_limit_s=1e6), m.n_vars)
+            set_options(h, SolveConfig(method=method, time_limit_s=1e6), m.n_vars)
             h.passModel(lp)
             t1 = clock()
             raw = _run_highs(h)

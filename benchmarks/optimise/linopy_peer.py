@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from pks.optimise.config import BuildConfig
+from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 
 

@@ -40,8 +40,8 @@ DAYS_PER_WEEK = 7.0
 def demo_params():  # noqa: ANN201 - benchmark helper
     """SimParams of the demo region's simple sound plan (as bench_simulate.py)."""
     sys.path.insert(0, ROOT)
+    from pks.config.simulate import SimulateConfig
     from pks.data.io import read_csv_folder
-    from pks.simulate.config import SimulateConfig
     from pks.simulate.params import build_params
     from tests.simulate.builders import forecast_for, plan_from_data
 

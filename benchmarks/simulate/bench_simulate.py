@@ -43,7 +43,7 @@ def run_case(spec: dict) -> dict:
     sys.path.insert(0, ROOT)
     import numpy as np
 
-    from pks.simulate.config import SimulateConfig
+    from pks.config.simulate import SimulateConfig
     from pks.simulate.executor import LocalExecutor, ProcessExecutor
     from pks.simulate.params import build_params
     from pks.simulate.runner import run_replications, simulate_params

@@ -21,10 +21,10 @@ import pytest
 from pks.config import ScenarioConfig, load_scenario
 from pks.dashboard.data import DataService
 from pks.dashboard.settings import DashboardSettings
-from pks.demo import generate_region, sized_spec
 from pks.data.planning_data import PlanningData
 from pks.data.store import Store
 from pks.data.weeks import week_range, weeks_of_year
+from pks.demo import generate_region, sized_spec
 from pks.forecast.need import capacity_need
 from pks.optimise.inputs import demand_for
 from pks.optimise.run import horizon_weeks, plan_level, save_level

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pks.dashboard.config import DashboardConfig
+from pks.config.dashboard import DashboardConfig
 from pks.data.tree import OrgTree
 from pks.followup.cost import cost_forecast
 from pks.followup.coverage import coverage_by_node, unit_coverage, unit_week_coverage

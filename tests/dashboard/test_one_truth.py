@@ -13,8 +13,8 @@ import io
 import pandas as pd
 import pytest
 
+from pks.config.dashboard import DashboardConfig
 from pks.dashboard.access import LOCAL_USER
-from pks.dashboard.config import DashboardConfig
 from pks.dashboard.data import DataService
 from pks.dashboard.pages.operative import operative_view
 from pks.dashboard.upload import upload_actuals

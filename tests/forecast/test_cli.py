@@ -29,9 +29,8 @@ def test_bad_language_is_usage_error(demo_model_dir: Path) -> None:
 @pytest.mark.slow
 def test_need_on_demo_region_stores_forecast_and_need(demo_model_dir: Path, tmp_path: Path
                                                       ) -> None:
-    from pks.data.store import Store
-
     from pks.config import load_scenario
+    from pks.data.store import Store
 
     db = f"sqlite:///{tmp_path / 'pks.db'}"
     out = tmp_path / "need_tables"

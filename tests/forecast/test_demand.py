@@ -204,8 +204,8 @@ def test_demo_region_scenarios(demo_model_dir) -> None:
 
 
 def test_horizon_follows_plan_years() -> None:
+    from pks.config.forecast import ForecastConfig
     from pks.config.schema import DataConfig, ScenarioConfig
-    from pks.forecast.config import ForecastConfig
     from pks.forecast.demand import forecast_weeks
 
     vb = ScenarioConfig(data=DataConfig(budget_year=2026, plan_years=3))

@@ -14,10 +14,10 @@ import pytest
 
 from pks.config.loader import load_scenario
 from pks.config.schema import ScenarioConfig
-from pks.demo import generate_region, sized_spec
 from pks.data.planning_data import PlanningData
 from pks.data.store import Store
 from pks.data.tree import OrgTree
+from pks.demo import generate_region, sized_spec
 from pks.optimise.inputs import demand_for
 from pks.optimise.run import horizon_weeks, plan_level, save_level
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pks.optimise.config import SolveConfig
+from pks.config.optimise import SolveConfig
 from pks.optimise.levels.tactical import build_tactical
 from pks.optimise.solve import blocks, solve
 from tests.optimise.tiny import tiny_cfg, tiny_data, tiny_inputs

@@ -11,7 +11,7 @@ import highspy
 import numpy as np
 import pytest
 
-from pks.optimise.config import SolveConfig
+from pks.config.optimise import SolveConfig
 from pks.optimise.extract import DUAL_PARTS, dual_part_weights
 from pks.optimise.levels.tactical import build_tactical
 from pks.optimise.solve import dual_parts, solve

@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pytest
 
-from pks.optimise.config import SolveConfig
+from pks.config.optimise import SolveConfig
 from pks.optimise.levels.tactical import build_tactical
 from pks.optimise.linear import STAGE_CARE as CARE
 from pks.optimise.linear import STAGE_FRAME as FRAME

@@ -64,7 +64,7 @@ def test_mps_routes_agree(name, tmp_path):
 def test_pyomo_route_agrees(name, tmp_path):
     """The named Pyomo model: same optimum, plan and duals as the direct route, and
     Pyomo's own MPS writer read by our reader and solved by linprog agrees too."""
-    from pks.optimise.config import SolveConfig
+    from pks.config.optimise import SolveConfig
     from pks.optimise.pyomo_route import to_pyomo
 
     m = build(CASES[name])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from pks.config.optimise import SolveConfig
 from pks.config.schema import ScenarioConfig
 from pks.data.weeks import add_weeks
-from pks.optimise.config import SolveConfig
 from pks.optimise.handoff import (
     HandoffError,
     operative_inputs_from_tactical,

@@ -19,8 +19,8 @@ def test_demand_times_100_keeps_the_objective_sane(objective):
     """A generated region with demand ×100: optimal, no numerical warning, and every
     objective stage far below 1e18 (it reached ~2e18 with penalty prices)."""
     from pks.config.schema import ScenarioConfig
-    from pks.demo import generate_region, sized_spec
     from pks.data.weeks import weeks_of_year
+    from pks.demo import generate_region, sized_spec
     from pks.optimise.inputs import demand_from_history
     from pks.optimise.levels.tactical import tactical_inputs
 

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from pks.config.optimise import BuildConfig
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import add_weeks
-from pks.optimise.config import BuildConfig
 from pks.optimise.inputs import ModelInputs, prepare, weekly_grid
 
 FIRST = "2026-W01"

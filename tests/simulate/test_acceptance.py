@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from pks.config.simulate import SimulateConfig
 from pks.demo import generate_region, sized_spec
-from pks.simulate.config import SimulateConfig
 from pks.simulate.runner import simulate_plan
 
 from .builders import cut_capacity, forecast_for, plan_from_data

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pks.config.simulate import SimulateConfig
 from pks.simulate.analysis import wilson
-from pks.simulate.config import SimulateConfig
 from pks.simulate.params import SimInputError, build_params
 from pks.simulate.runner import simulate_plan
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pks.simulate.config import SimulateConfig
+from pks.config.simulate import SimulateConfig
 from pks.simulate.executor import DaskExecutor, LocalExecutor, ProcessExecutor, make_executor
 from pks.simulate.model import run_replication
 from pks.simulate.params import build_params

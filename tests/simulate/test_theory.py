@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from pks.config.simulate import SimulateConfig
 from pks.simulate.analysis import mean_ci
-from pks.simulate.config import SimulateConfig
 from pks.simulate.model import run_replication
 
 from .builders import line_params

@@ -160,7 +160,7 @@ def simulate_cmd(
     from pydantic import ValidationError
 
     from pks.config.loader import ConfigError, load_scenario
-    from pks.simulate.config import SimulateConfig
+    from pks.config.simulate import SimulateConfig
     from pks.simulate.executor import make_executor
     from pks.simulate.params import SimInputError
     from pks.simulate.store_io import run_and_store

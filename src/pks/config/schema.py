@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import Field
 
 from pks.base import FrozenModel
-from pks.dashboard.config import DashboardConfig
-from pks.forecast.config import ForecastConfig
-from pks.optimise.config import BuildConfig, SolveConfig
-from pks.simulate.config import SimulateConfig
+from pks.config.dashboard import DashboardConfig
+from pks.config.forecast import ForecastConfig
+from pks.config.optimise import BuildConfig, SolveConfig
+from pks.config.simulate import SimulateConfig
 from pks.types import Language
 
 

@@ -27,8 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pks.data.planning_data import empty_table
-from pks.data.schema import SCHEMAS, Dtype, TableSchema
+from pks.data.schema import SCHEMAS, Dtype, TableSchema, empty_table
 from pks.data.weeks import weeks_in_year
 
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")

@@ -8,18 +8,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from pks.data.schema import SCHEMAS, TABLE_NAMES
-
-
-def empty_table(name: str) -> pd.DataFrame:
-    """Return an empty frame with the declared columns of table ``name``."""
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in SCHEMAS[name].column_names})
+from pks.data.parse import coerce_table
+from pks.data.schema import TABLE_NAMES, empty_table
 
 
 def empty_canonical(name: str) -> pd.DataFrame:
     """An empty table ``name`` in the schema's canonical dtypes (as read from a file)."""
-    from pks.data.parse import coerce_table  # parse imports this module
-
     return coerce_table(name, empty_table(name))
 
 

@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
+import pandas as pd
+
 Dtype = Literal["str", "int", "float", "bool", "week", "date"]
 
 
@@ -115,3 +117,8 @@ def load_schemas() -> dict[str, TableSchema]:
 
 SCHEMAS: dict[str, TableSchema] = load_schemas()
 TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """Return an empty frame with the declared columns of table ``name``."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in SCHEMAS[name].column_names})

@@ -21,6 +21,6 @@ backtest
 runs
     Loading inputs, storing runs, report summaries (the I/O edge).
 
-Nothing is imported here: ``pks.config.schema`` imports ``pks.forecast.config``, and the
+Nothing is imported here: ``pks.config.schema`` imports ``pks.config.forecast``, and the
 forecast modules import ``pks.config`` (import ``pks.forecast.demand`` etc. directly).
 """

@@ -26,7 +26,7 @@ Monthly series are modelled as daily rates (divided by the days of the month, th
 calendar adjustment of Hyndman & Athanasopoulos, FPP3 §3.1) and multiplied back.
 
 Nothing is tuned on the evaluation windows: the model settings are the defaults of
-:class:`pks.forecast.config.ForecastConfig` (weekly) and :data:`MONTHLY_SPEC`, fixed
+:class:`pks.config.forecast.ForecastConfig` (weekly) and :data:`MONTHLY_SPEC`, fixed
 before the back-test was first run.
 """
 

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SeriesSpec:
-    """Settings of the per-series model (see :class:`pks.forecast.config.ForecastConfig`)."""
+    """Settings of the per-series model (see :class:`pks.config.forecast.ForecastConfig`)."""
 
     period: int = 52
     """Periods per year (52 weekly, 12 monthly); used for the fallback level."""

@@ -375,7 +375,7 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
         sick leave (operative: actual sick leave of the latest week).
     plan_target : optional unit_id, care_type, week, production_cases (operative target).
     """
-    from pks.optimise.config import BuildConfig
+    from pks.config.optimise import BuildConfig
 
     b: BuildConfig = build  # type: ignore[assignment]
     problems: list[str] = []

@@ -13,7 +13,7 @@ A block's variables are numbered ``start + e * n_periods + t`` for entity ``e`` 
 the block's index frame) and period ``t``; constraint rows the same way. Constraint and
 variable names in MPS files are ``<block>[<entity key>,<period>]``.
 
-Objective parts (:mod:`pks.optimise.config`): each variable's coefficient lies in the
+Objective parts (:mod:`pks.config.optimise`): each variable's coefficient lies in the
 real-cost part ``cost`` (SEK), the care part ``care`` (priority-weighted case-weeks) or the
 frame part ``frame`` (SEK above a binding frame). :meth:`LinearModel.stages` orders them
 for the solver: lexicographic ``frame → care → cost`` or weighted ``frame → cost + V·care``.

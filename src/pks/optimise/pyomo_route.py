@@ -32,8 +32,8 @@ from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpressio
 from pks.optimise.linear import LinearModel
 
 if TYPE_CHECKING:
-    from pks.optimise.config import SolveConfig
-    from pks.optimise.solve import _Raw
+    from pks.config.optimise import SolveConfig
+    from pks.optimise.highs_run import RawSolution
 
 
 @dataclass(frozen=True)
@@ -130,24 +130,24 @@ def to_highs_lp(build: PyomoBuild) -> tuple[Any, np.ndarray, np.ndarray]:
     return lp, cols, rows
 
 
-def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> _Raw:
+def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> RawSolution:
     """Build ``m`` in Pyomo, hand it to HiGHS and map the solution back to ``m``'s ids.
 
     ``timings`` gains ``build_pyomo`` (Pyomo components), ``to_solver`` (standard-form
     compile) and ``solve`` (HiGHS's run). HiGHS runs exactly as on the direct route
-    (:func:`pks.optimise.solve._solve_arrays`, shadow-price parts included). Variables that
+    (:func:`pks.optimise.solve.solve_arrays`, shadow-price parts included). Variables that
     appear in no row and have no cost are absent from the compiled LP; they take the bound
     nearest zero.
     """
-    from pks.optimise.solve import _Raw, _solve_arrays, _weights
+    from pks.optimise.highs_run import RawSolution, part_weights, solve_arrays
 
     t0 = time.perf_counter()
     build = to_pyomo(m)
     t1 = time.perf_counter()
     lp, cols, rows = to_highs_lp(build)
     t2 = time.perf_counter()
-    weights = _weights(m, cfg)
-    raw = _solve_arrays(lp, cfg, m.n_vars,
+    weights = part_weights(m, cfg)
+    raw = solve_arrays(lp, cfg, m.n_vars,
                         {k: w[cols] for k, w in weights.items()} if weights else None,
                         [(name, c[cols]) for name, c in m.stages()])
     timings.update(build_pyomo=t1 - t0, to_solver=t2 - t1, solve=raw.solve_s)
@@ -161,7 +161,7 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
         return out
 
     ok = len(raw.row_dual) == len(rows)
-    return _Raw(raw.status, raw.objective, x, to_rows(raw.row_dual) if ok else np.zeros(0),
+    return RawSolution(raw.status, raw.objective, x, to_rows(raw.row_dual) if ok else np.zeros(0),
                 raw.solve_s, raw.version, raw.iterations,
                 {k: to_rows(v) for k, v in raw.dual_parts.items()}, raw.dual_parts_s,
                 raw.objectives, raw.warnings)

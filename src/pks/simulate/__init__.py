@@ -43,7 +43,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from pks.simulate.config import SimulateConfig
+from pks.config.simulate import SimulateConfig
 
 _LAZY = {
     "DaskExecutor": "executor", "Executor": "executor", "LocalExecutor": "executor",

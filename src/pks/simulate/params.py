@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from pks import rules
+from pks.config.simulate import SimulateConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_monday
-from pks.simulate.config import SimulateConfig
 from pks.simulate.constants import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from pks.types import AGE_BANDS
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pks.config.simulate import SimulateConfig
 from pks.data.planning_data import PlanningData
 from pks.simulate.analysis import (
     key_kpi,
@@ -26,7 +27,6 @@ from pks.simulate.analysis import (
     patient_frame,
     summarise_weekly,
 )
-from pks.simulate.config import SimulateConfig
 from pks.simulate.executor import Executor, LocalExecutor, Progress
 from pks.simulate.model import ReplicationOutput, run_replication
 from pks.simulate.params import SimParams, build_params

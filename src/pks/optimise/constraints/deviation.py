@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pks.optimise.config import BuildConfig
+from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pks.optimise.config import BuildConfig
+from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.beds import _add_physical
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pks.optimise.config import BuildConfig
+from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.constraints.staff_capacity import record_fte_bounds
 from pks.optimise.inputs import ModelInputs
