@@ -13,8 +13,9 @@ import pytest
 
 from pks.config.optimise import SolveConfig
 from pks.optimise.extract import DUAL_PARTS, dual_part_weights
+from pks.optimise.highs_run import dual_parts
 from pks.optimise.levels.tactical import build_tactical
-from pks.optimise.solve import dual_parts, solve
+from pks.optimise.solve import solve
 from tests.optimise.tiny import tiny_cfg, tiny_data, tiny_inputs
 
 pytestmark = pytest.mark.solver

@@ -24,10 +24,10 @@ import numpy as np
 import pytest
 
 from pks.config.optimise import SolveConfig
+from pks.optimise.highs_run import SolveStatus
 from pks.optimise.levels.tactical import build_tactical
 from pks.optimise.linear import STAGE_CARE as CARE
 from pks.optimise.linear import STAGE_FRAME as FRAME
-from pks.optimise.solve import SolveStatus
 from pks.optimise.solve import solve as solve_with
 from tests.optimise.tiny import tiny_cfg, tiny_data, tiny_inputs
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from pks.optimise.highs_run import coefficient_warnings, cost_scale
 from pks.optimise.levels.tactical import build_tactical
-from pks.optimise.solve import coefficient_warnings, cost_scale, solve
+from pks.optimise.solve import solve
 from tests.optimise.tiny import tiny_cfg, tiny_data, tiny_inputs
 
 pytestmark = pytest.mark.solver
