@@ -99,3 +99,22 @@ def test_measures_export_scoped_to_the_user(svc: DataService, unit: str, area: s
     ulla = Principal("ulla", "first_line_manager", (unit,))
     assert export_frame(svc, ulla, "gov_measures", {"page": "measures"})[
         "measure_id"].tolist() == ["U-1"]
+
+
+def test_pages_flag_a_plan_until_every_node_has_agreed(svc: DataService, plan_id: str,
+                                                      unit: str, unit_manager, area_head):
+    from pks.dashboard.data import PlanRef
+    from pks.dashboard.pages.common import plan_note
+    from pks.governance.agreements import act
+
+    ref = PlanRef(plan_id, "base", "tactical", "draft", "2026-11-09")
+    before = svc.unagreed(ref)
+    assert before is not None and before[0] == before[1] > 0
+    note = plan_note(ref, "sv", before)
+    assert "plan-unagreed" in note.className
+    assert f"inte överenskommen för {before[0]} av {before[1]} noder" in note.children
+    act(svc.store, svc.tree(), unit_manager, plan_id, unit, "propose")
+    act(svc.store, svc.tree(), area_head, plan_id, unit, "agree")
+    after = svc.unagreed(ref)
+    assert after == (before[0] - 1, before[1])
+    assert "warn" not in plan_note(ref, "en", (0, before[1])).className

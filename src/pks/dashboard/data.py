@@ -187,6 +187,17 @@ class DataService:
         return PlanRef(str(row["run_id"]), scenario, level, str(row.get("status", "")),
                        str(row.get("created_at", "")))
 
+    def unagreed(self, ref: PlanRef) -> tuple[int, int] | None:
+        """``(unagreed nodes, nodes)`` of the plan a page follows, from the agreement records.
+
+        Read fresh on every call: agreements change without the inputs changing.
+        """
+        if ref.run_id is None:
+            return None
+        from pks.governance.agreements import unagreed_count
+
+        return unagreed_count(self.store, self.tree(), ref.run_id)
+
     def plan_tables(self, ref: PlanRef) -> dict[str, pd.DataFrame]:
         """Tables of a plan run (empty when there is none)."""
         return {} if ref.run_id is None else self.run_tables(ref.run_id)

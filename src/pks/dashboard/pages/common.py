@@ -126,14 +126,22 @@ def drill_view(svc: DataService, principal: Principal, node: str, lang: Language
     return crumbs, chips
 
 
-def plan_note(ref: Any, lang: Language) -> html.Div:
-    """Which plan the page follows up (or that there is none)."""
+def plan_note(ref: Any, lang: Language, unagreed: tuple[int, int] | None = None) -> html.Div:
+    """Which plan the page follows up (or that there is none), flagged while not agreed.
+
+    ``unagreed`` is ``(nodes not agreed, nodes)`` from the agreement records
+    (:meth:`DataService.unagreed`); any node not agreed turns the note into a warning.
+    """
     if ref.run_id is None:
         return html.Div(t("dash.no_plan", lang, level=t(f"dash.pkslevel.{ref.level}", lang),
                           scenario=ref.scenario), className="note warn")
     created = str(ref.created_at)[:16].replace("T", " ")
-    return html.Div(t("dash.plan_used", lang, run=ref.run_id, status=ref.status,
-                      created=created), className="note")
+    text = t("dash.plan_used", lang, run=ref.run_id, status=t(f"gov.status.{ref.status}", lang)
+             if ref.status else "", created=created)
+    if unagreed is not None and unagreed[0] > 0:
+        flag = t("dash.plan_unagreed", lang, n=unagreed[0], total=unagreed[1])
+        return html.Div(f"{text} – {flag}", className="note warn plan-unagreed")
+    return html.Div(text, className="note")
 
 
 HELP_KEYS: tuple[str, ...] = ("kpis", "lights", "frame", "completeness", "report")

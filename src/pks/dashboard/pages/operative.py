@@ -259,7 +259,7 @@ def register_callbacks(app: Dash, svc: DataService,
         v = operative_view(svc, principal_fn(), node, week, scenario, level_type, lg)
         sugg = suggestion_tables(svc, v["suggestion"], v["staff_suggestion"], lg)
         if v["plan_ref"].run_id is None:
-            sugg = plan_note(v["plan_ref"], lg)
+            sugg = plan_note(v["plan_ref"], lg, svc.unagreed(v["plan_ref"]))
         elif v["explanation"]:
             sugg = html.Div([sugg, html.Details([
                 html.Summary(t("dash.sugg.explanation", lg)),
@@ -269,7 +269,8 @@ def register_callbacks(app: Dash, svc: DataService,
         return (v["cards"], v["fig_production"], v["fig_beds"],
                 data_table(v["deviations"], DEVIATION_COLS, lg, "tbl-op-dev",
                            light_col="light"),
-                sugg, plan_note(svc.plan_ref(scenario, "tactical"), lg), state)
+                sugg, plan_note(svc.plan_ref(scenario, "tactical"), lg,
+                          svc.unagreed(svc.plan_ref(scenario, "tactical"))), state)
 
     del _update
 

@@ -231,6 +231,6 @@ def register_callbacks(app: Dash, svc: DataService,
                 data_table(dev, DEVIATION_COLS, lg, "tbl-tac-dev", light_col="production_light"),
                 data_table(v["cost_annual"], COST_COLS, lg, "tbl-tac-cost", light_col="light"),
                 data_table(v["care_types"], CARE_TYPE_COLS, lg, "tbl-tac-care", light_col="light"),
-                plan_note(v["plan_ref"], lg), state)
+                plan_note(v["plan_ref"], lg, svc.unagreed(v["plan_ref"])), state)
 
     del _update
