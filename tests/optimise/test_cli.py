@@ -95,6 +95,35 @@ def test_frame_for_unknown_node_exits_1_before_solving(model_dir, tmp_path):
     assert "GHOST" in r.output
 
 
+def test_frames_missing_for_a_planned_year_exit_1_and_write_nothing(model_dir, tmp_path):
+    """Issue 13: frames that stop before the model's last plan year are refused, not planned."""
+    import shutil
+
+    import yaml
+
+    from pks.config import load_scenario
+    from pks.data.store import Store
+
+    data = tmp_path / "data"
+    src = Path(yaml.safe_load((model_dir / "model.yaml").read_text())["data"]["instance_dir"])
+    shutil.copytree(src, data)
+    last = max(load_scenario(model_dir, "base").data.years)
+    bf = pd.read_csv(data / "budget_frames.csv")
+    assert last in set(bf["year"])
+    bf[bf["year"] != last].to_csv(data / "budget_frames.csv", index=False)
+    m = tmp_path / "model"
+    m.mkdir()
+    (m / "model.yaml").write_text((model_dir / "model.yaml").read_text().replace(
+        str(src), str(data)), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    assert invoke("load", str(data), "--db", db).exit_code == 0
+    r = invoke("plan", "--level", "tactical", "--model", str(m), "--db", db, "--lang", "en")
+    assert r.exit_code == 1
+    assert "the model plans the years" in r.output and str(last) in r.output
+    with Store.open(db) as s:
+        assert s.runs(kind="plan").empty
+
+
 def test_unknown_level_is_a_usage_error(model_dir):
     r = invoke("plan", "--level", "monthly", "--model", str(model_dir), "--no-store")
     assert r.exit_code == 2

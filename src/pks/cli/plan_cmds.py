@@ -104,6 +104,11 @@ def plan_cmd(
         _fail([str(i) for i in exc.issues])
     except (ConfigError, FileNotFoundError) as exc:
         _fail(str(exc).splitlines())
+    from pks.data.checks import frame_years_issues
+
+    missing_years = frame_years_issues(data.budget_frames, cfg.data.years)
+    if missing_years:
+        _fail([i.message(lg) for i in missing_years])
     upper_id, upper = upper_plan(store, cfg.name, level)
     if upper_id:
         typer.echo(t("plan.handoff_used", lg, run_id=upper_id,

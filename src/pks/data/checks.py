@@ -718,3 +718,17 @@ def require_valid(tables: Mapping[str, pd.DataFrame], lang: Language = "sv") -> 
     issues = validate(tables)
     if issues:
         raise ValidationFailed(issues, lang)
+
+
+def frame_years_issues(budget_frames: pd.DataFrame, years: list[int]) -> list[Issue]:
+    """Frames missing for a year the model plans (every framed node needs every plan year).
+
+    ``years`` are the budget year and plan years of the scenario (``cfg.years``); the table
+    rules cannot know them, so the commands that plan call this before solving.
+    """
+    if budget_frames.empty:
+        return []
+    have = budget_frames.groupby("node_id")["year"].apply(lambda s: {int(y) for y in s})
+    planned = ", ".join(map(str, years))
+    return [Issue("budget_frames", None, "year", f"{node}: {y}", planned, "frame_year_not_planned")
+            for node, got in have.items() for y in years if y not in got]
