@@ -9,7 +9,7 @@ Each case runs in a fresh Python process so that its peak resident memory (ru_ma
 its own. The plan simulated is a simple sound plan derived from each region's data
 (``tests/simulate/builders.plan_from_data``: elective production = 1.05 × recent demand),
 with a forecast of 5 % level uncertainty; the plan year is 2027 (52 weeks).
-Benchmarks run serially (PERFORMANCE-NOTES: two processes on this machine give ~1.0–1.1×).
+Benchmarks run serially (docs/performance-notes.md: two processes on this machine give ~1.0–1.1×).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """An array-built linear model: named variable and constraint blocks over dense time grids.
 
-Why not one Pyomo component per row? ``docs/PERFORMANCE-NOTES.md`` measured that building
+Why not one Pyomo component per row? ``docs/performance-notes.md`` measured that building
 Pyomo expressions row by row and handing them to HiGHS costs 5–40 × the solve at
 realistic PKS sizes. Every PKS model here is *homogeneous blocks over a time grid*
 (entity × period), so each formulation piece writes its block as coefficient arrays

@@ -8,7 +8,7 @@ its ``doc``; member ``i`` of a component is member ``i`` of the block (its label
 ``Block.names()[i]``). The model is the same LP as the direct route, row for row, so results,
 duals and explanations are identical (tested on every hand-solved instance and the demo).
 
-Hand-off, chosen by measurement (``benchmarks/optimise``, ``docs/PERFORMANCE-NOTES``): rows are
+Hand-off, chosen by measurement (``benchmarks/optimise``, ``docs/performance-notes.md``): rows are
 ``LinearExpression`` objects built from the block's coefficient and variable lists (the cheapest
 bulk build of Pyomo expressions), and the model goes to highspy through Pyomo's
 ``LinearStandardFormCompiler`` as one ``HighsLp``: 1.2 s against 9.3 s for Pyomo's

@@ -1,6 +1,6 @@
 """pks.simulate: check weekly production plans against waiting-time and workload targets.
 
-A SimPy Monte Carlo simulator of a tactical or operative plan (seed-digest R-12, R-13, R-17).
+A SimPy Monte Carlo simulator of a tactical or operative plan (docs/requirements.md: R-12, R-13, R-17).
 
 Pipeline (pure functions; I/O only in :mod:`pks.simulate.store_io` and the CLI)::
 
