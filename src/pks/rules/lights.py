@@ -31,6 +31,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from pks.config.dashboard import DashboardConfig
 from pks.rules.targets import target_set_in_force
 
 Light = Literal["green", "amber", "red", "none"]
@@ -53,18 +54,24 @@ KINDS: tuple[str, ...] = ("production", "waiting_list", "guarantee", "cost", "ag
 class LightMargins:
     """How far from plan, or how close to a ceiling, turns a light amber or red.
 
-    Defaults are those of the dashboard section of a scenario (``DashboardConfig``).
+    The values and their defaults live in one place, the dashboard section of a scenario
+    (:class:`pks.config.dashboard.DashboardConfig`); :meth:`default` reads them from there.
     """
 
-    production_amber_pu: float = 0.05
-    production_red_pu: float = 0.10
-    waiting_amber_pu: float = 0.05
-    waiting_red_pu: float = 0.15
-    staffing_amber_pu: float = 0.05
-    staffing_red_pu: float = 0.10
-    near_target_pu: float = 0.8
-    occupancy_amber_margin_pu: float = 0.05
-    cost_amber_margin_pu: float = 0.01
+    production_amber_pu: float
+    production_red_pu: float
+    waiting_amber_pu: float
+    waiting_red_pu: float
+    staffing_amber_pu: float
+    staffing_red_pu: float
+    near_target_pu: float
+    occupancy_amber_margin_pu: float
+    cost_amber_margin_pu: float
+
+    @classmethod
+    def default(cls) -> LightMargins:
+        """The margins of a scenario that sets none."""
+        return cls.of(DashboardConfig())
 
     @classmethod
     def of(cls, cfg: object) -> LightMargins:
@@ -124,7 +131,7 @@ def resolve_thresholds(targets: pd.DataFrame, target_set: str, on: dt.date,
                        margins: LightMargins | None = None) -> Thresholds:
     """The target set in force on ``on`` combined with the light margins."""
     row = target_set_in_force(targets, target_set, on)
-    m = margins or LightMargins()
+    m = margins or LightMargins.default()
     return Thresholds(
         target_set=target_set, version=int(row["version"]),
         occupancy_max_pu=float(row["occupancy_max_pu"]),
