@@ -49,3 +49,21 @@ def test_comment_validation_and_rights(store: Store, tree: OrgTree, unit: str,
         save_comments(store, tree, unit_manager, pd.DataFrame({
             "node_id": [unit, area], "month": ["2026-10", "2026-10"], "comment": ["a", "b"]}))
     assert comments_for_month(store, "2026-10", None).empty
+
+
+def test_comments_appear_in_that_months_board_report(store: Store, tree: OrgTree, unit: str,
+                                                     unit_manager: User, cfg, repo_root
+                                                     ) -> None:
+    """Issue 12: a comment written for a node and month is in that month's board report,
+    with the balanced-budget assessment of the demo region's economy after it."""
+    from pks.report.source import board_report_from_store
+
+    save_comments(store, tree, unit_manager, pd.DataFrame({
+        "node_id": [unit], "month": ["2026-10"], "comment": ["Två sjuksköterskor sjukskrivna."]}))
+    model = repo_root / "models" / "demo_region"
+    october = board_report_from_store(store, cfg, "base", 2026, 10, "sv", model_dir=model)
+    assert "Analys och kommentarer per enhet" in october
+    assert "Två sjuksköterskor sjukskrivna." in october
+    assert "balanskrav" in october
+    september = board_report_from_store(store, cfg, "base", 2026, 9, "en", model_dir=model)
+    assert "Två sjuksköterskor" not in september

@@ -89,7 +89,8 @@ def register(app: typer.Typer) -> None:
         try:
             store = open_store(db, language)
             text = board_report_from_store(store, load_scenario(str(model), scenario), scenario,
-                                           int(m.group(1)), int(m.group(2)), language)
+                                           int(m.group(1)), int(m.group(2)), language,
+                                           model_dir=model)
         except (ValueError, KeyError) as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_INVALID) from exc

@@ -626,5 +626,11 @@ def board_report(svc: DataService, principal: Principal, scenario: str, year: in
                  lang: Any) -> str:
     """The monthly board report as HTML (strategists and planners only: it shows all units)."""
     from pks.report import render_board_report
+    from pks.report.sections import board_sections
 
-    return render_board_report(svc.board_content(principal, scenario, year, month), lang)
+    nodes = svc.tree().nodes
+    names = dict(zip(nodes["node_id"].astype(str), nodes["name"].astype(str), strict=True))
+    extra = board_sections(svc.store, svc.settings.model_dir, scenario, year, month, names,
+                           lang)
+    return render_board_report(svc.board_content(principal, scenario, year, month), lang,
+                               extra)

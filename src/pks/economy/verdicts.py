@@ -2,8 +2,8 @@ r"""Financial targets per plan year: value, limit, margin and verdict (R-44, R-4
 
 The target set in force is the one named in the settings, or else the set whose latest
 version is valid on the evaluation date; within a set the latest version with
-``valid_from`` on or before that date applies (versioned configuration, docs/requirements.md (R-46) and the digest §7
-note 4). Measures, with :math:`S` = tax + general grants + equalisation:
+``valid_from`` on or before that date applies (versioned configuration, see R-46 in
+docs/requirements.md). Measures, with :math:`S` = tax + general grants + equalisation:
 
 * ``operating_result_share`` = operating result / :math:`S` (Norrbotten 2025: 1–3 %);
 * ``balanced_result_share`` = balanced-budget result / :math:`S` (Norrbotten 2022: ≥ 1 %);

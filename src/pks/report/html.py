@@ -12,6 +12,7 @@ import datetime as dt
 import html as htmllib
 import io
 import logging
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -182,10 +183,13 @@ def kpi_value_text(kpi: str, value: float, amount_sek: float, lang: Language) ->
     return format_pct(value, lang)
 
 
-def board_report_html(rep: BoardReport, lang: Language = "sv") -> str:
+def board_report_html(rep: BoardReport, lang: Language = "sv",
+                      sections: Sequence[str] = ()) -> str:
     """The monthly board report as one HTML page.
 
-    Production, waiting lists, staff, economy, coverage and every red deviation.
+    Production, waiting lists, staff, economy, coverage and every red deviation, then
+    ``sections`` (HTML fragments from :mod:`pks.report.sections`: the managers' analysis
+    and the balanced-budget assessment).
     """
     cost_svg = _cost_svg(rep.cost_monthly, rep.top_frame_sek, lang) \
         if not rep.cost_monthly.empty else ""
@@ -268,6 +272,7 @@ def board_report_html(rep: BoardReport, lang: Language = "sv") -> str:
         if len(gaps) else "",
         f"<h2>{h[5]}</h2>",
         _reds_html(rep, lang),
+        *sections,
         "</body></html>",
     ]
     return "\n".join(parts)

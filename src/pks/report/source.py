@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pks.data.weeks import week_monday
@@ -9,12 +10,13 @@ from pks.followup.board import board_report_content
 from pks.followup.kpis import FollowupInputs
 from pks.followup.plans import as_of_week, plan_run_to_follow
 from pks.report.html import board_report_html
+from pks.report.sections import board_sections
 from pks.rules.lights import LightMargins, resolve_thresholds
 from pks.types import Language
 
 
 def board_report_from_store(store: Any, cfg: Any, scenario: str, year: int, month: int,
-                            lang: Language) -> str:
+                            lang: Language, model_dir: str | Path | None = None) -> str:
     """HTML of the monthly board report of ``scenario`` (its adopted, else newest, tactical plan).
 
     ``store`` is a :class:`pks.data.store.Store`, ``cfg`` the scenario's resolved
@@ -30,4 +32,8 @@ def board_report_from_store(store: Any, cfg: Any, scenario: str, year: int, mont
         FollowupInputs(data, plan, week), th, year=year, month=month,
         region_name=cfg.data.region_name, forecast_method=cfg.dashboard.forecast_method,
         grace_weeks=cfg.dashboard.coverage_grace_weeks)
-    return board_report_html(content, lang)
+    names = dict(zip(data.org_nodes["node_id"].astype(str),
+                     data.org_nodes["name"].astype(str), strict=True))
+    extra = [] if model_dir is None else board_sections(store, model_dir, scenario, year,
+                                                          month, names, lang)
+    return board_report_html(content, lang, extra)

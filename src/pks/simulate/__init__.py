@@ -1,6 +1,7 @@
 """pks.simulate: check weekly production plans against waiting-time and workload targets.
 
-A SimPy Monte Carlo simulator of a tactical or operative plan (docs/requirements.md: R-12, R-13, R-17).
+A SimPy Monte Carlo simulator of a tactical or operative plan (R-12, R-13, R-17 in
+docs/requirements.md).
 
 Pipeline (pure functions; I/O only in :mod:`pks.simulate.store_io` and the CLI)::
 

@@ -1,0 +1,59 @@
+"""Sections the monthly board report gains from governance and the economy.
+
+Follow-up computes the report's content; these sections come from the layers above it:
+the managers' analysis per node for the month (:mod:`pks.governance.comments`, R-18/R-21)
+and the balanced-budget assessment (*balanskravsutredning*, :mod:`pks.economy.assessment`,
+R-49/R-50). Each returns an HTML fragment for :func:`pks.report.html.board_report_html`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from pks.config.loader import ConfigError
+from pks.data.checks import ValidationFailed
+from pks.data.store import Store
+from pks.economy.assessment import assessment_html, balanced_budget_assessment
+from pks.economy.scenario import load_economy_scenario
+from pks.governance.comments import comments_for_month
+from pks.i18n import t
+from pks.types import Language
+
+log = logging.getLogger(__name__)
+
+
+def comments_section(store: Store, year: int, month: int, names: dict[str, str],
+                     lang: Language) -> str:
+    """The month's analysis per node, as written by its managers (empty when none)."""
+    df = comments_for_month(store, f"{year:04d}-{month:02d}")
+    if df.empty:
+        return ""
+    rows = "".join(
+        f"<tr><td>{html.escape(names.get(str(n), str(n)))}</td><td>{html.escape(str(c))}</td>"
+        f"<td>{html.escape(str(u))}</td></tr>"
+        for n, c, u in zip(df["node_id"], df["comment"], df["user"], strict=True))
+    return (f"<h2>{html.escape(t('report.comments.title', lang))}</h2><table><thead><tr>"
+            f"<th>{html.escape(t('dash.col.node', lang))}</th>"
+            f"<th>{html.escape(t('report.comments.text', lang))}</th>"
+            f"<th>{html.escape(t('report.comments.by', lang))}</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def balanced_budget_section(store: Store, model_dir: str | Path, scenario: str,
+                            lang: Language) -> str:
+    """The balanced-budget assessment of ``scenario`` (empty when the model has no economy)."""
+    try:
+        econ = load_economy_scenario(model_dir, scenario, store=store, lang=lang)
+        return assessment_html(balanced_budget_assessment(econ.outcome()), lang)
+    except (ConfigError, ValidationFailed, ValueError, FileNotFoundError) as exc:
+        log.info("board report without balanced-budget assessment: %s", str(exc)[:200])
+        return ""
+
+
+def board_sections(store: Store, model_dir: str | Path, scenario: str, year: int,
+                   month: int, names: dict[str, str], lang: Language) -> list[str]:
+    """Every section the board report gains beyond follow-up's content, in report order."""
+    return [s for s in (comments_section(store, year, month, names, lang),
+                        balanced_budget_section(store, model_dir, scenario, lang)) if s]
