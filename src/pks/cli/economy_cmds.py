@@ -154,7 +154,7 @@ def load_cmd(folder: Annotated[Path, typer.Argument(help="Folder with economy_bu
     tables, issues = read_csv_tables(folder)
     if issues:
         _fail([i.message(lg) for i in issues])
-    store = open_store(db, lg)
+    store = open_store(db, lg, need_inputs=False)  # a load command, like ``pks load``
     try:
         econ = store_economy(store, {n: v for n, v in tables.items() if n in ECONOMY_TABLES},
                              source=str(folder), lang=lg)
