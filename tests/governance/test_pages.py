@@ -118,3 +118,5 @@ def test_pages_flag_a_plan_until_every_node_has_agreed(svc: DataService, plan_id
     after = svc.unagreed(ref)
     assert after == (before[0] - 1, before[1])
     assert "warn" not in plan_note(ref, "en", (0, before[1])).className
+    adopted = PlanRef(plan_id, "base", "tactical", "adopted", "2026-11-09")
+    assert svc.unagreed(adopted) is None  # the binding plan is not flagged

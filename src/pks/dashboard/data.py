@@ -190,9 +190,10 @@ class DataService:
     def unagreed(self, ref: PlanRef) -> tuple[int, int] | None:
         """``(unagreed nodes, nodes)`` of the plan a page follows, from the agreement records.
 
-        Read fresh on every call: agreements change without the inputs changing.
+        Read fresh on every call: agreements change without the inputs changing. An adopted
+        plan is the binding plan (its adoption is the last agreement), so it is not flagged.
         """
-        if ref.run_id is None:
+        if ref.run_id is None or ref.status == "adopted":
             return None
         from pks.governance.agreements import unagreed_count
 
