@@ -160,14 +160,17 @@ def suggestion_tables(svc: DataService, prod: pd.DataFrame, staff: pd.DataFrame,
     """The re-plan's suggestion: production per care type and week, staff time per category."""
     parts: list[Any] = []
     if not prod.empty:
+        # whole cases (the optimiser's largest-remainder rounding) where the plan has them
+        value = "production_whole_cases" if "production_whole_cases" in prod else \
+            "production_cases"
         pv = prod.pivot_table(index=["unit_name", "care_type"], columns="week",
-                              values="production_cases", aggfunc="sum").reset_index()
+                              values=value, aggfunc="sum").reset_index()
         weeks = [c for c in pv.columns if c not in ("unit_name", "care_type")]
         pv["total"] = pv[weeks].sum(axis=1)
         cols = [Col("unit_name", "dash.col.unit"),
                 Col("care_type", "dash.col.care_type", care_type_label),
-                *[Col(w, w, fmt_num(1), True) for w in weeks],
-                Col("total", "dash.col.window_total", fmt_num(1), True)]
+                *[Col(w, w, fmt_num(0), True) for w in weeks],
+                Col("total", "dash.col.window_total", fmt_num(0), True)]
         parts += [html.H4(t("dash.sugg.production", lang)),
                   data_table(pv, cols, lang, "tbl-sugg-prod")]
     if not staff.empty:
