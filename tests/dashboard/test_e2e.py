@@ -6,76 +6,28 @@ Screenshots go to ``tests/artifacts/screenshots/``.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pks.dashboard.access import Principal, UserRecord, hash_password, write_users
+from tests.browser import CHROMIUM, SHOTS, Served, free_port, launch_browser, require_chromium
 
 from .conftest import make_settings
 from .seed import AS_OF
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("PKS_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 
 
-def _require_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    msg = f"Chromium not found at {CHROMIUM}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(msg + " (CI=true: browser tests must run)")
-    pytest.skip(msg)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Served:
-    """The app served by werkzeug in a background thread."""
-
-    def __init__(self, settings) -> None:  # noqa: ANN001
-        from werkzeug.serving import make_server
-
-        from pks.dashboard.app import create_app
-
-        self.app = create_app(settings)
-        self.port = settings.port
-        self.server = make_server("127.0.0.1", self.port, self.app.server, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+    yield from launch_browser()
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +40,9 @@ def e2e_db(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def local_app(e2e_db: Path, repo_root: Path, tmp_path_factory: pytest.TempPathFactory
               ) -> Iterator[Served]:
-    _require_chromium()
+    require_chromium()
     s = make_settings(e2e_db, repo_root, tmp_path_factory.mktemp("e2e-cache"),
-                      port=_free_port(), job_replications=3)
+                      port=free_port(), job_replications=3)
     served = Served(s)
     yield served
     served.close()
@@ -215,7 +167,7 @@ def test_first_line_manager_sees_only_own_unit(browser, e2e_db: Path, repo_root:
     users = tmp_path / "users.yaml"
     write_users(users, {"anna": UserRecord(Principal("anna", "first_line_manager",
                                                      (units[0],)), hash_password("pw-anna-12"))})
-    served = Served(make_settings(e2e_db, repo_root, tmp_path, port=_free_port(),
+    served = Served(make_settings(e2e_db, repo_root, tmp_path, port=free_port(),
                                   require_login=True, users_file=str(users)))
     try:
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -263,7 +215,7 @@ def svc_names(db: Path) -> dict[str, str]:
 
 def test_board_report_pdf_with_chromium(tmp_path: Path):
     """The monthly board report printed to PDF by headless Chromium."""
-    _require_chromium()
+    require_chromium()
     from pks.report.pdf import html_to_pdf
 
     out = html_to_pdf("<html><body><h1>Månadsrapport</h1><p>1\u00a0234,5 kr</p></body></html>",
@@ -277,7 +229,7 @@ def test_login_logout_revokes_session_in_browser(browser, e2e_db: Path, repo_roo
     users = tmp_path / "users.yaml"
     write_users(users, {"per": UserRecord(Principal("per", "planner"),
                                           hash_password("pw-per-12345"))})
-    served = Served(make_settings(e2e_db, repo_root, tmp_path, port=_free_port(),
+    served = Served(make_settings(e2e_db, repo_root, tmp_path, port=free_port(),
                                   require_login=True, users_file=str(users)))
     try:
         ctx = browser.new_context()

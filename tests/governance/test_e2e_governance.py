@@ -6,9 +6,6 @@ in CI. Screenshots (Swedish and English) go to ``tests/artifacts/screenshots/``.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,70 +14,25 @@ import pytest
 
 from pks.dashboard.access import Principal, UserRecord, hash_password, write_users
 from pks.dashboard.settings import DashboardSettings
+from tests.browser import SHOTS, Served, free_port, launch_browser, require_chromium
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = os.environ.get("PKS_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 PASSWORD = "pw-gov-1234"
 
 
-def _require_chromium() -> None:
-    if Path(CHROMIUM).exists():
-        return
-    msg = f"Chromium not found at {CHROMIUM}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(msg + " (CI=true: browser tests must run)")
-    pytest.skip(msg)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Served:
-    """The app served by werkzeug in a background thread."""
-
-    def __init__(self, settings: DashboardSettings) -> None:
-        from werkzeug.serving import make_server
-
-        from pks.dashboard.app import create_app
-
-        self.app = create_app(settings)
-        self.port = settings.port
-        self.server = make_server("127.0.0.1", self.port, self.app.server, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+    yield from launch_browser()
 
 
 @pytest.fixture
 def served(db_path: Path, repo_root: Path, tmp_path: Path, unit: str, area: str
            ) -> Iterator[Served]:
-    _require_chromium()
+    require_chromium()
     users = tmp_path / "users.yaml"
     write_users(users, {name: UserRecord(p, hash_password(PASSWORD)) for name, p in {
         "ulla": Principal("ulla", "first_line_manager", (unit,)),
@@ -90,7 +42,7 @@ def served(db_path: Path, repo_root: Path, tmp_path: Path, unit: str, area: str
     s = DashboardSettings(db_url=f"sqlite:///{db_path}",
                           model_dir=str(repo_root / "models" / "demo_region"),
                           cache_dir=str(tmp_path / "cache"), cache_ttl_s=0.0,
-                          port=_free_port(), require_login=True, users_file=str(users))
+                          port=free_port(), require_login=True, users_file=str(users))
     app = Served(s)
     yield app
     app.close()
