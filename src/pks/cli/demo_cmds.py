@@ -24,6 +24,7 @@ from pks.cli.common import (
     ModelOpt,
 )
 from pks.i18n import format_number, t
+from pks.types import Language
 
 
 def _step(title: str) -> float:
@@ -98,11 +99,29 @@ def demo_cmd(
     _step(t("demo.step.simulate", lg))
     simulate_cmd(plan=tactical.run_id, replications=replications, scenario="base", model=model,
                  db=db, lang=lang)
+    _print_failing_targets(db, lg)
     typer.echo("")
     typer.echo(t("demo.done", lg,
                  seconds=format_number(time.perf_counter() - started, lg, 0)))
     if serve:
         serve_dashboard(db, model, port=port)
+
+
+def _print_failing_targets(db: str, lg: Language) -> None:
+    """Name each region target the adopted plan misses in simulation, with its cause."""
+    from pks.data.store import Store
+    from pks.followup.target_causes import cause_lines, failing_causes
+
+    store = Store.open(db)
+    info = store.latest_run("simulation", scenario="base")
+    tables = {} if info is None else store.load_run_tables(
+        info.run_id, [n for n in ("sim_verdicts", "sim_beds") if n in info.tables])
+    store.close()
+    if "sim_verdicts" in tables:
+        typer.echo("")
+        for line in cause_lines(failing_causes(tables["sim_verdicts"], tables.get("sim_beds")),
+                                lg):
+            typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:
