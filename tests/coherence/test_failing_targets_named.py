@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pks.followup.target_causes import cause_lines, failing_causes
 from pks.i18n import t
 
@@ -17,3 +19,16 @@ def test_every_failing_region_target_of_the_simulation_is_named(scenario) -> Non
             assert t(f"simulate.target.{target}", lang) in text
         if not failing:
             assert text == t("gaps.causes.none", lang)
+
+
+def test_list_target_read_from_the_plan_is_the_simulators(scenario) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from pks.followup.target_causes import plan_list_targets
+
+    p = scenario.sim_params
+    beds_last = str(scenario.sim["sim_beds"]["week"].max())
+    assert beds_last == p.weeks[-1]
+    got = plan_list_targets(scenario.plan["plan_production"], beds_last, "REGION")
+    assert got["REGION"] == pytest.approx(float(np.nansum(p.list_target)), rel=1e-12)
+    assert got["REGION"] > 0

@@ -52,3 +52,11 @@ def test_every_failing_region_target_is_named_in_both_languages() -> None:
         for target in failing:
             assert t(f"simulate.target.{target}", lang) in text  # type: ignore[arg-type]
         assert t("simulate.target.guarantee", lang) not in text  # type: ignore[arg-type]
+
+
+def test_plan_list_targets_sum_units_and_region_at_the_week() -> None:
+    from pks.followup.target_causes import plan_list_targets
+
+    pp = pd.DataFrame({"unit_id": ["U1", "U1", "U2", "U1"], "week": ["W2", "W2", "W2", "W1"],
+                       "waiting_list_target_cases": [10.0, NAN, 5.0, 99.0]})
+    assert plan_list_targets(pp, "W2", "R") == {"U1": 10.0, "U2": 5.0, "R": 15.0}

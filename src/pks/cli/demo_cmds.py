@@ -99,7 +99,7 @@ def demo_cmd(
     _step(t("demo.step.simulate", lg))
     simulate_cmd(plan=tactical.run_id, replications=replications, scenario="base", model=model,
                  db=db, lang=lang)
-    _print_failing_targets(db, lg)
+    _print_failing_targets(db, tactical.run_id, lg)
     typer.echo("")
     typer.echo(t("demo.done", lg,
                  seconds=format_number(time.perf_counter() - started, lg, 0)))
@@ -107,21 +107,26 @@ def demo_cmd(
         serve_dashboard(db, model, port=port)
 
 
-def _print_failing_targets(db: str, lg: Language) -> None:
+def _print_failing_targets(db: str, plan_run_id: str, lg: Language) -> None:
     """Name each region target the adopted plan misses in simulation, with its cause."""
     from pks.data.store import Store
-    from pks.followup.target_causes import cause_lines, failing_causes
+    from pks.followup.target_causes import cause_lines, failing_causes, plan_list_targets
 
     store = Store.open(db)
     info = store.latest_run("simulation", scenario="base")
     tables = {} if info is None else store.load_run_tables(
         info.run_id, [n for n in ("sim_verdicts", "sim_beds") if n in info.tables])
+    plan = store.load_run_tables(plan_run_id, ["plan_production"])["plan_production"]
     store.close()
-    if "sim_verdicts" in tables:
-        typer.echo("")
-        for line in cause_lines(failing_causes(tables["sim_verdicts"], tables.get("sim_beds")),
-                                lg):
-            typer.echo(line)
+    if "sim_verdicts" not in tables:
+        return
+    v, beds = tables["sim_verdicts"], tables.get("sim_beds")
+    region = v.loc[v["node_type"] == "region", "node_id"]
+    targets = {} if beds is None or region.empty else plan_list_targets(
+        plan, str(beds["week"].max()), str(region.iloc[0]))
+    typer.echo("")
+    for line in cause_lines(failing_causes(v, beds, targets), lg):
+        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:

@@ -130,3 +130,18 @@ def cause_lines(causes: list[TargetCause], lang: Language = "sv") -> list[str]:
             lines.append(t("gaps.causes.list", lang,
                            cases=format_number(c.excess_list_cases, lang)))
     return lines
+
+
+def plan_list_targets(plan_production: pd.DataFrame, week: str, region_id: str
+                      ) -> dict[str, float]:
+    """The plan's waiting-list target in cases at ``week`` per unit and for the region.
+
+    As the simulator judges it: the sum of ``waiting_list_target_cases`` over a unit's care
+    types that have a target, the region's the sum over its units.
+    """
+    p = plan_production[plan_production["week"].astype(str) == str(week)]
+    s = p.groupby("unit_id")["waiting_list_target_cases"].sum(min_count=1).dropna()
+    out = {str(k): float(v) for k, v in s.items()}
+    if out:
+        out[region_id] = float(sum(out.values()))
+    return out
