@@ -155,3 +155,16 @@ def test_pks_gaps_without_stored_plans_fails_clearly(tmp_path: Path, demo_model_
                                    "--lang", "en"])
     assert out.exit_code == 1
     assert "no stored strategic plan" in out.output
+
+
+def test_tactical_operative_pair_compares_the_operative_window(pair: dict[str, object]) -> None:
+    cfg, d, demand = pair["cfg"], pair["data"], pair["demand"]
+    op = plan_level(d, cfg, "operative", pair["t"], demand)  # type: ignore[arg-type]
+    assert op.result.ok
+    res = level_gaps("tactical-operative", cfg, d, pair["t"], op.tables,  # type: ignore[arg-type]
+                     demand, lower_same_run=True)  # type: ignore[arg-type]
+    assert res.period.weeks == tuple(sorted(op.tables["plan_production"]["week"].unique()))
+    g = res.gaps
+    assert check_sums(g) == [] and (g["pooling"] == 0).all() and (g["new_actuals"] == 0).all()
+    # the operative plan carries no cost: the pair compares care and FTE only
+    assert set(g["metric"]) == {"unmet_case_weeks", "unmet_acute_cases", "fte"}
