@@ -60,3 +60,20 @@ def test_plan_list_targets_sum_units_and_region_at_the_week() -> None:
     pp = pd.DataFrame({"unit_id": ["U1", "U1", "U2", "U1"], "week": ["W2", "W2", "W2", "W1"],
                        "waiting_list_target_cases": [10.0, NAN, 5.0, 99.0]})
     assert plan_list_targets(pp, "W2", "R") == {"U1": 10.0, "U2": 5.0, "R": 15.0}
+
+
+def test_overflow_remedy_is_the_erlang_b_bed_count() -> None:
+    from pks.forecast.queueing import erlang_b
+
+    # 10 staffed beds at 80 % occupancy with 20 % refused: offered load 8 / 0.8 = 10 beds
+    v = pd.DataFrame([
+        _v("R", "region", "overflow", 0.2, False, 0.05),
+        _v("U1", "unit", "overflow", 0.2, False, 0.05),
+        _v("U1", "unit", "occupancy", 0.8, True, 0.9),
+    ])
+    beds = pd.DataFrame({"unit_id": ["U1"], "week": ["W1"], "staffed_beds_mean": [10.0]})
+    (c,) = failing_causes(v, beds)
+    need = 10 + c.extra_beds
+    # independent check: the smallest bed count whose Erlang-B refusal is at most 5 %
+    assert erlang_b(need, 10.0) <= 0.05 < erlang_b(need - 1, 10.0)
+    assert c.fewer_bed_days_per_week > 0

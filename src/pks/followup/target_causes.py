@@ -5,7 +5,8 @@ named from the units under it:
 
 * the units that fail the same target (count of units where it applies, and the three
   with the largest KPI shortfall, with their KPI);
-* for beds (occupancy, overflow) what it would take: with mean occupied beds
+* for beds, what it would take — overflow: the beds (Erlang B) that bring the refused
+  share to its limit, or the bed-days less; occupancy: with mean occupied beds
   :math:`\bar o_u = k_u \cdot c_u` (occupancy :math:`k_u`, staffed beds :math:`c_u`) and
   the occupancy limit :math:`k^*`, unit *u* needs :math:`\lceil \bar o_u / k^* \rceil - c_u`
   more staffed beds, or :math:`7\,(\bar o_u - k^* c_u)` fewer bed-days a week;
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pks.forecast.queueing import beds_for_refusal, max_offered_load
 from pks.i18n import format_number, t
 from pks.types import Language
 
@@ -85,22 +87,46 @@ def failing_causes(verdicts: pd.DataFrame, sim_beds: pd.DataFrame | None = None,
         worst = tuple((str(x.node_name), float(x.kpi_mean))
                       for x in bad.head(SHOWN_UNITS).itertuples(index=False))
         beds, fewer, excess = 0, 0.0, 0.0
-        if r.target in BED_TARGETS:
-            occ = u[u["node_id"].isin(bad["node_id"])] if r.target == "occupancy" else \
-                units[(units["target"] == "occupancy")
-                      & units["node_id"].isin(bad["node_id"])]
-            for x in occ.itertuples(index=False):
+        if r.target == "occupancy":
+            for x in u[u["node_id"].isin(bad["node_id"])].itertuples(index=False):
                 c = float(staffed.get(x.node_id, float("nan")))
                 if not (math.isfinite(c) and pd.notna(x.target_max) and x.target_max > 0):
                     continue
                 occupied = float(x.kpi_mean) * c
                 beds += max(0, math.ceil(occupied / float(x.target_max) - 1e-9) - round(c))
                 fewer += max(0.0, DAYS_PER_WEEK * (occupied - float(x.target_max) * c))
+        if r.target == "overflow":
+            b, f = _overflow_remedy(units, bad, staffed)
+            beds, fewer = beds + b, fewer + f
         if r.target == "waiting_list" and str(r.node_id) in lt:
             excess = max(0.0, float(r.kpi_mean) - lt[str(r.node_id)])
         out.append(TargetCause(str(r.target), float(r.kpi_mean), float(r.probability),
                                len(bad), len(u), worst, beds, fewer, excess))
     return out
+
+
+def _overflow_remedy(units: pd.DataFrame, bad: pd.DataFrame, staffed: pd.Series
+                     ) -> tuple[int, float]:
+    r"""Beds and bed-days that bring each failing unit's refusal share to its limit.
+
+    Erlang loss model: the offered load is :math:`a = \bar o / (1 - B)` beds (mean occupied
+    :math:`\bar o = k\,c`, refused share :math:`B`); the unit needs the smallest
+    :math:`c'` with :math:`B(c', a) \le B^*` (:func:`beds_for_refusal`), i.e.
+    :math:`c' - c` more beds, or :math:`7\,(a - a^*)` fewer bed-days a week, where
+    :math:`a^*` is the largest load its :math:`c` beds carry at :math:`B^*`.
+    """
+    occ = units[units["target"] == "occupancy"].set_index("node_id")["kpi_mean"]
+    beds, fewer = 0, 0.0
+    for x in bad.itertuples(index=False):
+        c = float(staffed.get(x.node_id, float("nan")))
+        k = float(occ.get(x.node_id, float("nan")))
+        b_max, b = float(x.target_max), float(x.kpi_mean)
+        if not (math.isfinite(c) and math.isfinite(k) and c >= 1 and 0 < b_max < 1 and b < 1):
+            continue
+        a = k * c / (1.0 - b)
+        beds += max(0, beds_for_refusal(a, 1.0, b_max) - round(c))
+        fewer += max(0.0, DAYS_PER_WEEK * (a - max_offered_load(round(c), b_max)))
+    return beds, fewer
 
 
 def _kpi(target: str, v: float, lang: Language) -> str:
