@@ -69,6 +69,15 @@ class TestCareGuarantee:
             1 - math.exp(-4))
         assert q.guarantee_factor(1 - math.exp(-4)) == pytest.approx(4)
 
+    def test_nhs_columns_default_to_the_one_rules_factor(self) -> None:
+        from pks.rules import guarantee as rg
+
+        # one home: the NHS waiting-list defaults are the rule's fallback factor, not a copy
+        assert q.target_mean_wait(52) == pytest.approx(52 / rg.DEFAULT_WAIT_FACTOR)
+        assert q.target_queue_size(30, 52) == pytest.approx(
+            30 * 52 / 7 * 7 / rg.DEFAULT_WAIT_FACTOR)
+        assert q.guarantee_factor(0.9) == rg.wait_factor(0.9) == pytest.approx(math.log(10))
+
     def test_higher_share_needs_shorter_mean_wait(self) -> None:
         assert q.guarantee_mean_wait(90, 0.95) < q.guarantee_mean_wait(90, 0.9)
 

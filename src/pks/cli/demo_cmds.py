@@ -24,6 +24,7 @@ from pks.cli.common import (
     ModelOpt,
 )
 from pks.i18n import format_number, t
+from pks.types import Language
 
 
 def _step(title: str) -> float:
@@ -98,11 +99,34 @@ def demo_cmd(
     _step(t("demo.step.simulate", lg))
     simulate_cmd(plan=tactical.run_id, replications=replications, scenario="base", model=model,
                  db=db, lang=lang)
+    _print_failing_targets(db, tactical.run_id, lg)
     typer.echo("")
     typer.echo(t("demo.done", lg,
                  seconds=format_number(time.perf_counter() - started, lg, 0)))
     if serve:
         serve_dashboard(db, model, port=port)
+
+
+def _print_failing_targets(db: str, plan_run_id: str, lg: Language) -> None:
+    """Name each region target the adopted plan misses in simulation, with its cause."""
+    from pks.data.store import Store
+    from pks.followup.target_causes import cause_lines, failing_causes, plan_list_targets
+
+    store = Store.open(db)
+    info = store.latest_run("simulation", scenario="base")
+    tables = {} if info is None else store.load_run_tables(
+        info.run_id, [n for n in ("sim_verdicts", "sim_beds") if n in info.tables])
+    plan = store.load_run_tables(plan_run_id, ["plan_production"])["plan_production"]
+    store.close()
+    if "sim_verdicts" not in tables:
+        return
+    v, beds = tables["sim_verdicts"], tables.get("sim_beds")
+    region = v.loc[v["node_type"] == "region", "node_id"]
+    targets = {} if beds is None or region.empty else plan_list_targets(
+        plan, str(beds["week"].max()), str(region.iloc[0]))
+    typer.echo("")
+    for line in cause_lines(failing_causes(v, beds, targets), lg):
+        typer.echo(line)
 
 
 def register(app: typer.Typer) -> None:

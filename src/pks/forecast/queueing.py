@@ -56,8 +56,13 @@ def queue_load(demand: float, capacity: float) -> float:
     return demand / capacity
 
 
-def target_mean_wait(target_wait: float, factor: float = 4) -> float:
+def target_mean_wait(target_wait: float,
+                     factor: float = rules_guarantee.DEFAULT_WAIT_FACTOR) -> float:
     """Target mean wait ``target_wait / factor``.
+
+    The default ``factor`` is the one rule's :data:`pks.rules.guarantee.DEFAULT_WAIT_FACTOR`
+    (NHSRwaitinglist's 4); a share within the limit gives its factor through
+    :func:`guarantee_factor` (= :func:`pks.rules.guarantee.wait_factor`).
 
     With exponential waits, a mean of a quarter (factor 4) of the target leaves
     exp(-4) ≈ 1.8 % of patients over the target; factor 6 leaves 0.25 %.
@@ -71,7 +76,8 @@ def target_mean_wait(target_wait: float, factor: float = 4) -> float:
     return target_wait / factor
 
 
-def target_queue_size(demand: float, target_wait: float, factor: float = 4) -> float:
+def target_queue_size(demand: float, target_wait: float,
+                      factor: float = rules_guarantee.DEFAULT_WAIT_FACTOR) -> float:
     """Target waiting-list size by Little's law: ``demand × target_wait / factor``.
 
     Examples
@@ -112,7 +118,7 @@ def relief_capacity(
 def target_capacity(
     demand: float,
     target_wait: float,
-    factor: float = 4,
+    factor: float = rules_guarantee.DEFAULT_WAIT_FACTOR,
     cv_demand: float = 1,
     cv_capacity: float = 1,
 ) -> float:

@@ -410,6 +410,8 @@ def explain(tables: Mapping[str, pd.DataFrame], level: str, org_nodes: pd.DataFr
         big = gaps_t[gaps_t["gap_cases"].abs() > 0.5]
         lines.append(t("plan.handoff_gaps", lang, n=len(big),
                        cases=format_number(float(big["gap_cases"].sum()), lang)))
+        if len(big):
+            lines.append(t("gaps.see_cli", lang))
     return lines
 
 

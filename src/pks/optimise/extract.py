@@ -385,8 +385,11 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
     if g is not None and g.size:
         ent = g.entities.merge(inputs.uc[["unit_id", "care_type", "demand_cases_per_week"]],
                                on=["unit_id", "care_type"], how="left")
+        if "guarantee_factor" not in inputs.meta:
+            raise ValueError("c_guarantee needs inputs.meta['guarantee_factor'] "
+                             "(pks.rules.guarantee.wait_factor of the target set in force)")
         dq = ent["demand_cases_per_week"].to_numpy(float) / float(
-            inputs.meta.get("guarantee_factor", 1.0))  # type: ignore[arg-type]
+            inputs.meta["guarantee_factor"])  # type: ignore[arg-type]
 
         def per_week(v: np.ndarray, _: np.ndarray) -> np.ndarray:
             return -v[g.start:g.start + g.size].reshape(g.n_entities, -1).sum(axis=1) * dq
