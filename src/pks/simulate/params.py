@@ -23,15 +23,16 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pks import rules
+from pks.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from pks.config.simulate import SimulateConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_monday
-from pks.simulate.constants import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from pks.types import AGE_BANDS
 
 log = logging.getLogger(__name__)
@@ -106,9 +107,13 @@ class SimParams:
         """Same plan, other simulation settings."""
         return dataclasses.replace(self, cfg=cfg)
 
-    def replace(self, **changes: object) -> SimParams:
-        """Copy with some fields replaced (used for what-if variants and tests)."""
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+    def replace(self, **changes: Any) -> SimParams:
+        """Copy with some fields replaced (used for what-if variants and tests).
+
+        The values are typed ``Any`` because each field has its own type; ``dataclasses``
+        checks the names at run time.
+        """
+        return dataclasses.replace(self, **changes)
 
 
 def _num(df: pd.DataFrame, col: str) -> pd.Series:
