@@ -81,21 +81,20 @@ def match_counts(pt: np.ndarray, npat: np.ndarray, sseg: np.ndarray, st: np.ndar
     nseg = len(npat)
     if len(st) == 0 or len(pt) == 0:
         return np.zeros(len(st), dtype=bool), np.zeros(nseg, dtype=np.int64)
-    seg_ids = np.arange(nseg)
     pstart = np.cumsum(npat) - npat
     sstart = np.cumsum(nsl) - nsl
-    pkey = np.repeat(seg_ids * scale, npat) + pt
-    # A_j − k_j: patients of the slot's segment arrived by it, minus the slot's rank there
-    # (searchsorted counts every earlier segment's patients and slots: taken off at once)
-    v = (np.searchsorted(pkey, sseg * scale + st, side="right") - np.arange(len(st))
-         - np.repeat(pstart - sstart, nsl))
-    # running minimum per segment: each segment is shifted below every earlier value
-    apart = sseg * (len(pt) + len(st) + 2)
     k = np.arange(len(st)) - np.repeat(sstart, nsl)  # slot rank within its segment
-    s = k + np.minimum(1, np.minimum.accumulate(v - apart) + apart)
-    step = np.diff(s, prepend=0)
-    first = sstart[nsl > 0]
-    step[first] = s[first]  # S_{-1} = 0 at each segment's first slot
-    used = step > 0
+    pkey = np.repeat(np.arange(nseg) * scale, npat) + pt
+    skey = sseg * scale + st
+    arrived = np.searchsorted(pkey, skey, side="right") - np.repeat(pstart, nsl)
+    v = arrived - k
+    big = len(pt) + len(st) + 2
+    cm = np.minimum.accumulate(v - sseg * big) + sseg * big
+    s = k + np.minimum(1, cm)
+    prev = np.empty_like(s)
+    prev[0] = 0
+    prev[1:] = s[:-1]
+    prev[k == 0] = 0
+    used = s > prev
     served = np.bincount(sseg[used], minlength=nseg)
     return used, served
