@@ -34,7 +34,9 @@ import numpy as np
 print = functools.partial(print, flush=True)  # noqa: A001 - progress as it runs
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DAYS_PER_WEEK = 7.0
+sys.path.insert(0, os.path.join(ROOT, "src"))
+
+from pks.calendar import DAYS_PER_WEEK, DAYS_PER_WEEK_INT  # noqa: E402 - after the path
 
 
 def demo_params():  # noqa: ANN201 - benchmark helper
@@ -151,7 +153,7 @@ def weekly_recursion(p, rep: int) -> dict[str, np.ndarray]:  # noqa: ANN001
     overtime = np.maximum(req - avail - p.staff_agency - p.staff_transfer, 0.0)
     return {"arrivals": arrivals, "served": served, "served_within": within,
             "wait_sum_days": wait_sum, "list_end": list_end, "over_end": over_end,
-            "census": np.repeat(census, 7, axis=1), "admissions": admissions,
+            "census": np.repeat(census, DAYS_PER_WEEK_INT, axis=1), "admissions": admissions,
             "full_admissions": full, "capacity_factor": factor, "required_h": req,
             "overtime_h": overtime}
 

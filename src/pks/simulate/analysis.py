@@ -34,14 +34,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from pks.calendar import DAYS_PER_WEEK, DAYS_PER_WEEK_INT, WEEKS_PER_YEAR
 from pks.data.tree import OrgTree
 from pks.rules.lights import at_least, at_most
-from pks.simulate.constants import DAYS_PER_WEEK, WEEKS_PER_YEAR
+from pks.simulate.constants import WAIT_TOL
 from pks.simulate.model import ReplicationOutput
 from pks.simulate.params import DEMOGRAPHICS, SimParams
 
 TARGETS: tuple[str, ...] = ("guarantee", "waiting_list", "occupancy", "overflow", "overtime",
                             "utilisation")
+PATIENT_SAMPLE_STREAM = 7
+"""Third seed word of the stream that samples which patient records are kept (a fixed
+label: it must never change, or the samples of stored runs would)."""
+_TINY = 1e-300
+"""A positive number below every real denominator (guards a division that is masked)."""
+
 _COMP = ("g_within", "g_den", "list_end", "list_target", "occ_days", "bed_days", "admissions",
          "full", "overtime_h", "fte", "required_h", "supply_h", "has_g", "has_t", "has_beds",
          "has_staff")
@@ -77,18 +84,17 @@ def mean_ci(x: np.ndarray, alpha: float = 0.05) -> tuple[float, float]:
 def unit_components(p: SimParams, o: ReplicationOutput) -> np.ndarray:
     """Sums per unit that every target KPI is a ratio of: array ``[unit, component]``."""
     n_u = len(p.units)
-    lu = p.line_unit_idx
-    gl = (~p.acute) & ~np.isnan(p.guarantee_days)
-    tl = (~p.acute) & ~np.isnan(p.list_target)
+    guaranteed_line = (~p.acute) & ~np.isnan(p.guarantee_days)  # elective, with a guarantee
+    targeted_line = (~p.acute) & ~np.isnan(p.list_target)  # elective, with a list target
 
     def by_unit(v: np.ndarray) -> np.ndarray:
-        return np.bincount(lu, weights=v, minlength=n_u)
+        return np.bincount(p.line_unit_idx, weights=v, minlength=n_u)
 
     out = np.zeros((n_u, len(_COMP)))
-    out[:, 0] = by_unit(np.where(gl, o.served_within.sum(axis=1), 0.0))
-    out[:, 1] = by_unit(np.where(gl, o.served.sum(axis=1) + o.over_end[:, -1], 0.0))
-    out[:, 2] = by_unit(np.where(tl, o.list_end[:, -1], 0.0))
-    out[:, 3] = by_unit(np.where(tl, np.nan_to_num(p.list_target), 0.0))
+    out[:, 0] = by_unit(np.where(guaranteed_line, o.served_within.sum(axis=1), 0.0))
+    out[:, 1] = by_unit(np.where(guaranteed_line, o.served.sum(axis=1) + o.over_end[:, -1], 0.0))
+    out[:, 2] = by_unit(np.where(targeted_line, o.list_end[:, -1], 0.0))
+    out[:, 3] = by_unit(np.where(targeted_line, np.nan_to_num(p.list_target), 0.0))
     out[:, 4] = np.where(p.has_beds, o.census.sum(axis=1), 0.0)
     out[:, 5] = np.where(p.has_beds, DAYS_PER_WEEK * p.beds.sum(axis=1), 0.0)
     out[:, 6] = np.where(p.has_beds, o.admissions.sum(axis=1), 0.0)
@@ -97,8 +103,8 @@ def unit_components(p: SimParams, o: ReplicationOutput) -> np.ndarray:
     out[:, 9] = p.fte.sum(axis=1)
     out[:, 10] = o.required_h.sum(axis=(1, 2))
     out[:, 11] = o.supply_h.sum(axis=(1, 2))
-    out[:, 12] = by_unit(gl.astype(float)) > 0
-    out[:, 13] = by_unit(tl.astype(float)) > 0
+    out[:, 12] = by_unit(guaranteed_line.astype(float)) > 0
+    out[:, 13] = by_unit(targeted_line.astype(float)) > 0
     out[:, 14] = p.has_beds
     out[:, 15] = out[:, 11] > 0
     return out
@@ -108,19 +114,21 @@ def _kpis(comp: np.ndarray, t: dict[str, float]) -> tuple[np.ndarray, np.ndarray
     """KPI value, met flag and applicability per target from components ``[..., comp]``."""
     c = {n: comp[..., i] for i, n in enumerate(_COMP)}
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = np.where(c["g_den"] > 0, c["g_within"] / c["g_den"], 1.0)
-        occ = np.where(c["bed_days"] > 0, c["occ_days"] / c["bed_days"], 0.0)
-        ovf = np.where(c["admissions"] > 0, c["full"] / c["admissions"], 0.0)
-        ot = np.where(c["fte"] > 0, c["overtime_h"] / c["fte"], 0.0)
-        ut = np.where(c["supply_h"] > 0, c["required_h"] / c["supply_h"], 0.0)
-    value = np.stack([g, c["list_end"], occ, ovf, ot, ut], axis=-1)
+        within_share = np.where(c["g_den"] > 0, c["g_within"] / c["g_den"], 1.0)
+        occupancy = np.where(c["bed_days"] > 0, c["occ_days"] / c["bed_days"], 0.0)
+        full_share = np.where(c["admissions"] > 0, c["full"] / c["admissions"], 0.0)
+        overtime_per_fte = np.where(c["fte"] > 0, c["overtime_h"] / c["fte"], 0.0)
+        utilisation = np.where(c["supply_h"] > 0, c["required_h"] / c["supply_h"], 0.0)
+    value = np.stack([within_share, c["list_end"], occupancy, full_share, overtime_per_fte,
+                      utilisation], axis=-1)
     met = np.stack([  # met = not red by the one rule (pks.rules.lights)
-        at_least(g, t["within_guarantee_share_pu"]),
+        at_least(within_share, t["within_guarantee_share_pu"]),
         at_most(c["list_end"], c["list_target"]),
-        at_most(occ, t["occupancy_max_pu"]),
-        at_most(ovf, t["overflow_probability_max_pu"]),
-        at_most(ot, t["overtime_h_per_fte_year_max"]),
-        at_least(ut, t["utilisation_min_pu"]) & at_most(ut, t["utilisation_max_pu"]),
+        at_most(occupancy, t["occupancy_max_pu"]),
+        at_most(full_share, t["overflow_probability_max_pu"]),
+        at_most(overtime_per_fte, t["overtime_h_per_fte_year_max"]),
+        at_least(utilisation, t["utilisation_min_pu"])
+        & at_most(utilisation, t["utilisation_max_pu"]),
     ], axis=-1)
     appl = np.stack([c["has_g"] > 0, c["has_t"] > 0, c["has_beds"] > 0, c["has_beds"] > 0,
                      c["fte"] > 0, c["has_staff"] > 0], axis=-1)
@@ -188,7 +196,8 @@ def key_kpi(p: SimParams, outputs: Sequence[ReplicationOutput]) -> np.ndarray:
     """The precision rule's key KPI per replication: the region's share within the guarantee."""
     comp = np.stack([unit_components(p, o) for o in outputs]).sum(axis=1)
     c = {n: comp[:, i] for i, n in enumerate(_COMP)}
-    return np.where(c["g_den"] > 0, c["g_within"] / np.maximum(c["g_den"], 1e-300), 1.0)
+    # the maximum only keeps the division quiet where np.where picks 1.0 anyway
+    return np.where(c["g_den"] > 0, c["g_within"] / np.maximum(c["g_den"], _TINY), 1.0)
 
 
 def node_kpis(p: SimParams, outputs: Sequence[ReplicationOutput],
@@ -268,9 +277,9 @@ def kpi_frames(p: SimParams, outputs: Sequence[ReplicationOutput]) -> dict[str, 
     }
     kpis = pd.DataFrame({**index, **{k: v.ravel() for k, v in kp.items()}})
     # beds
-    bu = np.flatnonzero(p.has_beds)
+    bu = np.flatnonzero(p.has_beds)  # units with beds
     nb = len(bu)
-    census = st("census")[:, bu, :].reshape(n_r, nb, n_w, 7)
+    census = st("census")[:, bu, :].reshape(n_r, nb, n_w, DAYS_PER_WEEK_INT)
     beds = p.beds[bu][None, :, :, None]
     over = np.maximum(census - beds, 0)
     bed = pd.DataFrame({
@@ -328,7 +337,7 @@ def patient_frame(p: SimParams, outputs: Sequence[ReplicationOutput]) -> pd.Data
         keep = np.arange(len(r["line"]))
         k = p.cfg.patient_sample_size
         if 0 < k < len(keep):
-            rng = np.random.default_rng([p.cfg.seed, o.replication, 7])
+            rng = np.random.default_rng([p.cfg.seed, o.replication, PATIENT_SAMPLE_STREAM])
             keep = np.sort(rng.choice(len(keep), size=k, replace=False))
         r = {name: v[keep] for name, v in r.items()}
         line = r["line"]
@@ -348,7 +357,7 @@ def patient_frame(p: SimParams, outputs: Sequence[ReplicationOutput]) -> pd.Data
             "service_day": svc,
             "wait_days": wait,
             "within_guarantee": np.where(np.isnan(g), np.nan,
-                                         np.where(np.isnan(svc), np.nan, wait <= g + 1e-9)),
+                                         np.where(np.isnan(svc), np.nan, wait <= g + WAIT_TOL)),
             "los_days": r["los_days"],
         }))
     if not parts:

@@ -24,7 +24,8 @@ import heapq
 
 import numpy as np
 
-from pks.simulate.constants import BED_TOLERANCE, DAYS_PER_WEEK, DAYS_PER_WEEK_INT
+from pks.calendar import DAYS_PER_WEEK, DAYS_PER_WEEK_INT
+from pks.simulate.constants import BED_TOLERANCE
 
 
 def _unit_keys(unit: np.ndarray, time: np.ndarray, span: float) -> np.ndarray:
@@ -65,6 +66,8 @@ class Wards:
         n_u = self.n_units
         start = DAYS_PER_WEEK * w
         holds_bed = discharge_day > admit_day
+        # a power of two above every time (+ 2 keeps it above for times near 0): keys
+        # unit · span + time then order by unit first and stay exact
         span = 2.0 ** np.ceil(np.log2(max(
             float(discharge_day.max(initial=0.0)), float(self._present_out.max(initial=0.0)),
             start + DAYS_PER_WEEK) + 2.0))
@@ -77,25 +80,25 @@ class Wards:
         in_keys = _unit_keys(new_unit, new_in, span)  # already sorted
         in_first = np.searchsorted(in_keys, np.arange(n_u) * span)
         # patients present when admission i arrives (i itself not yet admitted)
-        q = _unit_keys(unit, admit_day, span)
-        stayed = present_count[unit] - (_count_le(present_keys, q) - present_first[unit])
+        admit_keys = _unit_keys(unit, admit_day, span)
+        stayed = present_count[unit] - (_count_le(present_keys, admit_keys) - present_first[unit])
         # bed-holders admitted before i (in any unit, then those of earlier units removed)
         admitted_before: np.ndarray = np.cumsum(holds_bed) - holds_bed
         unit_first_pos = np.searchsorted(unit, np.arange(n_u))
         holders_before_unit = np.concatenate([[0], np.cumsum(holds_bed)])[unit_first_pos]
         admitted_before = admitted_before - holders_before_unit[unit]
-        left = _count_le(out_keys, q) - out_first[unit]
+        left = _count_le(out_keys, admit_keys) - out_first[unit]
         occupied = stayed + admitted_before - left
         full = occupied >= self.staffed_beds[unit, w] - BED_TOLERANCE
         self.admissions[:, w] = np.bincount(unit, minlength=n_u)
         self.full_admissions[:, w] = np.bincount(unit[full], minlength=n_u)
         # census at the start of each day of the week
         day = start + np.arange(DAYS_PER_WEEK_INT)
-        qd = _unit_keys(np.arange(n_u)[:, None], day[None, :], span)
+        day_keys = _unit_keys(np.arange(n_u)[:, None], day[None, :], span)
         self.census[:, DAYS_PER_WEEK_INT * w:DAYS_PER_WEEK_INT * (w + 1)] = (
-            present_count[:, None] - (_count_le(present_keys, qd) - present_first[:, None])
-            + (np.searchsorted(in_keys, qd, side="left") - in_first[:, None])
-            - (_count_le(out_keys, qd) - out_first[:, None]))
+            present_count[:, None] - (_count_le(present_keys, day_keys) - present_first[:, None])
+            + (np.searchsorted(in_keys, day_keys, side="left") - in_first[:, None])
+            - (_count_le(out_keys, day_keys) - out_first[:, None]))
         keep_unit, keep_out = new_unit, new_out
         before_unit, before_out = self._present_unit, self._present_out
         if self.transfer and full.any():

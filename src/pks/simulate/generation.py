@@ -40,7 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from pks.simulate.constants import DAYS_PER_WEEK, N_CLASSES
+from pks.calendar import DAYS_PER_WEEK
+from pks.simulate.constants import N_CLASSES
 from pks.simulate.matching import ranges
 from pks.simulate.params import SimParams
 from pks.simulate.streams import counter_hash, hash_to_uniform, stream

@@ -44,8 +44,9 @@ import numpy as np
 import simpy
 from scipy import stats
 
+from pks.calendar import DAYS_PER_WEEK
 from pks.simulate.beds import Wards
-from pks.simulate.constants import BED_TOLERANCE, DAYS_PER_WEEK, N_CLASSES, WAIT_TOL
+from pks.simulate.constants import BED_TOLERANCE, N_CLASSES, WAIT_TOL
 from pks.simulate.generation import draw_patients, draw_slots, lost_slot_share
 from pks.simulate.matching import match_counts, ranges, segment_scale
 from pks.simulate.params import SimParams
@@ -284,35 +285,35 @@ def _initial_discharges(p: SimParams, rep: int, u: int) -> list[float]:
                             p.capacity_plan[lines, 0] * (1 - lost_slot_share(p))) / DAYS_PER_WEEK
     load = rate_per_day * p.mean_los[lines]
     offered = float(load.sum())
-    g = stream(p.cfg.seed, rep, p.units[u], kind="beds")
-    u0 = g.random()
+    gen = stream(p.cfg.seed, rep, p.units[u], kind="beds")
+    count_uniform = gen.random()
     if offered <= 0:
         return []
     fixed_los = p.cfg.los_distribution == "fixed" or p.cfg.los_cv <= 0
     if p.cfg.demand_noise == "fixed" and fixed_los:
         # deterministic start: the steady state of evenly spaced admissions
         n = int(round(offered))
-        q = (np.arange(n) + 0.5) / max(n, 1)
-        which = np.minimum(np.searchsorted(np.cumsum(load) / offered, q, side="right"),
+        quantile = (np.arange(n) + 0.5) / max(n, 1)  # mid-points of n equal shares
+        which = np.minimum(np.searchsorted(np.cumsum(load) / offered, quantile, side="right"),
                            len(lines) - 1)
-        return sorted((q * p.mean_los[lines][which]).tolist())
+        return sorted((quantile * p.mean_los[lines][which]).tolist())
     if p.cfg.overflow_policy == "transfer":
-        c = int(math.floor(p.beds[u, 0] + BED_TOLERANCE))
-        pmf = stats.poisson.pmf(np.arange(c + 1), offered)
+        n_beds = int(math.floor(p.beds[u, 0] + BED_TOLERANCE))
+        pmf = stats.poisson.pmf(np.arange(n_beds + 1), offered)
         cdf = np.cumsum(pmf) / pmf.sum()
-        n = int(np.searchsorted(cdf, u0, side="right"))
+        n = int(np.searchsorted(cdf, count_uniform, side="right"))
     else:
-        n = int(stats.poisson.ppf(u0, offered))
+        n = int(stats.poisson.ppf(count_uniform, offered))
     n = max(n, 0)
-    which = np.searchsorted(np.cumsum(load) / offered, g.random(n), side="right")
+    which = np.searchsorted(np.cumsum(load) / offered, gen.random(n), side="right")
     which = np.minimum(which, len(lines) - 1)
     means = p.mean_los[lines][which]
     if fixed_los:
         full = means
     else:  # length-biased gamma: shape + 1
         shape = 1.0 / p.cfg.los_cv**2
-        full = g.gamma(shape + 1.0, means / shape)
-    return sorted((g.random(n) * full).tolist())
+        full = gen.gamma(shape + 1.0, means / shape)
+    return sorted((gen.random(n) * full).tolist())
 
 
 def _list_process(env: simpy.Environment, rep: _Replication, l0: int, l1: int

@@ -23,15 +23,16 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pks import rules
+from pks.calendar import DAYS_PER_WEEK, DAYS_PER_WEEK_INT, WEEKS_PER_YEAR
 from pks.config.simulate import SimulateConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_monday
-from pks.simulate.constants import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from pks.types import AGE_BANDS
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,19 @@ DEMOGRAPHICS: tuple[tuple[str, str], ...] = tuple((s, a) for s in SEXES for a in
 NEG_TOL = 1e-6
 """Negative plan values down to this size are solver round-off and read as zero."""
 Z80 = 1.2815515655446004
+"""Standard normal quantile at 90 %: half-width of a central 80 % forecast interval in σ."""
 Z95 = 1.959963984540054
+"""Standard normal quantile at 97.5 %: half-width of a central 95 % forecast interval in σ."""
+RECENT_WEEKS = 13
+"""Weeks of history (a quarter) whose mean referrals give the rate behind the initial
+waiting list's ages."""
+MIN_RATE_PER_DAY = 1e-9
+"""Floor of that rate (cases a day), so a line without recent referrals still gets ages."""
+DEFAULT_CONTRACTED_H_PER_FTE_YEAR = 1700.0
+"""Contracted hours a year per FTE for a staff category the data gives none for."""
+MIN_PRESENT_SHARE = 1e-6
+"""Floor of 1 − absence when contracted hours are inferred from available ones (guards a
+category planned as fully absent)."""
 DEFAULT_TARGETS = rules.DEFAULT_TARGETS
 """Targets used when the data has no target set (0-3-90-90 care guarantee)."""
 
@@ -106,9 +119,13 @@ class SimParams:
         """Same plan, other simulation settings."""
         return dataclasses.replace(self, cfg=cfg)
 
-    def replace(self, **changes: object) -> SimParams:
-        """Copy with some fields replaced (used for what-if variants and tests)."""
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+    def replace(self, **changes: Any) -> SimParams:
+        """Copy with some fields replaced (used for what-if variants and tests).
+
+        The values are typed ``Any`` because each field has its own type; ``dataclasses``
+        checks the names at run time.
+        """
+        return dataclasses.replace(self, **changes)
 
 
 def _num(df: pd.DataFrame, col: str) -> pd.Series:
@@ -200,8 +217,10 @@ def _initial_ages(
         if n <= 0:
             continue
         m = int(round(min(float(last["waiting_over_guarantee_cases"]), n)))
-        lam = max(float(h["referrals_cases"].tail(13).mean()) / DAYS_PER_WEEK, 1e-9)
-        gap = (start - week_monday(str(last["week"]))).days - 7
+        lam = max(float(h["referrals_cases"].tail(RECENT_WEEKS).mean()) / DAYS_PER_WEEK,
+                  MIN_RATE_PER_DAY)
+        # days between the end of the last observed week and the plan's start
+        gap = (start - week_monday(str(last["week"]))).days - DAYS_PER_WEEK_INT
         gd = guarantee[i]
         if np.isnan(gd):
             ages = (np.arange(n) + 0.5) / n * (n / lam)
@@ -370,11 +389,11 @@ def build_params(
                       + _num(sa, "training_pu").fillna(0.0).to_numpy())
     contracted = np.zeros((n_u, n_k, n_w))
     for k, cat in enumerate(cats):
-        contracted[:, k, :] = (fte[:, k, None] * float(contracted_y.get(cat, 1700.0))
-                               / WEEKS_PER_YEAR)
+        h_per_fte_year = float(contracted_y.get(cat, DEFAULT_CONTRACTED_H_PER_FTE_YEAR))
+        contracted[:, k, :] = fte[:, k, None] * h_per_fte_year / WEEKS_PER_YEAR
     # where the plan gives available hours, infer the contracted hours from them
     with np.errstate(divide="ignore", invalid="ignore"):
-        inferred = arrays["available_h"] / np.clip(1.0 - absent, 1e-6, None)
+        inferred = arrays["available_h"] / np.clip(1.0 - absent, MIN_PRESENT_SHARE, None)
     contracted = np.where(arrays["available_h"] > 0, inferred, contracted)
     if not has_staff.any():
         log.info("no plan_staff rows: staff absence does not reduce capacity")
