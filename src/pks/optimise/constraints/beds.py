@@ -7,6 +7,7 @@ import numpy as np
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_beds(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -62,3 +63,12 @@ def _add_physical(m: LinearModel, inputs: ModelInputs, col: str, cap: np.ndarray
         oe, ot = expand(np.arange(len(users)), T)
         terms.append((oe * T + ot, ov.ids(oe, ot), -1.0))
     m.add_cons(name, keys, inputs.grid.periods, terms=terms, hi=cap[users], doc=doc)
+
+
+BEDS = Piece(
+    "beds", add_beds,
+    needs=("grid", "units", "uc", "uck", "bed_days", "staffed_beds"),
+    reads=("x",),
+    adds=("bed_overflow_days",),
+    rows=("c_beds",),
+)

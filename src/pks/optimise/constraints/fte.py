@@ -8,6 +8,7 @@ from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_fte(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -46,3 +47,11 @@ def add_fte(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     hi = (np.where(t == 0, keep * f0[e], 0.0) + r[e] * wk[t]).reshape(len(st), T)
     m.add_cons("c_fte_trajectory", st[["unit_id", "staff_category"]], inputs.grid.periods,
                terms=terms, lo=lo, hi=hi, doc="recruitment and attrition limits")
+
+
+FTE = Piece(
+    "fte", add_fte,
+    needs=("grid", "staff", "wage_factor"),
+    adds=("fte",),
+    rows=("c_fte_trajectory",),
+)

@@ -8,6 +8,7 @@ from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_staff_capacity(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -113,3 +114,14 @@ def record_fte_bounds(m: LinearModel, kind: str, ids: np.ndarray, staff_pos: np.
     entries.append(
         (kind, np.asarray(ids, np.int64), np.asarray(staff_pos, np.int64),
          np.broadcast_to(np.asarray(per_fte, float), np.shape(ids)).copy()))
+
+
+STAFF_CAPACITY = Piece(
+    "staff_capacity", add_staff_capacity,
+    needs=("grid", "uck", "staff", "hours_per_fte", "resource_use", "wage_factor"),
+    reads=("x",),
+    reads_optional=("fte",),
+    adds=("overtime_h", "agency_h", "transfer_h"),
+    rows=("c_staff_capacity", "c_overtime_week"),
+    adds_meta=(FTE_BOUNDS,),
+)

@@ -10,6 +10,7 @@ from pks.optimise.constraints.production import year_factor
 from pks.optimise.constraints.staff_capacity import record_fte_bounds
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import INF, LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_working_time(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -88,3 +89,14 @@ def add_working_time(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
     m.add_cons("c_agency_share", units, yper, terms=terms, lo=-INF, hi=rhs,
                doc="agency cost within the target share of own staff cost")
     m.meta["agency_units"] = pd.DataFrame(units)
+
+
+WORKING_TIME = Piece(
+    "working_time", add_working_time,
+    needs=("grid", "units", "staff", "wage_factor", "agency_share_max"),
+    reads=("overtime_h", "agency_h"),
+    reads_optional=("fte",),
+    adds=("agency_share_excess_sek",),
+    rows=("c_overtime_year", "c_agency_share"),
+    adds_meta=("agency_units",),
+)

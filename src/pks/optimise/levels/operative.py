@@ -15,9 +15,8 @@ from pks.optimise.inputs import ModelInputs, demand_for, prepare, weekly_grid
 from pks.optimise.levels import build_from_pieces
 from pks.optimise.linear import LinearModel
 
-PIECES = (c.add_production, c.add_waiting_list, c.add_priority, c.add_guarantee,
-          c.add_staff_capacity, c.add_beds, c.add_theatre, c.add_levelling,
-          c.add_working_time, c.add_deviation, c.add_ramp)
+PIECES = (c.PRODUCTION, c.WAITING_LIST, c.PRIORITY, c.GUARANTEE, c.STAFF_CAPACITY, c.BEDS,
+          c.THEATRE, c.LEVELLING, c.WORKING_TIME, c.DEVIATION, c.RAMP)
 
 
 def actual_sick_leave(data: PlanningData, as_of_week: str) -> pd.DataFrame | None:

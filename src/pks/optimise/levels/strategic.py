@@ -11,9 +11,8 @@ from pks.optimise.inputs import ModelInputs, demand_for, prepare, year_grid
 from pks.optimise.levels import build_from_pieces
 from pks.optimise.linear import LinearModel
 
-PIECES = (c.add_production, c.add_waiting_list, c.add_priority, c.add_guarantee,
-          c.add_fte, c.add_staff_capacity, c.add_beds, c.add_theatre, c.add_levelling,
-          c.add_working_time, c.add_frames)
+PIECES = (c.PRODUCTION, c.WAITING_LIST, c.PRIORITY, c.GUARANTEE, c.FTE, c.STAFF_CAPACITY,
+          c.BEDS, c.THEATRE, c.LEVELLING, c.WORKING_TIME, c.FRAMES)
 
 
 def strategic_years(cfg: ScenarioConfig) -> list[int]:
