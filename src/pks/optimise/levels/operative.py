@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pandas as pd
@@ -12,7 +14,7 @@ from pks.data.weeks import add_weeks
 from pks.optimise import constraints as c
 from pks.optimise.handoff import OperativeHandoff
 from pks.optimise.inputs import ModelInputs, demand_for, prepare, weekly_grid
-from pks.optimise.levels import build_from_pieces
+from pks.optimise.levels import BuiltLevel, build_from_pieces
 from pks.optimise.linear import LinearModel
 
 PIECES = (c.PRODUCTION, c.WAITING_LIST, c.PRIORITY, c.GUARANTEE, c.STAFF_CAPACITY, c.BEDS,
@@ -67,6 +69,21 @@ def operative_inputs(data: PlanningData, cfg: ScenarioConfig,
     key = inputs.uc[["unit_id", "care_type"]].merge(recent, on=["unit_id", "care_type"],
                                                     how="left")
     return replace(inputs, recent_production=key["production_cases"].to_numpy(float))
+
+
+def build_level(data: PlanningData, cfg: ScenarioConfig,
+                upper: Mapping[str, pd.DataFrame] | None = None,
+                demand: pd.DataFrame | None = None) -> BuiltLevel:
+    """Operative inputs (with the tactical plan's hand-off when ``upper`` is given) and model."""
+    from pks.optimise.handoff import operative_inputs_from_tactical
+
+    t0 = time.perf_counter()
+    weeks = [add_weeks(cfg.data.as_of_week, i + 1) for i in range(cfg.build.operative_weeks)]
+    h = operative_inputs_from_tactical(upper, data, weeks) if upper is not None else None
+    inputs = operative_inputs(data, cfg, h, demand)
+    t1 = time.perf_counter()
+    m = build_operative(inputs, cfg)
+    return BuiltLevel(m, data, timings={"handoff": t1 - t0, "build": time.perf_counter() - t1})
 
 
 def recent_production(actuals: pd.DataFrame, as_of_week: str, weeks: int) -> pd.DataFrame:
