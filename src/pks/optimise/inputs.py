@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pks import rules
+from pks.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree
 from pks.data.weeks import add_weeks, parse_week, week_month, week_number, weeks_of_year
@@ -442,7 +443,7 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
     for (u, c), s in bad.items():
         problems.append(f"care_type_priorities: shares of {u}/{c} sum to {s:.4f}, not 1")
     uck["uc_pos"] = _pos(uc, uck, UC)
-    uck["max_wait_weeks"] = uck["max_wait_days"].astype(float) / 7.0
+    uck["max_wait_weeks"] = uck["max_wait_days"].astype(float) / DAYS_PER_WEEK
 
     # --- demand per uck and period
     dem = demand.groupby([*UC, "week"], as_index=False)["demand_cases"].sum()
@@ -500,7 +501,8 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
     avail = to_period_matrix(av, st, US, "avail_pu", grid)  # sum over weeks of the period
     covered = to_period_matrix(av.assign(one=1.0), st, US, "one", grid)
     avail = np.where(covered > 0, avail, grid.length_weeks[None, :])  # no row = fully available
-    hours_per_fte = avail * (st["contracted_h_per_fte_year"].to_numpy(float) / 52.0)[:, None]
+    hours_per_fte = avail * (st["contracted_h_per_fte_year"].to_numpy(float)
+                             / WEEKS_PER_YEAR)[:, None]
 
     # --- resource use
     ru = data.resource_use[data.resource_use["staff_h_per_case"] > 0]
@@ -533,7 +535,7 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
     else:
         occ = np.full(len(units), occ_max)
     units["occupancy_max_pu"] = occ
-    bed_days = beds_sum * 7.0 * occ[:, None]
+    bed_days = beds_sum * DAYS_PER_WEEK * occ[:, None]
     theatre = to_period_matrix(cap, units, ["unit_id"], "theatre_h_per_week", grid)
 
     # --- frames

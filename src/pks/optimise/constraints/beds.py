@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pks.calendar import DAYS_PER_WEEK
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
@@ -30,7 +31,7 @@ def add_beds(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     """
     over = None
     if not cfg.strict:
-        over = (inputs.staffed_beds * inputs.grid.length_weeks[None, :] * 7.0
+        over = (inputs.staffed_beds * inputs.grid.length_weeks[None, :] * DAYS_PER_WEEK
                 - inputs.bed_days).clip(min=0.0)
     _add_physical(m, inputs, "mean_los_days", inputs.bed_days, "c_beds",
                   "bed-days within staffed beds", over, cfg.care_weight_bed_overflow)

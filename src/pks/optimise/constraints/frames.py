@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.inputs import ModelInputs
@@ -61,7 +62,7 @@ def cost_terms(m: LinearModel, inputs: ModelInputs) -> tuple[pd.DataFrame, np.nd
         parts.append((u_of_st[se], y_of_t[stt], b.ids(se, stt),
                       (hourly * st[col].to_numpy(float))[se] * wf[stt]))
     const = np.zeros((len(units), len(uy)))
-    own = st["cost_sek_per_fte_year"].to_numpy(float)[se] * wf[stt] * wk[stt] / 52.0
+    own = st["cost_sek_per_fte_year"].to_numpy(float)[se] * wf[stt] * wk[stt] / WEEKS_PER_YEAR
     fvar = m.var_blocks.get("fte")
     if fvar is not None:
         parts.append((u_of_st[se], y_of_t[stt], fvar.ids(se, stt), own))
@@ -70,7 +71,7 @@ def cost_terms(m: LinearModel, inputs: ModelInputs) -> tuple[pd.DataFrame, np.nd
     wy = np.array([wk[years == y].sum() for y in uy])
     const += ((units["fixed_cost_sek_per_year"].to_numpy(float)
                - units["capitation_sek_per_year"].to_numpy(float))[:, None]
-              * wy[None, :] / 52.0)
+              * wy[None, :] / WEEKS_PER_YEAR)
     terms = pd.DataFrame({
         "unit_pos": np.concatenate([p[0] for p in parts]),
         "year_pos": np.concatenate([p[1] for p in parts]),
@@ -103,7 +104,8 @@ def add_frames(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     m.meta["cost_terms"] = (terms, const)
     wk = inputs.grid.length_weeks
     m.offset += float(((inputs.units["fixed_cost_sek_per_year"]
-                        - inputs.units["capitation_sek_per_year"]).sum()) * wk.sum() / 52.0)
+                        - inputs.units["capitation_sek_per_year"]).sum())
+                      * wk.sum() / WEEKS_PER_YEAR)
     if fr.empty:
         return
     uy = np.array(sorted(set(inputs.grid.year.tolist())))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.inputs import ModelInputs
@@ -29,7 +30,7 @@ def add_fte(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     """
     T = inputs.grid.n
     st = inputs.staff
-    wk = inputs.grid.length_weeks / 52.0
+    wk = inputs.grid.length_weeks / WEEKS_PER_YEAR
     wf = year_factor(inputs, inputs.wage_factor)
     cost = st["cost_sek_per_fte_year"].to_numpy(float)[:, None] * (wf * wk)[None, :]
     f = m.add_vars("fte", st[["unit_id", "staff_category"]], inputs.grid.periods, cost=cost,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.inputs import ModelInputs
@@ -77,7 +78,7 @@ def add_staff_capacity(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) ->
     else:
         hi = fte[:, None] * inputs.hours_per_fte
         m.offset += float((st["cost_sek_per_fte_year"].to_numpy(float)[:, None] * fte[:, None]
-                           * (wf * wk / 52.0)[None, :]).sum())
+                           * (wf * wk / WEEKS_PER_YEAR)[None, :]).sum())
     tr = inputs.transfers
     if tr is not None and len(tr):
         tv = m.add_vars("transfer_h", tr[["from_unit", "to_unit", "staff_category"]],

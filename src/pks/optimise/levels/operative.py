@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import add_weeks
@@ -31,7 +32,8 @@ def actual_sick_leave(data: PlanningData, as_of_week: str) -> pd.DataFrame | Non
         return None
     last = a[a["week"] == a["week"].max()]
     st = data.staffing.merge(data.staff_categories, on="staff_category")
-    st["contracted_h_week"] = st["staffing_target_fte"] * st["contracted_h_per_fte_year"] / 52.0
+    st["contracted_h_week"] = (st["staffing_target_fte"] * st["contracted_h_per_fte_year"]
+                               / WEEKS_PER_YEAR)
     j = last.merge(st[["unit_id", "staff_category", "contracted_h_week"]],
                    on=["unit_id", "staff_category"])
     j["sick_leave_pu"] = (j["sick_leave_h"] / j["contracted_h_week"].where(
