@@ -18,6 +18,8 @@ import pandas as pd
 
 from pks import rules
 from pks.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR
+from pks.config.optimise import BuildConfig
+from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree
 from pks.data.weeks import add_weeks, parse_week, week_month, week_number, weeks_of_year
@@ -238,15 +240,12 @@ def demand_from_history(data: PlanningData, weeks: Sequence[str]) -> pd.DataFram
     return full[[*UC, "week", "demand_cases"]]
 
 
-def demand_for(data: PlanningData, scenario: object, weeks: Sequence[str]) -> pd.DataFrame:
-    """Demand per unit × care type × week: the forecaster's if available, else seasonal mean."""
-    try:
-        from pks.forecast.demand import forecast_demand
-    except ImportError:
-        log.warning("pks.forecast.forecast_demand not available; using the seasonal mean "
-                    "of demand_history as demand")
-        return demand_from_history(data, weeks)
-    fc = forecast_demand(data, scenario)  # type: ignore[arg-type]
+def demand_for(data: PlanningData, scenario: ScenarioConfig,
+               weeks: Sequence[str]) -> pd.DataFrame:
+    """Demand per unit × care type × week: the forecaster's (seasonal mean where it has none)."""
+    from pks.forecast.demand import forecast_demand
+
+    fc = forecast_demand(data, scenario)
     table = fc.forecast_demand
     d = table.groupby([*UC, "week"], as_index=False)["demand_cases"].sum()
     d = d[d["week"].isin(set(weeks))]
@@ -373,7 +372,7 @@ def initial_lists(history: pd.DataFrame, uc: pd.DataFrame, before_week: str) -> 
 
 
 def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: str,
-            budget_year: int, target_set: str, build: object,
+            budget_year: int, target_set: str, build: BuildConfig,
             fte: pd.DataFrame | None = None, unit_budgets: pd.DataFrame | None = None,
             list_source: pd.DataFrame | None = None,
             sick_leave_pu: pd.DataFrame | None = None,
@@ -393,9 +392,7 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
         sick leave (operative: actual sick leave of the latest week).
     plan_target : optional unit_id, care_type, week, production_cases (operative target).
     """
-    from pks.config.optimise import BuildConfig
-
-    b: BuildConfig = build  # type: ignore[assignment]
+    b = build
     problems: list[str] = []
     weeks = [w for ws in grid.weeks for w in ws]
     first = weeks[0]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
+from pks.data.store import Store
 from pks.data.weeks import add_weeks, weeks_of_year
 from pks.optimise.explain import explanation_table, reallocation_proposal
 from pks.optimise.frame_need import frame_need, need_as_gaps
@@ -167,12 +168,12 @@ def plan_levels(data: PlanningData, cfg: ScenarioConfig,
     return out
 
 
-def save_level(store: object, run: LevelRun, cfg: ScenarioConfig,
+def save_level(store: Store, run: LevelRun, cfg: ScenarioConfig,
                parent_run_id: str | None = None, node_id: str | None = None) -> str:
     """Save one level's tables as a draft plan run; returns the run id."""
     tables = {k: v for k, v in run.tables.items() if v is not None and not v.empty}
     note = plan_note(run)
-    return store.save_run("plan", tables, scenario=cfg.name,  # type: ignore[attr-defined]
+    return store.save_run("plan", tables, scenario=cfg.name,
                           level=run.level, node_id=node_id, config=cfg,
                           parent_run_id=parent_run_id, status="draft", note=note)
 
@@ -194,7 +195,7 @@ def plan_note(run: LevelRun) -> str:
             f"status {run.result.status.value}")
 
 
-def run_levels(data: PlanningData, cfg: ScenarioConfig, store: object,
+def run_levels(data: PlanningData, cfg: ScenarioConfig, store: Store,
                levels: Sequence[Level] = LEVELS,
                demand: pd.DataFrame | None = None) -> dict[str, str]:
     """Strategic → tactical → operative with hand-offs; every plan stored as a draft.

@@ -110,8 +110,8 @@ def record_fte_bounds(m: LinearModel, kind: str, ids: np.ndarray, staff_pos: np.
 
     A row's upper bound for kind ``row``, a variable's for ``col``; by ``per_fte[i]``.
     """
-    entries: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = \
-        m.meta.setdefault(FTE_BOUNDS, [])  # type: ignore[assignment]
+    entries = m.meta.setdefault(FTE_BOUNDS, [])
+    assert isinstance(entries, list)
     entries.append(
         (kind, np.asarray(ids, np.int64), np.asarray(staff_pos, np.int64),
          np.broadcast_to(np.asarray(per_fte, float), np.shape(ids)).copy()))
