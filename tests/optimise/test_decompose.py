@@ -55,3 +55,49 @@ def test_decomposed_equals_monolithic_on_dask():
                                    scheduler_address=cluster.scheduler_address))
     assert dec.n_blocks == 2
     assert dec.objective_sek == pytest.approx(mono.objective_sek, rel=1e-9)
+
+
+def test_region_frame_above_divisions_is_relaxed_and_checked():
+    """A slack region frame above two division frames: two blocks, the monolithic optimum."""
+    m = model(frames=(("R", 2026, 1e9), ("D1", 2026, 30_000.0), ("D2", 2026, 30_000.0)))
+    mono = solve(m)
+    dec = solve(m, SolveConfig(decompose=True, max_block_nnz=1))
+    assert dec.n_blocks >= 2
+    assert dec.objective_sek == pytest.approx(mono.objective_sek, rel=1e-9)
+    for k, v in mono.objectives.items():
+        assert dec.objectives[k] == pytest.approx(v, rel=1e-9, abs=1e-6), k
+
+
+def test_binding_region_frame_falls_back_to_the_monolithic_solve():
+    """A region frame tighter than its divisions' together: the relaxation violates it,
+    so the check sends the model to the monolithic solve (same optimum, one block)."""
+    m = model(frames=(("R", 2026, 40_000.0), ("D1", 2026, 30_000.0), ("D2", 2026, 30_000.0)))
+    mono = solve(m)
+    dec = solve(m, SolveConfig(decompose=True, max_block_nnz=1))
+    assert dec.n_blocks == 1
+    assert dec.objective_sek == pytest.approx(mono.objective_sek, rel=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["demo", "small"])
+def test_decomposed_equals_monolithic_on_generated_regions(size):
+    """Demo region and a sized region (30 units × 5 care types): binding division frames
+    under the region's frame; the decomposed objective equals the monolithic to 1e-6."""
+    from pks.config.schema import ScenarioConfig
+    from pks.data.weeks import weeks_of_year
+    from pks.demo import demo_spec, generate_region, sized_spec
+    from pks.optimise.inputs import demand_from_history
+    from pks.optimise.levels.tactical import tactical_inputs
+
+    spec = demo_spec() if size == "demo" else sized_spec(30, 5)
+    data = generate_region(spec, 1)
+    cfg = ScenarioConfig.model_validate({"data": {"budget_year": 2026}})
+    inp = tactical_inputs(data, cfg, demand=demand_from_history(data, weeks_of_year(2026)))
+    m = build_tactical(inp, cfg)
+    mono = solve(m, cfg.solve)
+    dec = solve(m, cfg.solve.model_copy(update={"decompose": True, "max_block_nnz": 1}))
+    assert mono.ok and dec.ok
+    assert dec.n_blocks >= 2
+    assert dec.objective_sek == pytest.approx(mono.objective_sek, rel=1e-6)
+    for k, v in mono.objectives.items():
+        assert dec.objectives[k] == pytest.approx(v, rel=1e-6, abs=1e-3), k

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
@@ -52,8 +53,23 @@ class OperativeHandoff:
     """unit_id, staff_category, fte (None = staffing targets)."""
 
 
+@runtime_checkable
+class HasTables(Protocol):
+    """A solved level (``SolveResult``, ``LevelRun``): its result tables."""
+
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        """Result tables by name."""
+
+
 def _tables(result: object) -> Mapping[str, pd.DataFrame]:
-    return result.tables if hasattr(result, "tables") else result  # type: ignore[return-value]
+    """The level above's tables from a solved level or from its tables themselves."""
+    if isinstance(result, Mapping):
+        return result
+    if isinstance(result, HasTables):
+        return result.tables
+    raise HandoffError([f"the level above is neither result tables nor a solved level: "
+                        f"{type(result).__name__}"])
 
 
 def tactical_inputs_from_strategic(result: object, data: PlanningData,

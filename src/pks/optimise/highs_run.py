@@ -12,12 +12,16 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 import scipy.sparse as sp
 
 from pks.config.optimise import SolveConfig
 from pks.optimise.linear import STAGE_CARE, STAGE_COST, LinearModel
+
+if TYPE_CHECKING:
+    from highspy import Highs, HighsLp
 
 log = logging.getLogger(__name__)
 
@@ -71,20 +75,20 @@ def map_status(model_status: object) -> SolveStatus:
     return _status_map().get(model_status, SolveStatus.UNKNOWN)
 
 
-def set_options(h: object, cfg: SolveConfig, n_cols: int) -> None:
+def set_options(h: Highs, cfg: SolveConfig, n_cols: int) -> None:
     """Set HiGHS's method, limits and tolerances from ``cfg`` on the instance ``h``."""
     method = cfg.method
     if method == "choose":
         method = "ipm" if n_cols >= cfg.ipm_threshold_cols else "simplex"
-    h.setOptionValue("output_flag", False)  # type: ignore[attr-defined]
-    h.setOptionValue("solver", method)  # type: ignore[attr-defined]
-    h.setOptionValue("time_limit", float(cfg.time_limit_s))  # type: ignore[attr-defined]
-    h.setOptionValue("primal_feasibility_tolerance",  # type: ignore[attr-defined]
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", method)
+    h.setOptionValue("time_limit", float(cfg.time_limit_s))
+    h.setOptionValue("primal_feasibility_tolerance",
                      cfg.primal_feasibility_tolerance)
-    h.setOptionValue("dual_feasibility_tolerance",  # type: ignore[attr-defined]
+    h.setOptionValue("dual_feasibility_tolerance",
                      cfg.dual_feasibility_tolerance)
-    h.setOptionValue("mip_rel_gap", cfg.mip_rel_gap)  # type: ignore[attr-defined]
-    h.setOptionValue("threads", int(cfg.threads))  # type: ignore[attr-defined]
+    h.setOptionValue("mip_rel_gap", cfg.mip_rel_gap)
+    h.setOptionValue("threads", int(cfg.threads))
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,18 @@ class RawSolution:
     warnings: tuple[str, ...] = ()
 
 
-def dual_parts(h: object, weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+class BasisSolves(Protocol):
+    """The two highspy basis methods its type stub does not declare (highspy 1.15)."""
+
+    def getBasicVariables(self) -> tuple[object, np.ndarray]:  # noqa: N802 (highspy's name)
+        """Status and the index of each basic variable (negative: a row's slack)."""
+
+    def getBasisTransposeSolve(self, rhs: np.ndarray  # noqa: N802 (highspy's name)
+                               ) -> tuple[object, np.ndarray]:
+        """Status and ``B⁻ᵀ rhs`` at the current basis."""
+
+
+def dual_parts(h: Highs, weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Row duals of other linear objectives under the optimal basis (one BTRAN each).
 
     At an optimal basis ``B`` the row duals are ``y = B⁻ᵀ c_B``; for any weight vector ``w``
@@ -113,27 +128,28 @@ def dual_parts(h: object, weights: Mapping[str, np.ndarray]) -> dict[str, np.nda
     and care not given. Linear in ``w``: the parts of the cost vector sum to ``y``. Empty
     when HiGHS has no valid basis (IPM without crossover).
     """
-    if not h.getBasis().valid:  # type: ignore[attr-defined]
+    if not h.getBasis().valid:
         return {}
-    _, basic = h.getBasicVariables()  # type: ignore[attr-defined]
+    solves = cast(BasisSolves, h)
+    _, basic = solves.getBasicVariables()
     basic = np.asarray(basic, np.int64)
     structural = basic >= 0
     out = {}
     for name, w in weights.items():
         cb = np.zeros(len(basic))
         cb[structural] = np.asarray(w, float)[basic[structural]]
-        _, z = h.getBasisTransposeSolve(cb)  # type: ignore[attr-defined]
+        _, z = solves.getBasisTransposeSolve(cb)
         out[name] = np.asarray(z, float)
     return out
 
 
-def _run_highs(h: object, cfg: SolveConfig) -> RawSolution:
+def _run_highs(h: Highs, cfg: SolveConfig) -> RawSolution:
     t0 = time.perf_counter()
-    h.run()  # type: ignore[attr-defined]
+    h.run()
     dt = time.perf_counter() - t0
-    st = map_status(h.getModelStatus())  # type: ignore[attr-defined]
-    sol = h.getSolution()  # type: ignore[attr-defined]
-    info = h.getInfo()  # type: ignore[attr-defined]
+    st = map_status(h.getModelStatus())
+    sol = h.getSolution()
+    info = h.getInfo()
     x = np.asarray(sol.col_value, float)
     y = np.asarray(sol.row_dual, float) if sol.dual_valid else np.zeros(0)
     obj = float(info.objective_function_value) if st is SolveStatus.OPTIMAL else float("nan")
@@ -145,7 +161,7 @@ def _run_highs(h: object, cfg: SolveConfig) -> RawSolution:
     dtol = 10.0 * cfg.dual_feasibility_tolerance
     if st is SolveStatus.OPTIMAL and float(info.max_dual_infeasibility) > dtol:
         warn.append(f"residual dual infeasibility {float(info.max_dual_infeasibility):.1e}")
-    return RawSolution(st, obj, x, y, dt, h.version(), its,  # type: ignore[attr-defined]
+    return RawSolution(st, obj, x, y, dt, h.version(), its,
                 warnings=tuple(warn))
 
 
@@ -210,7 +226,7 @@ def cost_scale(c: np.ndarray) -> float:
     return float(2.0 ** np.round(np.log2(big)))
 
 
-def run_stages(h: object, stages: list[tuple[str, np.ndarray]], offset: float,
+def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
                cfg: SolveConfig, weights: Mapping[str, np.ndarray] | None = None) -> RawSolution:
     """Solve ``stages`` in order in ``h`` (model already passed, offset zero).
 
@@ -221,8 +237,8 @@ def run_stages(h: object, stages: list[tuple[str, np.ndarray]], offset: float,
     each original row); the added rows are removed again so ``h`` holds the model as
     passed (for warm-started re-solves).
     """
-    n = int(h.getNumCol())  # type: ignore[attr-defined]
-    m0 = int(h.getNumRow())  # type: ignore[attr-defined]
+    n = int(h.getNumCol())
+    m0 = int(h.getNumRow())
     idx = np.arange(n, dtype=np.int32)
     has_care = any(name == STAGE_CARE for name, _ in stages)
     values: dict[str, float] = {}
@@ -236,7 +252,7 @@ def run_stages(h: object, stages: list[tuple[str, np.ndarray]], offset: float,
         last = i == len(stages) - 1
         c = np.asarray(c, float)
         scale = cost_scale(c)
-        h.changeColsCost(n, idx, c / scale)  # type: ignore[attr-defined]
+        h.changeColsCost(n, idx, c / scale)
         raw = _run_highs(h, cfg)
         total_s += raw.solve_s
         its += raw.iterations
@@ -256,12 +272,12 @@ def run_stages(h: object, stages: list[tuple[str, np.ndarray]], offset: float,
             nz = np.flatnonzero(c)
             z = max(z, float(c[nz] @ raw.x[nz]) / scale)  # the row as HiGHS will see it
             rhs = z + cfg.lexicographic_rel_tol * max(1.0, abs(z))
-            h.addRow(-np.inf, rhs, len(nz), nz.astype(np.int32),  # type: ignore[attr-defined]
+            h.addRow(-np.inf, rhs, len(nz), nz.astype(np.int32),
                      c[nz] / scale)
             added += 1
     assert raw is not None
     if added:
-        h.deleteRows(added, np.arange(m0, m0 + added, dtype=np.int32))  # type: ignore[attr-defined]
+        h.deleteRows(added, np.arange(m0, m0 + added, dtype=np.int32))
     ok = raw.status is SolveStatus.OPTIMAL
     y = raw.row_dual[:m0] * scale if len(raw.row_dual) else raw.row_dual
     for w in warn:
@@ -271,19 +287,19 @@ def run_stages(h: object, stages: list[tuple[str, np.ndarray]], offset: float,
                 values, tuple(warn))
 
 
-def solve_arrays(lp: object, cfg: SolveConfig, n_cols: int,
+def solve_arrays(lp: HighsLp, cfg: SolveConfig, n_cols: int,
                   weights: Mapping[str, np.ndarray] | None = None,
                   stages: list[tuple[str, np.ndarray]] | None = None) -> RawSolution:
     """Solve ``lp`` through its objective ``stages`` (default: its own costs, one stage)."""
     import highspy
 
-    offset = float(lp.offset_)  # type: ignore[attr-defined]
+    offset = float(lp.offset_)
     if stages is None:
-        stages = [(STAGE_COST, np.asarray(lp.col_cost_, float))]  # type: ignore[attr-defined]
-    lp.offset_ = 0.0  # type: ignore[attr-defined]
+        stages = [(STAGE_COST, np.asarray(lp.col_cost_, float))]
+    lp.offset_ = 0.0
     h = highspy.Highs()
     set_options(h, cfg, n_cols)
-    h.passModel(lp)  # type: ignore[call-overload]
+    h.passModel(lp)
     return run_stages(h, stages, offset, cfg, weights)
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pks import rules
+from pks.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR
+from pks.config.optimise import BuildConfig
+from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree
 from pks.data.weeks import add_weeks, parse_week, week_month, week_number, weeks_of_year
@@ -86,82 +90,98 @@ def year_grid(years: Sequence[int], by: str = "year") -> TimeGrid:
     return TimeGrid(tuple(periods), tuple(weeks))
 
 
+PER = "per"
+"""``ModelInputs`` field metadata key: what the field's rows (or first axis) are per."""
+PER_REGION, PER_UNIT, PER_UC, PER_UCK = "region", "unit", "unit_care", "unit_care_class"
+PER_STAFF, PER_UNIT_ROWS, PER_FRAME, PER_TRANSFER = "staff", "unit_rows", "frame", "transfer"
+"""Kinds: region-wide; aligned with ``units``/``uc``/``uck``/``staff``; rows of a table with
+a ``unit_id`` column; frames (kept when a kept unit is under the node); transfers (kept
+between kept units)."""
+
+
 @dataclass(frozen=True)
 class ModelInputs:
     """Aligned inputs of one model. Arrays are indexed like the frames they sit beside."""
 
-    level: str
-    grid: TimeGrid
-    units: pd.DataFrame
+    level: str = field(metadata={PER: PER_REGION})
+    grid: TimeGrid = field(metadata={PER: PER_REGION})
+    units: pd.DataFrame = field(metadata={PER: PER_UNIT})
     """unit_id, area_id, division_id, fixed_cost_sek_per_year, capitation_sek_per_year,
     occupancy_max_pu."""
-    uc: pd.DataFrame
+    uc: pd.DataFrame = field(metadata={PER: PER_UC})
     """unit_id, care_type, acute, mean_los_days, theatre_h_per_case, variable cost,
     revenue, external price/max, guarantee_days, target_queue_cases, demand mean."""
-    uck: pd.DataFrame
+    uck: pd.DataFrame = field(metadata={PER: PER_UCK})
     """unit_id, care_type, priority_class, share_pu, max_wait_weeks, acute, uc_pos."""
-    demand: np.ndarray
+    demand: np.ndarray = field(metadata={PER: PER_UCK})
     """Cases per period, shape (len(uck), n)."""
-    initial_list: np.ndarray
+    initial_list: np.ndarray = field(metadata={PER: PER_UCK})
     """Waiting list before the first period, per uck."""
-    staff: pd.DataFrame
+    staff: pd.DataFrame = field(metadata={PER: PER_STAFF})
     """unit_id, staff_category, fte, hourly_cost_sek, overtime/agency parameters."""
-    hours_per_fte: np.ndarray
+    hours_per_fte: np.ndarray = field(metadata={PER: PER_STAFF})
     """Available hours of one FTE per period (after vacation, sick leave, training),
     shape (len(staff), n)."""
-    resource_use: pd.DataFrame
+    resource_use: pd.DataFrame = field(metadata={PER: PER_UNIT_ROWS})
     """unit_id, care_type, staff_category, staff_h_per_case, uc_pos, us_pos."""
-    bed_days: np.ndarray
+    bed_days: np.ndarray = field(metadata={PER: PER_UNIT})
     """Bed-days available per unit and period at the occupancy ceiling, shape (len(units), n)."""
-    staffed_beds: np.ndarray
+    staffed_beds: np.ndarray = field(metadata={PER: PER_UNIT})
     """Mean staffed beds per unit and period."""
-    theatre_h: np.ndarray
+    theatre_h: np.ndarray = field(metadata={PER: PER_UNIT})
     """Theatre hours per unit and period, shape (len(units), n)."""
-    frames: pd.DataFrame
+    frames: pd.DataFrame = field(metadata={PER: PER_FRAME})
     """node_id, year, frame_sek, kind ('frame' or 'handoff')."""
-    frame_units: pd.DataFrame
+    frame_units: pd.DataFrame = field(metadata={PER: PER_UNIT_ROWS})
     """node_id, unit_id: the units under each frame node."""
-    wage_factor: dict[int, float]
+    wage_factor: dict[int, float] = field(metadata={PER: PER_REGION})
     """LPIK hourly-wage uprating factor per year relative to the price base year."""
-    consumption_factor: dict[int, float]
+    consumption_factor: dict[int, float] = field(metadata={PER: PER_REGION})
     """LPIK consumption uprating factor per year."""
-    agency_share_max: dict[int, float]
+    agency_share_max: dict[int, float] = field(metadata={PER: PER_REGION})
     """Agency cost / own staff cost target per year."""
-    plan_target: np.ndarray | None = None
+    plan_target: np.ndarray | None = field(default=None, metadata={PER: PER_UC})
     """Operative: tactical production per uc and period (None elsewhere)."""
-    transfers: pd.DataFrame | None = None
+    transfers: pd.DataFrame | None = field(default=None, metadata={PER: PER_TRANSFER})
     """Operative: from_unit, to_unit, staff_category, from_pos, to_pos (positions in staff)."""
-    fte_variable: bool = False
+    fte_variable: bool = field(default=False, metadata={PER: PER_REGION})
     """Strategic: FTE per unit × category × year is a decision."""
-    recent_production: np.ndarray | None = None
+    recent_production: np.ndarray | None = field(default=None, metadata={PER: PER_UC})
     """Operative: mean weekly production of the last reported weeks per uc (NaN: none)."""
-    meta: dict[str, object] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict, metadata={PER: PER_REGION})
 
     def restrict(self, units: Sequence[str]) -> ModelInputs:
-        """The same inputs for a subset of units (for decomposition)."""
+        """The same inputs for a subset of units (for decomposition).
+
+        Follows the fields' declarations (``metadata[PER]``): rows of the unit, unit ×
+        care type, unit × care type × class and staff tables (and the arrays aligned with
+        them) of the kept units; rows of tables with a ``unit_id`` column; frames of the
+        nodes above a kept unit; transfers between kept units; region-wide fields as
+        they are. A field without a declaration raises ``TypeError``.
+        """
         keep = set(units)
-        u_m = self.units["unit_id"].isin(keep).to_numpy()
-        uc_m = self.uc["unit_id"].isin(keep).to_numpy()
-        uck_m = self.uck["unit_id"].isin(keep).to_numpy()
-        s_m = self.staff["unit_id"].isin(keep).to_numpy()
-        fu = self.frame_units[self.frame_units["unit_id"].isin(keep)]
-        frames = self.frames[self.frames["node_id"].isin(set(fu["node_id"]))]
-        tr = None
-        if self.transfers is not None:
-            tr = self.transfers[self.transfers["from_unit"].isin(keep)
-                                & self.transfers["to_unit"].isin(keep)]
-        out = replace(
-            self, units=self.units[u_m], uc=self.uc[uc_m], uck=self.uck[uck_m],
-            demand=self.demand[uck_m], initial_list=self.initial_list[uck_m],
-            staff=self.staff[s_m], hours_per_fte=self.hours_per_fte[s_m],
-            resource_use=self.resource_use[self.resource_use["unit_id"].isin(keep)],
-            bed_days=self.bed_days[u_m], staffed_beds=self.staffed_beds[u_m],
-            theatre_h=self.theatre_h[u_m], frames=frames, frame_units=fu,
-            plan_target=None if self.plan_target is None else self.plan_target[uc_m],
-            recent_production=None if self.recent_production is None
-            else self.recent_production[uc_m],
-            transfers=tr)
-        return out.reindexed()
+        masks = {k: getattr(self, t)["unit_id"].isin(keep).to_numpy()
+                 for k, t in ((PER_UNIT, "units"), (PER_UC, "uc"), (PER_UCK, "uck"),
+                             (PER_STAFF, "staff"))}
+        changes: dict[str, Any] = {}
+        for f in fields(self):
+            kind = f.metadata.get(PER)
+            value = getattr(self, f.name)
+            if kind is None:
+                raise TypeError(f"ModelInputs.{f.name}: no {PER!r} declaration")
+            if kind in (PER_REGION, PER_FRAME) or value is None:
+                continue
+            if kind in masks:
+                changes[f.name] = value[masks[kind]]
+            elif kind == PER_UNIT_ROWS:
+                changes[f.name] = value[value["unit_id"].isin(keep)]
+            elif kind == PER_TRANSFER:
+                changes[f.name] = value[value["from_unit"].isin(keep)
+                                        & value["to_unit"].isin(keep)]
+        fu = changes["frame_units"]
+        assert isinstance(fu, pd.DataFrame)
+        changes["frames"] = self.frames[self.frames["node_id"].isin(set(fu["node_id"]))]
+        return replace(self, **changes).reindexed()
 
     def reindexed(self) -> ModelInputs:
         """Recompute the position columns after filtering."""
@@ -220,15 +240,12 @@ def demand_from_history(data: PlanningData, weeks: Sequence[str]) -> pd.DataFram
     return full[[*UC, "week", "demand_cases"]]
 
 
-def demand_for(data: PlanningData, scenario: object, weeks: Sequence[str]) -> pd.DataFrame:
-    """Demand per unit × care type × week: the forecaster's if available, else seasonal mean."""
-    try:
-        from pks.forecast.demand import forecast_demand
-    except ImportError:
-        log.warning("pks.forecast.forecast_demand not available; using the seasonal mean "
-                    "of demand_history as demand")
-        return demand_from_history(data, weeks)
-    fc = forecast_demand(data, scenario)  # type: ignore[arg-type]
+def demand_for(data: PlanningData, scenario: ScenarioConfig,
+               weeks: Sequence[str]) -> pd.DataFrame:
+    """Demand per unit × care type × week: the forecaster's (seasonal mean where it has none)."""
+    from pks.forecast.demand import forecast_demand
+
+    fc = forecast_demand(data, scenario)
     table = fc.forecast_demand
     d = table.groupby([*UC, "week"], as_index=False)["demand_cases"].sum()
     d = d[d["week"].isin(set(weeks))]
@@ -355,7 +372,7 @@ def initial_lists(history: pd.DataFrame, uc: pd.DataFrame, before_week: str) -> 
 
 
 def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: str,
-            budget_year: int, target_set: str, build: object,
+            budget_year: int, target_set: str, build: BuildConfig,
             fte: pd.DataFrame | None = None, unit_budgets: pd.DataFrame | None = None,
             list_source: pd.DataFrame | None = None,
             sick_leave_pu: pd.DataFrame | None = None,
@@ -375,9 +392,7 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
         sick leave (operative: actual sick leave of the latest week).
     plan_target : optional unit_id, care_type, week, production_cases (operative target).
     """
-    from pks.config.optimise import BuildConfig
-
-    b: BuildConfig = build  # type: ignore[assignment]
+    b = build
     problems: list[str] = []
     weeks = [w for ws in grid.weeks for w in ws]
     first = weeks[0]
@@ -425,7 +440,7 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
     for (u, c), s in bad.items():
         problems.append(f"care_type_priorities: shares of {u}/{c} sum to {s:.4f}, not 1")
     uck["uc_pos"] = _pos(uc, uck, UC)
-    uck["max_wait_weeks"] = uck["max_wait_days"].astype(float) / 7.0
+    uck["max_wait_weeks"] = uck["max_wait_days"].astype(float) / DAYS_PER_WEEK
 
     # --- demand per uck and period
     dem = demand.groupby([*UC, "week"], as_index=False)["demand_cases"].sum()
@@ -483,7 +498,8 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
     avail = to_period_matrix(av, st, US, "avail_pu", grid)  # sum over weeks of the period
     covered = to_period_matrix(av.assign(one=1.0), st, US, "one", grid)
     avail = np.where(covered > 0, avail, grid.length_weeks[None, :])  # no row = fully available
-    hours_per_fte = avail * (st["contracted_h_per_fte_year"].to_numpy(float) / 52.0)[:, None]
+    hours_per_fte = avail * (st["contracted_h_per_fte_year"].to_numpy(float)
+                             / WEEKS_PER_YEAR)[:, None]
 
     # --- resource use
     ru = data.resource_use[data.resource_use["staff_h_per_case"] > 0]
@@ -516,7 +532,7 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
     else:
         occ = np.full(len(units), occ_max)
     units["occupancy_max_pu"] = occ
-    bed_days = beds_sum * 7.0 * occ[:, None]
+    bed_days = beds_sum * DAYS_PER_WEEK * occ[:, None]
     theatre = to_period_matrix(cap, units, ["unit_id"], "theatre_h_per_week", grid)
 
     # --- frames

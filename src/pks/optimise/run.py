@@ -12,7 +12,6 @@ Entry points:
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,18 +20,14 @@ import pandas as pd
 
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
+from pks.data.store import Store
 from pks.data.weeks import add_weeks, weeks_of_year
 from pks.optimise.explain import explanation_table, reallocation_proposal
 from pks.optimise.frame_need import frame_need, need_as_gaps
-from pks.optimise.handoff import (
-    operative_inputs_from_tactical,
-    tactical_gaps,
-    tactical_inputs_from_strategic,
-)
+from pks.optimise.handoff import tactical_gaps
 from pks.optimise.inputs import demand_for
-from pks.optimise.levels.operative import build_operative, operative_inputs
-from pks.optimise.levels.strategic import build_strategic, strategic_inputs, strategic_years
-from pks.optimise.levels.tactical import build_tactical, tactical_inputs
+from pks.optimise.levels import BuiltLevel, LevelBuilder, operative, strategic, tactical
+from pks.optimise.levels.strategic import strategic_years
 from pks.optimise.linear import LinearModel
 from pks.optimise.solve import SolveResult, solve
 from pks.optimise.whole import whole_cases
@@ -66,41 +61,23 @@ def horizon_weeks(cfg: ScenarioConfig) -> list[str]:
     return sorted(set(weeks) | set(op))
 
 
+LEVEL_BUILDERS: Mapping[str, LevelBuilder] = {
+    "strategic": strategic.build_level,
+    "tactical": tactical.build_level,
+    "operative": operative.build_level,
+}
+"""Each level's own ``inputs + build + hand-off`` (:data:`pks.optimise.levels.LevelBuilder`)."""
+
+
 def build_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
                 upper: Mapping[str, pd.DataFrame] | None = None,
-                demand: pd.DataFrame | None = None) -> tuple[LinearModel, dict[str, object]]:
+                demand: pd.DataFrame | None = None) -> tuple[LinearModel, BuiltLevel]:
     """Build the model of ``level`` (validating the hand-off first); no solve."""
-    extra: dict[str, object] = {}
-    t0 = time.perf_counter()
-    if level == "strategic":
-        if cfg.build.strategic_by != "unit":  # pooled per area or division
-            from pks.optimise.aggregate import pool
-
-            weeks = [w for y in strategic_years(cfg) for w in weeks_of_year(y)]
-            pooled = pool(data, demand if demand is not None else
-                          demand_for(data, cfg, weeks), cfg.build.strategic_by)
-            extra["pooled"] = pooled
-            data, demand = pooled.data, pooled.demand
-        inputs = strategic_inputs(data, cfg, demand)
-        t1 = time.perf_counter()
-        m = build_strategic(inputs, cfg)
-    elif level == "tactical":
-        h = tactical_inputs_from_strategic(upper, data, cfg.data.budget_year) \
-            if upper is not None else None
-        extra["handoff"] = h
-        inputs = tactical_inputs(data, cfg, demand, h)
-        t1 = time.perf_counter()
-        m = build_tactical(inputs, cfg)
-    elif level == "operative":
-        weeks = [add_weeks(cfg.data.as_of_week, i + 1) for i in range(cfg.build.operative_weeks)]
-        h2 = operative_inputs_from_tactical(upper, data, weeks) if upper is not None else None
-        inputs = operative_inputs(data, cfg, h2, demand)
-        t1 = time.perf_counter()
-        m = build_operative(inputs, cfg)
-    else:
+    builder = LEVEL_BUILDERS.get(level)
+    if builder is None:
         raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}")
-    extra["timings"] = {"handoff": t1 - t0, "build": time.perf_counter() - t1}
-    return m, extra
+    built = builder(data, cfg, upper, demand)
+    return built.model, built
 
 
 def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
@@ -112,12 +89,9 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
     (:mod:`pks.optimise.aggregate`): the explanation and reallocation speak of the pooled
     nodes, and the plan tables are split back to units.
     """
-    m, extra = build_level(data, cfg, level, upper, demand)
-    pooled = extra.get("pooled")
-    raw_data = data
-    if pooled is not None:
-        data = pooled.data  # type: ignore[attr-defined]
-    r = solve(m, cfg.solve, timings=extra["timings"])  # type: ignore[arg-type]
+    m, built = build_level(data, cfg, level, upper, demand)
+    raw_data, data = data, built.data
+    r = solve(m, cfg.solve, timings=built.timings)
     tables = dict(r.tables)
     if not r.ok:
         return LevelRun(level, r, tables, timings=r.timings)
@@ -128,9 +102,8 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
                                                ["unit_id", "care_type", "week"]),
             external_whole_cases=whole_cases(p, "external_cases",
                                              ["unit_id", "care_type", "week"]))
-    h = extra.get("handoff")
-    if h is not None:
-        tables["plan_gaps"] = tactical_gaps(h, tables["plan_production"])  # type: ignore[arg-type]
+    if built.handoff is not None:
+        tables["plan_gaps"] = tactical_gaps(built.handoff, tables["plan_production"])
     if "plan_cost" in tables:
         need = _frame_need(raw_data, data, cfg, level, upper, demand, tables, r)
         cost = tables["plan_cost"]
@@ -142,10 +115,10 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
     tables["plan_explanation"] = explanation_table(tables, level, data.org_nodes,
                                                    data.care_types, status=r.status.value,
                                                    warnings=r.warnings)
-    if pooled is not None:
+    if built.pooled is not None:
         from pks.optimise.aggregate import split_tables
 
-        tables = split_tables(tables, pooled)  # type: ignore[arg-type]
+        tables = split_tables(tables, built.pooled)
     return LevelRun(level, r, tables, timings=r.timings)
 
 
@@ -195,12 +168,12 @@ def plan_levels(data: PlanningData, cfg: ScenarioConfig,
     return out
 
 
-def save_level(store: object, run: LevelRun, cfg: ScenarioConfig,
+def save_level(store: Store, run: LevelRun, cfg: ScenarioConfig,
                parent_run_id: str | None = None, node_id: str | None = None) -> str:
     """Save one level's tables as a draft plan run; returns the run id."""
     tables = {k: v for k, v in run.tables.items() if v is not None and not v.empty}
     note = plan_note(run)
-    return store.save_run("plan", tables, scenario=cfg.name,  # type: ignore[attr-defined]
+    return store.save_run("plan", tables, scenario=cfg.name,
                           level=run.level, node_id=node_id, config=cfg,
                           parent_run_id=parent_run_id, status="draft", note=note)
 
@@ -222,7 +195,7 @@ def plan_note(run: LevelRun) -> str:
             f"status {run.result.status.value}")
 
 
-def run_levels(data: PlanningData, cfg: ScenarioConfig, store: object,
+def run_levels(data: PlanningData, cfg: ScenarioConfig, store: Store,
                levels: Sequence[Level] = LEVELS,
                demand: pd.DataFrame | None = None) -> dict[str, str]:
     """Strategic → tactical → operative with hand-offs; every plan stored as a draft.

@@ -8,8 +8,10 @@ the ``Highs`` object, so a re-solve after a parameter change (another scenario, 
 rolling week) only pushes changed bounds, costs and coefficients and HiGHS warm-starts
 from its basis. Decomposition: the constraint matrix splits into connected components
 (units couple only through the frames of the nodes above them and, at the operative
-level, through transfers inside an area); each block is solved alone — sequentially, or
-as Dask tasks when a scheduler address is given — and the solution is the union.
+level, through transfers inside an area; a region's frame above its divisions' frames is
+relaxed and checked afterwards, :func:`solve_decomposed`); each block is solved alone — in
+a local process pool, or as Dask tasks when a scheduler address is given — and the
+solution is the union.
 
 Objective stages (:meth:`pks.optimise.linear.LinearModel.stages`): every route solves the
 same sequence in one ``Highs`` object — minimise a stage, add the row
@@ -28,8 +30,11 @@ a silent "optimal".
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -235,13 +240,28 @@ class Resolver:
 # ---------------------------------------------------------------------- decomposition
 
 
-def blocks(model: LinearModel, max_block_nnz: int = 200_000) -> list[tuple[np.ndarray, np.ndarray]]:
+POOL_MIN_NNZ = 100_000
+"""Decomposed solves of models with fewer non-zeros run their blocks in this process (a
+process pool's start-up costs more than such blocks take)."""
+
+RELAX_TOL = 1e-7
+"""Relative tolerance of the check that a relaxed coupling row holds (HiGHS's primal
+feasibility tolerance)."""
+
+
+def blocks(model: LinearModel, max_block_nnz: int = 200_000,
+           relax: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Independent blocks ``(cols, rows)`` of the model (connected components of A).
 
-    Small components are merged into blocks of up to ``max_block_nnz`` non-zeros (merging
-    independent components keeps the solution exact and saves solver calls).
+    Rows in ``relax`` are left out (they belong to no block). Small components are merged
+    into blocks of up to ``max_block_nnz`` non-zeros (merging independent components keeps
+    the solution exact and saves solver calls).
     """
-    a = model.matrix()
+    keep = np.ones(model.n_cons, bool)
+    if relax is not None:
+        keep[np.asarray(relax, np.int64)] = False
+    row_ids = np.flatnonzero(keep)
+    a = model.matrix()[row_ids].tocsc()
     n = model.n_vars
     g = sp.bmat([[None, a.T], [a, None]], format="csr")
     _, lab = connected_components(g, directed=False)
@@ -258,7 +278,7 @@ def blocks(model: LinearModel, max_block_nnz: int = 200_000) -> list[tuple[np.nd
     cur = 0.0
     for comp in range(lab.max() + 1):
         cols = order[bounds[comp]:bounds[comp + 1]]
-        rows = rorder[rbounds[comp]:rbounds[comp + 1]]
+        rows = row_ids[rorder[rbounds[comp]:rbounds[comp + 1]]]
         if len(cols) == 0 and len(rows) == 0:
             continue
         cur_c.append(cols)
@@ -270,6 +290,31 @@ def blocks(model: LinearModel, max_block_nnz: int = 200_000) -> list[tuple[np.nd
     if cur_c:
         out.append((np.sort(np.concatenate(cur_c)), np.sort(np.concatenate(cur_r))))
     return out
+
+
+def relaxable_rows(model: LinearModel) -> np.ndarray:
+    """Coupling rows the decomposition may relax, when relaxing them is exact-checkable.
+
+    Candidates are ``meta['coupling_rows']``, set by the frames piece for frames enclosing
+    other frames.
+    A row qualifies when its lower bound is ``-inf`` and every variable that appears only
+    in coupling rows (its frame gap) has lower bound 0 and non-negative coefficients in
+    every objective stage, so dropping the row and fixing those variables at 0 is a
+    relaxation whose stage values are lower bounds (see :func:`solve_decomposed`).
+    """
+    rows = np.asarray(model.meta.get("coupling_rows", np.zeros(0, np.int64)), np.int64)
+    if not len(rows) or np.isfinite(model.row_lo[rows]).any():
+        return np.zeros(0, np.int64)
+    a = model.matrix().tocsr()
+    inside = np.zeros(model.n_cons, bool)
+    inside[rows] = True
+    only = np.ones(model.n_vars, bool)
+    outside_cols = a[np.flatnonzero(~inside)].indices
+    only[outside_cols] = False
+    only[np.setdiff1d(np.arange(model.n_vars), a[rows].indices)] = False
+    if np.any(model.col_lo[only] != 0.0) or any(np.any(c[only] < 0) for _, c in model.stages()):
+        return np.zeros(0, np.int64)
+    return rows
 
 
 def _block_lp(model: LinearModel, cols: np.ndarray, rows: np.ndarray) -> dict[str, np.ndarray]:
@@ -312,24 +357,56 @@ def solve_block(arrays: dict[str, np.ndarray], cfg: SolveConfig
     return raw.status.value, raw.objectives, raw.x, y, raw.solve_s
 
 
-def solve_decomposed(model: LinearModel, cfg: SolveConfig,
-                     timings: Mapping[str, float] | None = None) -> SolveResult:
-    """Solve the independent blocks of ``model`` separately and join the solutions."""
-    tm = dict(timings or {})
-    t0 = time.perf_counter()
-    parts = blocks(model, cfg.max_block_nnz)
-    arrays = [_block_lp(model, c, r) for c, r in parts]
-    tm["to_solver"] = time.perf_counter() - t0
-    sub_cfg = cfg.model_copy(update={"decompose": False})
-    t0 = time.perf_counter()
+def _solve_blocks(arrays: list[dict[str, np.ndarray]], cfg: SolveConfig, nnz: int
+                  ) -> list[tuple[str, Mapping[str, float], np.ndarray, np.ndarray, float]]:
+    """Solve the blocks: on Dask, in a local process pool, or in this process.
+
+    Dask given a scheduler address; else a process pool (one process per core) for models
+    of at least :data:`POOL_MIN_NNZ` non-zeros; else one block after another.
+    """
     if cfg.scheduler_address:
         from distributed import Client
 
         with Client(cfg.scheduler_address) as client:
-            futs = [client.submit(solve_block, a, sub_cfg, pure=False) for a in arrays]
-            results = client.gather(futs)
-    else:
-        results = [solve_block(a, sub_cfg) for a in arrays]
+            futs = [client.submit(solve_block, a, cfg, pure=False) for a in arrays]
+            return list(client.gather(futs))
+    workers = min(len(arrays), os.cpu_count() or 1)
+    if workers > 1 and nnz >= POOL_MIN_NNZ:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            return list(pool.map(solve_block, arrays, [cfg] * len(arrays)))
+    return [solve_block(a, cfg) for a in arrays]
+
+
+def solve_decomposed(model: LinearModel, cfg: SolveConfig,
+                     timings: Mapping[str, float] | None = None) -> SolveResult:
+    r"""Solve the blocks of ``model`` separately and join the solutions.
+
+    Blocks are the connected components of the matrix once the coupling rows of
+    :func:`relaxable_rows` (a region's frame above its divisions' frames) are left out.
+    Exactness: the model without those rows and with their frame gaps :math:`\gamma = 0`
+    is a relaxation of the full model stage by stage (dropping a row only widens the
+    feasible set; dropping :math:`\gamma \ge 0` with non-negative stage costs only lowers
+    each stage value). If the joined solution :math:`x^*` of the relaxation satisfies every
+    left-out row, :math:`x^*` is feasible in the full model with the same stage values, so
+    each stage of the full model attains the relaxation's bound: :math:`x^*` is optimal
+    (and every full optimum has :math:`\gamma = 0`, so the next stage's comparison holds
+    too). If a left-out row is violated the region frame binds across divisions and the
+    model is solved monolithically (``n_blocks = 1``). Stages are separable over
+    independent blocks, so the union of the blocks' stagewise optima is the relaxation's.
+    """
+    tm = dict(timings or {})
+    t0 = time.perf_counter()
+    relax = relaxable_rows(model)
+    parts = blocks(model, cfg.max_block_nnz, relax)
+    if len(parts) <= 1 and len(relax):
+        relax = np.zeros(0, np.int64)
+        parts = blocks(model, cfg.max_block_nnz)
+    arrays = [_block_lp(model, c, r) for c, r in parts]
+    tm["to_solver"] = time.perf_counter() - t0
+    sub_cfg = cfg.model_copy(update={"decompose": False})
+    t0 = time.perf_counter()
+    results = _solve_blocks(arrays, sub_cfg, int(model.matrix().nnz))
     tm["solve"] = time.perf_counter() - t0
     x = np.zeros(model.n_vars)
     y = np.zeros(model.n_cons)
@@ -345,6 +422,13 @@ def solve_decomposed(model: LinearModel, cfg: SolveConfig,
         y[rows] = yb
         for k, v in o.items():
             values[k] = values.get(k, 0.0) + v
+    if len(relax) and status is SolveStatus.OPTIMAL:
+        act = model.matrix()[relax] @ x
+        hi = model.row_hi[relax]
+        if np.any(act > hi + RELAX_TOL * np.maximum(1.0, np.abs(hi))):
+            log.info("decomposition: %d coupling row(s) bind; solving monolithically",
+                     int(np.sum(act > hi)))
+            return solve(model, sub_cfg, timings=timings)
     import highspy
 
     raw = RawSolution(status, values[last] if status is SolveStatus.OPTIMAL else float("nan"), x, y,

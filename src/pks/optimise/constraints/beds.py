@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from pks.calendar import DAYS_PER_WEEK
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_beds(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -29,7 +31,7 @@ def add_beds(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     """
     over = None
     if not cfg.strict:
-        over = (inputs.staffed_beds * inputs.grid.length_weeks[None, :] * 7.0
+        over = (inputs.staffed_beds * inputs.grid.length_weeks[None, :] * DAYS_PER_WEEK
                 - inputs.bed_days).clip(min=0.0)
     _add_physical(m, inputs, "mean_los_days", inputs.bed_days, "c_beds",
                   "bed-days within staffed beds", over, cfg.care_weight_bed_overflow)
@@ -62,3 +64,12 @@ def _add_physical(m: LinearModel, inputs: ModelInputs, col: str, cap: np.ndarray
         oe, ot = expand(np.arange(len(users)), T)
         terms.append((oe * T + ot, ov.ids(oe, ot), -1.0))
     m.add_cons(name, keys, inputs.grid.periods, terms=terms, hi=cap[users], doc=doc)
+
+
+BEDS = Piece(
+    "beds", add_beds,
+    needs=("grid", "units", "uc", "uck", "bed_days", "staffed_beds"),
+    reads=("x",),
+    adds=("bed_overflow_days",),
+    rows=("c_beds",),
+)

@@ -7,6 +7,7 @@ import numpy as np
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_deviation(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -37,3 +38,12 @@ def add_deviation(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None
              (d * T + dt, up.ids(d, dt), -1.0), (d * T + dt, dn.ids(d, dt), 1.0)]
     m.add_cons("c_plan_deviation", keys, inputs.grid.periods, terms=terms,
                lo=inputs.plan_target, hi=inputs.plan_target, doc="deviation from tactical plan")
+
+
+DEVIATION = Piece(
+    "deviation", add_deviation,
+    needs=("grid", "uc", "uck"),
+    reads=("x",),
+    adds=("dev_up", "dev_down"),
+    rows=("c_plan_deviation",),
+)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import INF, LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def cost_terms(m: LinearModel, inputs: ModelInputs) -> tuple[pd.DataFrame, np.ndarray]:
@@ -60,7 +62,7 @@ def cost_terms(m: LinearModel, inputs: ModelInputs) -> tuple[pd.DataFrame, np.nd
         parts.append((u_of_st[se], y_of_t[stt], b.ids(se, stt),
                       (hourly * st[col].to_numpy(float))[se] * wf[stt]))
     const = np.zeros((len(units), len(uy)))
-    own = st["cost_sek_per_fte_year"].to_numpy(float)[se] * wf[stt] * wk[stt] / 52.0
+    own = st["cost_sek_per_fte_year"].to_numpy(float)[se] * wf[stt] * wk[stt] / WEEKS_PER_YEAR
     fvar = m.var_blocks.get("fte")
     if fvar is not None:
         parts.append((u_of_st[se], y_of_t[stt], fvar.ids(se, stt), own))
@@ -69,7 +71,7 @@ def cost_terms(m: LinearModel, inputs: ModelInputs) -> tuple[pd.DataFrame, np.nd
     wy = np.array([wk[years == y].sum() for y in uy])
     const += ((units["fixed_cost_sek_per_year"].to_numpy(float)
                - units["capitation_sek_per_year"].to_numpy(float))[:, None]
-              * wy[None, :] / 52.0)
+              * wy[None, :] / WEEKS_PER_YEAR)
     terms = pd.DataFrame({
         "unit_pos": np.concatenate([p[0] for p in parts]),
         "year_pos": np.concatenate([p[1] for p in parts]),
@@ -102,7 +104,8 @@ def add_frames(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     m.meta["cost_terms"] = (terms, const)
     wk = inputs.grid.length_weeks
     m.offset += float(((inputs.units["fixed_cost_sek_per_year"]
-                        - inputs.units["capitation_sek_per_year"]).sum()) * wk.sum() / 52.0)
+                        - inputs.units["capitation_sek_per_year"]).sum())
+                      * wk.sum() / WEEKS_PER_YEAR)
     if fr.empty:
         return
     uy = np.array(sorted(set(inputs.grid.year.tolist())))
@@ -127,6 +130,37 @@ def add_frames(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
                        frame=binding.astype(float)[:, None],
                        doc="net cost above the frame")
         tl.append((np.arange(len(fr)), g.ids(np.arange(len(fr))), -1.0))
-    m.add_cons("c_budget_frame", keys, (), terms=tl, lo=-INF,
-               hi=(fr["frame_sek"].to_numpy(float) - c)[:, None], doc="net-cost frame")
+    b = m.add_cons("c_budget_frame", keys, (), terms=tl, lo=-INF,
+                   hi=(fr["frame_sek"].to_numpy(float) - c)[:, None], doc="net-cost frame")
     m.meta["frame_const"] = c
+    m.meta["coupling_rows"] = b.ids(np.flatnonzero(enclosing_frames(fr, inputs.frame_units)))
+
+
+def enclosing_frames(frames: pd.DataFrame, frame_units: pd.DataFrame) -> np.ndarray:
+    r"""Which frame rows enclose another frame of the same year (the coupling rows).
+
+    Row :math:`(n, y)` encloses when some other frame node :math:`n'` has a frame in
+    year :math:`y` and :math:`\mathcal U(n') \subsetneq \mathcal U(n)` (a region's frame
+    above its divisions' frames). Without these rows the model falls apart into one block
+    per innermost frame node (:func:`pks.optimise.solve.solve_decomposed`).
+    """
+    units = {n: frozenset(g["unit_id"]) for n, g in frame_units.groupby("node_id")}
+    out = np.zeros(len(frames), bool)
+    for i, (node, year) in enumerate(zip(frames["node_id"], frames["year"], strict=True)):
+        mine = units.get(node, frozenset())
+        others = frames.loc[(frames["year"] == year) & (frames["node_id"] != node), "node_id"]
+        out[i] = any(units.get(o, frozenset()) < mine for o in set(others))
+    return out
+
+
+FRAMES = Piece(
+    "frames", add_frames,
+    needs=("grid", "units", "uc", "uck", "staff", "frames", "frame_units", "wage_factor",
+           "consumption_factor"),
+    reads=("x", "ext", "overtime_h", "agency_h"),
+    reads_optional=("fte",),
+    reads_meta=("ext_uck",),
+    adds=("frame_gap_sek",),
+    rows=("c_budget_frame",),
+    adds_meta=("cost_terms", "frame_const", "coupling_rows"),
+)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_fte(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -28,7 +30,7 @@ def add_fte(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     """
     T = inputs.grid.n
     st = inputs.staff
-    wk = inputs.grid.length_weeks / 52.0
+    wk = inputs.grid.length_weeks / WEEKS_PER_YEAR
     wf = year_factor(inputs, inputs.wage_factor)
     cost = st["cost_sek_per_fte_year"].to_numpy(float)[:, None] * (wf * wk)[None, :]
     f = m.add_vars("fte", st[["unit_id", "staff_category"]], inputs.grid.periods, cost=cost,
@@ -46,3 +48,11 @@ def add_fte(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     hi = (np.where(t == 0, keep * f0[e], 0.0) + r[e] * wk[t]).reshape(len(st), T)
     m.add_cons("c_fte_trajectory", st[["unit_id", "staff_category"]], inputs.grid.periods,
                terms=terms, lo=lo, hi=hi, doc="recruitment and attrition limits")
+
+
+FTE = Piece(
+    "fte", add_fte,
+    needs=("grid", "staff", "wage_factor"),
+    adds=("fte",),
+    rows=("c_fte_trajectory",),
+)

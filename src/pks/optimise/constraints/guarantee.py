@@ -7,6 +7,7 @@ import numpy as np
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_guarantee(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -47,3 +48,11 @@ def add_guarantee(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None
         terms.append((be * T + bt, b.ids(be, bt), -1.0))
     m.add_cons("c_guarantee", ent, inputs.grid.periods, terms=terms,
                hi=np.repeat(q[has][:, None], T, axis=1), doc="care-guarantee queue size")
+
+
+GUARANTEE = Piece(
+    "guarantee", add_guarantee,
+    needs=("grid", "uc", "uck"),
+    adds=("guarantee_breach",),
+    rows=("c_guarantee",),
+)

@@ -7,6 +7,7 @@ import numpy as np
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_levelling(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -44,3 +45,12 @@ def add_levelling(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None
              (d * T1 + dt, dp.ids(d, dt), -1.0), (d * T1 + dt, dm.ids(d, dt), 1.0)]
     m.add_cons("c_levelling", keys, per, terms=terms, lo=0.0, hi=0.0,
                doc="change of production between periods")
+
+
+LEVELLING = Piece(
+    "levelling", add_levelling,
+    needs=("grid", "uc", "uck"),
+    reads=("x",),
+    adds=("level_up", "level_down"),
+    rows=("c_levelling",),
+)

@@ -7,6 +7,7 @@ import numpy as np
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_priority(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -48,3 +49,11 @@ def add_priority(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
            * uck["max_wait_weeks"].to_numpy(float))[el]
     m.add_cons("c_max_wait", uck.iloc[el][keys], inputs.grid.periods, terms=terms,
                hi=np.repeat(cap[:, None], T, axis=1), doc="medically acceptable wait")
+
+
+PRIORITY = Piece(
+    "priority", add_priority,
+    needs=("grid", "uck"),
+    adds=("over_max_wait",),
+    rows=("c_max_wait",),
+)

@@ -7,6 +7,7 @@ import numpy as np
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def year_factor(inputs: ModelInputs, factors: dict[int, float]) -> np.ndarray:
@@ -55,3 +56,12 @@ def add_production(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> Non
                inputs.grid.periods, terms=[(rows, e.ids(ee, tt), 1.0)],
                hi=emax[uc_sel][:, None] * inputs.grid.length_weeks[None, :],
                doc="purchased cases within the framework agreement's weekly maximum")
+
+
+PRODUCTION = Piece(
+    "production", add_production,
+    needs=("grid", "uc", "uck", "consumption_factor"),
+    adds=("x", "ext"),
+    rows=("c_external_max",),
+    adds_meta=("ext_uck",),
+)

@@ -7,6 +7,7 @@ import numpy as np
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_ramp(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -60,3 +61,12 @@ def add_ramp(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     hi[:, 0] += a
     m.add_cons("c_ramp", keys, inputs.grid.periods, terms=terms, lo=lo, hi=hi,
                doc="ramp limit of weekly own production")
+
+
+RAMP = Piece(
+    "ramp", add_ramp,
+    needs=("grid", "uc", "uck"),
+    reads=("x",),
+    adds=("ramp_slack", "ramp_slack_down"),
+    rows=("c_ramp",),
+)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_staff_capacity(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -76,7 +78,7 @@ def add_staff_capacity(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) ->
     else:
         hi = fte[:, None] * inputs.hours_per_fte
         m.offset += float((st["cost_sek_per_fte_year"].to_numpy(float)[:, None] * fte[:, None]
-                           * (wf * wk / 52.0)[None, :]).sum())
+                           * (wf * wk / WEEKS_PER_YEAR)[None, :]).sum())
     tr = inputs.transfers
     if tr is not None and len(tr):
         tv = m.add_vars("transfer_h", tr[["from_unit", "to_unit", "staff_category"]],
@@ -108,8 +110,19 @@ def record_fte_bounds(m: LinearModel, kind: str, ids: np.ndarray, staff_pos: np.
 
     A row's upper bound for kind ``row``, a variable's for ``col``; by ``per_fte[i]``.
     """
-    entries: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = \
-        m.meta.setdefault(FTE_BOUNDS, [])  # type: ignore[assignment]
+    entries = m.meta.setdefault(FTE_BOUNDS, [])
+    assert isinstance(entries, list)
     entries.append(
         (kind, np.asarray(ids, np.int64), np.asarray(staff_pos, np.int64),
          np.broadcast_to(np.asarray(per_fte, float), np.shape(ids)).copy()))
+
+
+STAFF_CAPACITY = Piece(
+    "staff_capacity", add_staff_capacity,
+    needs=("grid", "uck", "staff", "hours_per_fte", "resource_use", "wage_factor"),
+    reads=("x",),
+    reads_optional=("fte",),
+    adds=("overtime_h", "agency_h", "transfer_h"),
+    rows=("c_staff_capacity", "c_overtime_week"),
+    adds_meta=(FTE_BOUNDS,),
+)

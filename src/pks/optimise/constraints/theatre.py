@@ -6,6 +6,7 @@ from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.beds import _add_physical
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import LinearModel
+from pks.optimise.piece import Piece
 
 
 def add_theatre(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -18,3 +19,11 @@ def add_theatre(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
     """
     _add_physical(m, inputs, "theatre_h_per_case", inputs.theatre_h, "c_theatre",
                   "theatre hours")
+
+
+THEATRE = Piece(
+    "theatre", add_theatre,
+    needs=("grid", "units", "uc", "uck", "theatre_h"),
+    reads=("x",),
+    rows=("c_theatre",),
+)

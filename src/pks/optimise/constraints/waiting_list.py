@@ -7,6 +7,7 @@ import numpy as np
 from pks.config.optimise import BuildConfig
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import INF, LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_waiting_list(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -64,3 +65,13 @@ def add_waiting_list(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
     rhs[:, 0] += inputs.initial_list
     m.add_cons("c_waiting_list_balance", uck[keys], inputs.grid.periods, terms=terms,
                lo=rhs, hi=rhs, doc="waiting-list balance (acute: in-period service)")
+
+
+WAITING_LIST = Piece(
+    "waiting_list", add_waiting_list,
+    needs=("grid", "uck", "demand", "initial_list"),
+    reads=("x", "ext"),
+    reads_meta=("ext_uck",),
+    adds=("L", "unmet_acute"),
+    rows=("c_waiting_list_balance",),
+)

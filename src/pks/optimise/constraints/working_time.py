@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.optimise import BuildConfig
 from pks.optimise.constraints.production import year_factor
 from pks.optimise.constraints.staff_capacity import record_fte_bounds
 from pks.optimise.inputs import ModelInputs
 from pks.optimise.linear import INF, LinearModel, expand
+from pks.optimise.piece import Piece
 
 
 def add_working_time(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> None:
@@ -54,15 +56,15 @@ def add_working_time(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
     rows = e * ny + y_of_t[t]
     terms = [(rows, ot.ids(e, t), 1.0)]
     if fvar is not None:  # per period: o <= limit * f_t * w_t/52, summed over the year
-        terms.append((rows, fvar.ids(e, t), -limit[e] * wk[t] / 52.0))
+        terms.append((rows, fvar.ids(e, t), -limit[e] * wk[t] / WEEKS_PER_YEAR))
         hi: float | np.ndarray = 0.0
     else:
-        hi = limit[:, None] * fte[:, None] * wy[None, :] / 52.0
+        hi = limit[:, None] * fte[:, None] * wy[None, :] / WEEKS_PER_YEAR
     oty = m.add_cons("c_overtime_year", keys, yper, terms=terms, hi=hi,
                      doc="annual overtime limit per FTE")
     if fvar is None:
         se, sy = expand(np.arange(len(st)), ny)
-        record_fte_bounds(m, "row", oty.ids(se, sy), se, limit[se] * wy[sy] / 52.0)
+        record_fte_bounds(m, "row", oty.ids(se, sy), se, limit[se] * wy[sy] / WEEKS_PER_YEAR)
     # agency share per unit and year
     units = inputs.units[["unit_id"]]
     upos = st[["unit_id"]].merge(units.assign(_u=np.arange(len(units))), on="unit_id")[
@@ -72,7 +74,7 @@ def add_working_time(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
                * st["agency_cost_factor_pu"].to_numpy(float))[e] * wf[t]
     rows = upos[e] * ny + y_of_t[t]
     terms = [(rows, ag.ids(e, t), ag_cost)]
-    own = st["cost_sek_per_fte_year"].to_numpy(float)[e] * wf[t] * wk[t] / 52.0
+    own = st["cost_sek_per_fte_year"].to_numpy(float)[e] * wf[t] * wk[t] / WEEKS_PER_YEAR
     if fvar is not None:
         terms.append((rows, fvar.ids(e, t), -share[y_of_t[t]] * own))
         rhs = np.zeros((len(units), ny))
@@ -88,3 +90,14 @@ def add_working_time(m: LinearModel, inputs: ModelInputs, cfg: BuildConfig) -> N
     m.add_cons("c_agency_share", units, yper, terms=terms, lo=-INF, hi=rhs,
                doc="agency cost within the target share of own staff cost")
     m.meta["agency_units"] = pd.DataFrame(units)
+
+
+WORKING_TIME = Piece(
+    "working_time", add_working_time,
+    needs=("grid", "units", "staff", "wage_factor", "agency_share_max"),
+    reads=("overtime_h", "agency_h"),
+    reads_optional=("fte",),
+    adds=("agency_share_excess_sek",),
+    rows=("c_overtime_year", "c_agency_share"),
+    adds_meta=("agency_units",),
+)

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from dataclasses import replace
 
 import pandas as pd
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import add_weeks
 from pks.optimise import constraints as c
 from pks.optimise.handoff import OperativeHandoff
 from pks.optimise.inputs import ModelInputs, demand_for, prepare, weekly_grid
-from pks.optimise.levels import build_from_pieces
+from pks.optimise.levels import BuiltLevel, build_from_pieces
 from pks.optimise.linear import LinearModel
 
-PIECES = (c.add_production, c.add_waiting_list, c.add_priority, c.add_guarantee,
-          c.add_staff_capacity, c.add_beds, c.add_theatre, c.add_levelling,
-          c.add_working_time, c.add_deviation, c.add_ramp)
+PIECES = (c.PRODUCTION, c.WAITING_LIST, c.PRIORITY, c.GUARANTEE, c.STAFF_CAPACITY, c.BEDS,
+          c.THEATRE, c.LEVELLING, c.WORKING_TIME, c.DEVIATION, c.RAMP)
 
 
 def actual_sick_leave(data: PlanningData, as_of_week: str) -> pd.DataFrame | None:
@@ -30,7 +32,8 @@ def actual_sick_leave(data: PlanningData, as_of_week: str) -> pd.DataFrame | Non
         return None
     last = a[a["week"] == a["week"].max()]
     st = data.staffing.merge(data.staff_categories, on="staff_category")
-    st["contracted_h_week"] = st["staffing_target_fte"] * st["contracted_h_per_fte_year"] / 52.0
+    st["contracted_h_week"] = (st["staffing_target_fte"] * st["contracted_h_per_fte_year"]
+                               / WEEKS_PER_YEAR)
     j = last.merge(st[["unit_id", "staff_category", "contracted_h_week"]],
                    on=["unit_id", "staff_category"])
     j["sick_leave_pu"] = (j["sick_leave_h"] / j["contracted_h_week"].where(
@@ -68,6 +71,21 @@ def operative_inputs(data: PlanningData, cfg: ScenarioConfig,
     key = inputs.uc[["unit_id", "care_type"]].merge(recent, on=["unit_id", "care_type"],
                                                     how="left")
     return replace(inputs, recent_production=key["production_cases"].to_numpy(float))
+
+
+def build_level(data: PlanningData, cfg: ScenarioConfig,
+                upper: Mapping[str, pd.DataFrame] | None = None,
+                demand: pd.DataFrame | None = None) -> BuiltLevel:
+    """Operative inputs (with the tactical plan's hand-off when ``upper`` is given) and model."""
+    from pks.optimise.handoff import operative_inputs_from_tactical
+
+    t0 = time.perf_counter()
+    weeks = [add_weeks(cfg.data.as_of_week, i + 1) for i in range(cfg.build.operative_weeks)]
+    h = operative_inputs_from_tactical(upper, data, weeks) if upper is not None else None
+    inputs = operative_inputs(data, cfg, h, demand)
+    t1 = time.perf_counter()
+    m = build_operative(inputs, cfg)
+    return BuiltLevel(m, data, timings={"handoff": t1 - t0, "build": time.perf_counter() - t1})
 
 
 def recent_production(actuals: pd.DataFrame, as_of_week: str, weeks: int) -> pd.DataFrame:
