@@ -136,24 +136,36 @@ def plan_difference(plan: Mapping[str, pd.DataFrame], whatif: Mapping[str, pd.Da
 
     ``production_cases`` = Σ production over care types, classes and weeks;
     ``not_given_case_weeks`` = Σ guarantee-breach case-weeks; ``fte`` = Σ over categories
-    of the mean FTE over the weeks; ``net_cost_sek`` = Σ unit net cost.
+    of the mean FTE over the weeks; ``net_cost_sek`` = Σ unit net cost. A column the plan
+    does not hold (an older or hand-made plan) is left missing (NaN), not taken as zero.
     """
-    def per_unit(t: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-        p = t["plan_production"].groupby("unit_id")["production_cases"].sum()
-        g = t.get("plan_guarantee")
-        ng = (g.groupby("unit_id")["guarantee_breach_case_weeks"].sum()
-              if g is not None and not g.empty else pd.Series(dtype=float))
-        s = t["plan_staff"].groupby(["unit_id", "staff_category"])["fte"].mean() \
-            .groupby("unit_id").sum()
-        c = t.get("plan_cost")
-        cost = (c[c["kind"] == "unit"].groupby("node_id")["net_cost_sek"].sum()
-                if c is not None and not c.empty else pd.Series(dtype=float))
-        return pd.DataFrame({"production_cases": p, "not_given_case_weeks": ng, "fte": s,
-                             "net_cost_sek": cost}).fillna(0.0)
+    def total(t: Mapping[str, pd.DataFrame], table: str, col: str, by: str = "unit_id",
+              kind: str | None = None) -> pd.Series:
+        f = t.get(table)
+        if f is None or col not in f or by not in f or (kind is not None and "kind" not in f):
+            return pd.Series(np.nan, index=units, dtype=float)  # not in this plan: unknown
+        if kind is not None:
+            f = f[f["kind"] == kind]
+        return f.groupby(by)[col].sum().reindex(units, fill_value=0.0)
 
-    a, b = per_unit(plan), per_unit(whatif)
-    idx = a.index.union(b.index)
-    d = b.reindex(idx, fill_value=0.0) - a.reindex(idx, fill_value=0.0)
+    def per_unit(t: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+        s = t.get("plan_staff")
+        if s is not None and "fte" in s:
+            fte = s.groupby(["unit_id", "staff_category"])["fte"].mean().groupby(
+                "unit_id").sum().reindex(units, fill_value=0.0)
+        else:
+            fte = pd.Series(np.nan, index=units, dtype=float)
+        g = t.get("plan_guarantee")
+        ng = (total(t, "plan_guarantee", "guarantee_breach_case_weeks") if g is not None
+              else pd.Series(0.0, index=units))  # no breach table: no breach
+        return pd.DataFrame({"production_cases": total(t, "plan_production", "production_cases"),
+                             "not_given_case_weeks": ng, "fte": fte,
+                             "net_cost_sek": total(t, "plan_cost", "net_cost_sek", "node_id",
+                                                   "unit")})
+
+    units = sorted(set(plan["plan_production"]["unit_id"])
+                   | set(whatif["plan_production"]["unit_id"]))
+    d = per_unit(whatif) - per_unit(plan)
     d.index.name = "unit_id"
     return d.reset_index()[list(DIFF_COLUMNS)]
 
