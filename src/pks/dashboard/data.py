@@ -109,6 +109,8 @@ class DataService:
         self._lock = threading.RLock()
         self._cache = _Cache()
         self._configs: dict[str, ScenarioConfig] = {}
+        self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._generation = 0
 
     # ------------------------------------------------------------------ store
     @property
@@ -138,6 +140,7 @@ class DataService:
         with self._lock:
             self._cache.snapshot = None
             self._cache.derived.clear()
+            self._generation += 1
 
     def snapshot(self) -> Snapshot:
         """The current snapshot of the store, reloaded when it changed."""
@@ -162,21 +165,46 @@ class DataService:
             self._cache.snapshot = snap
             self._cache.checked_at = now
             self._cache.derived.clear()
+            self._generation += 1
             log.info("dashboard snapshot loaded: %d units, %d runs", len(snap.unit_ids), len(runs))
             return snap
 
     def run_tables(self, run_id: str) -> dict[str, pd.DataFrame]:
         """Result tables of a run (cached: runs never change)."""
         with self._lock:
-            if run_id not in self._cache.run_tables:
-                self._cache.run_tables[run_id] = self.store.load_run_tables(run_id)
-            return self._cache.run_tables[run_id]
+            hit = self._cache.run_tables.get(run_id)
+            if hit is not None:
+                return hit
+            key_lock = self._key_locks.setdefault(("run", run_id), threading.Lock())
+        with key_lock:  # one reader per run; other requests are not held up meanwhile
+            with self._lock:
+                hit = self._cache.run_tables.get(run_id)
+            if hit is None:
+                hit = self.store.load_run_tables(run_id)
+                with self._lock:
+                    self._cache.run_tables[run_id] = hit
+            return hit
 
     def _derived(self, key: tuple[Any, ...], make: Any) -> Any:
+        """``make()`` once per key and snapshot generation.
+
+        Computed outside the service lock (under a lock of its own key), so requests whose
+        tables are cached are answered while another request computes a new one.
+        """
         with self._lock:
-            if key not in self._cache.derived:
-                self._cache.derived[key] = make()
-            return self._cache.derived[key]
+            if key in self._cache.derived:
+                return self._cache.derived[key]
+            key_lock = self._key_locks.setdefault(("derived", key), threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._cache.derived:
+                    return self._cache.derived[key]
+                generation = self._generation
+            value = make()
+            with self._lock:
+                if generation == self._generation:  # not computed from a replaced snapshot
+                    self._cache.derived[key] = value
+            return value
 
     # ------------------------------------------------------------------ runs
     def plan_ref(self, scenario: str, level: str) -> PlanRef:
