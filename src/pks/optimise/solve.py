@@ -278,6 +278,10 @@ class Resolver:
         before the first stage-holding row is added; the final basis of a lexicographic solve
         belongs to a model with those extra rows, which is not the model kept here).
         """
+        if self._basis is not None and not self.h.getBasis().valid:
+            # a lexicographic solve removes its stage rows at the end, which leaves HiGHS
+            # without a valid basis: restart from the last first-stage optimal basis
+            self.set_basis(self._basis)
         rec = _BasisRecorder(self.h)
         raw = run_stages(rec, self.model.stages(), self.model.offset, self.cfg,
                          part_weights(self.model, self.cfg))
