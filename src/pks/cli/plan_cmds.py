@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -26,7 +26,17 @@ from pks.cli.common import (
 from pks.cli.common import fail as _fail
 from pks.cli.common import parse_lang as _lang
 from pks.i18n import t
-from pks.types import LEVELS, Level
+from pks.types import LEVELS, Language, Level
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import pandas as pd
+
+    from pks.config.schema import ScenarioConfig
+    from pks.data.planning_data import PlanningData
+    from pks.data.store import Store
+    from pks.optimise.run import LevelRun
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +54,9 @@ SchedulerOpt = Annotated[str | None, typer.Option(
 RouteOpt = Annotated[str | None, typer.Option(
     "--route", help="direct (default: the model's arrays to HiGHS) or pyomo (a named Pyomo "
     "model through Pyomo's standard-form compiler); same optimum.")]
+ColdOpt = Annotated[bool, typer.Option(
+    "--cold", help="Operative: do not warm-start from the basis of the scenario's previous "
+    "operative plan (same optimum, slower).")]
 
 
 def plan_cmd(
@@ -57,6 +70,7 @@ def plan_cmd(
     decompose: DecomposeOpt = False,
     scheduler: SchedulerOpt = None,
     route: RouteOpt = None,
+    cold: ColdOpt = False,
     lang: LangOpt = "sv",
 ) -> None:
     """Optimise a production and capacity plan at one level and store it as a draft."""
@@ -123,7 +137,10 @@ def plan_cmd(
             m, _ = build_level(data, cfg, lv, upper, demand)
             typer.echo(t("plan.build_only", lg, level=t(f"level.{level}", lg), **m.counts()))
             return
-        run = plan_level(data, cfg, lv, upper, demand)
+        if lv == "operative" and not cold and store is not None and not cfg.solve.decompose:
+            run = _warm_operative(store, data, cfg, upper, demand, lg)
+        else:
+            run = plan_level(data, cfg, lv, upper, demand)
     except (InputError, HandoffError, ConfigError, KeyError) as exc:
         _fail(str(exc).splitlines())
     if not run.result.ok:
@@ -133,13 +150,28 @@ def plan_cmd(
     if out is not None:
         from pks.data.io import write_tables
 
-        write_tables(dict(run.tables), out)
+        from pks.optimise.rolling import BASIS_TABLE
+
+        write_tables({k: v for k, v in run.tables.items() if k != BASIS_TABLE}, out)
         typer.echo(t("plan.written", lg, path=out))
     if store is not None:
         run_id = save_level(store, run, cfg, upper_id)
         typer.echo(t("plan.saved", lg, run_id=run_id, level=level, scenario=cfg.name,
                      status="draft"))
         store.close()
+
+
+def _warm_operative(store: Store, data: PlanningData, cfg: ScenarioConfig,
+                    upper: Mapping[str, pd.DataFrame] | None, demand: pd.DataFrame | None,
+                    lg: Language) -> LevelRun:
+    """The operative re-plan from the basis of the scenario's previous operative plan."""
+    from pks.optimise.rolling import replan_operative, stored_basis
+
+    prev_id, basis = stored_basis(store, cfg.name)
+    run, warm = replan_operative(data, cfg, upper, demand, basis)
+    typer.echo(t("whatif.warm_start", lg, run_id=prev_id) if warm
+               else t("whatif.cold_start", lg))
+    return run
 
 
 def plans_cmd(

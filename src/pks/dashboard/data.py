@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -109,6 +109,8 @@ class DataService:
         self._lock = threading.RLock()
         self._cache = _Cache()
         self._configs: dict[str, ScenarioConfig] = {}
+        self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._generation = 0
 
     # ------------------------------------------------------------------ store
     @property
@@ -138,6 +140,7 @@ class DataService:
         with self._lock:
             self._cache.snapshot = None
             self._cache.derived.clear()
+            self._generation += 1
 
     def snapshot(self) -> Snapshot:
         """The current snapshot of the store, reloaded when it changed."""
@@ -162,21 +165,46 @@ class DataService:
             self._cache.snapshot = snap
             self._cache.checked_at = now
             self._cache.derived.clear()
+            self._generation += 1
             log.info("dashboard snapshot loaded: %d units, %d runs", len(snap.unit_ids), len(runs))
             return snap
 
     def run_tables(self, run_id: str) -> dict[str, pd.DataFrame]:
         """Result tables of a run (cached: runs never change)."""
         with self._lock:
-            if run_id not in self._cache.run_tables:
-                self._cache.run_tables[run_id] = self.store.load_run_tables(run_id)
-            return self._cache.run_tables[run_id]
+            hit = self._cache.run_tables.get(run_id)
+            if hit is not None:
+                return hit
+            key_lock = self._key_locks.setdefault(("run", run_id), threading.Lock())
+        with key_lock:  # one reader per run; other requests are not held up meanwhile
+            with self._lock:
+                hit = self._cache.run_tables.get(run_id)
+            if hit is None:
+                hit = self.store.load_run_tables(run_id)
+                with self._lock:
+                    self._cache.run_tables[run_id] = hit
+            return hit
 
     def _derived(self, key: tuple[Any, ...], make: Any) -> Any:
+        """``make()`` once per key and snapshot generation.
+
+        Computed outside the service lock (under a lock of its own key), so requests whose
+        tables are cached are answered while another request computes a new one.
+        """
         with self._lock:
-            if key not in self._cache.derived:
-                self._cache.derived[key] = make()
-            return self._cache.derived[key]
+            if key in self._cache.derived:
+                return self._cache.derived[key]
+            key_lock = self._key_locks.setdefault(("derived", key), threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._cache.derived:
+                    return self._cache.derived[key]
+                generation = self._generation
+            value = make()
+            with self._lock:
+                if generation == self._generation:  # not computed from a replaced snapshot
+                    self._cache.derived[key] = value
+            return value
 
     # ------------------------------------------------------------------ runs
     def plan_ref(self, scenario: str, level: str) -> PlanRef:
@@ -635,3 +663,65 @@ def board_report(svc: DataService, principal: Principal, scenario: str, year: in
                            lang)
     return render_board_report(svc.board_content(principal, scenario, year, month), lang,
                                extra)
+
+
+# ---------------------------------------------------------------------- tactical what-ifs
+
+
+class WhatIfService:
+    """Tactical what-ifs of one server process, each answered by a kept, warm model.
+
+    The kept model (:class:`pks.optimise.whatif.KeptTactical`) of a scenario's followed
+    tactical plan is built once per plan run id and kept for the life of the process; a
+    what-if updates it and warm-starts HiGHS. The answer is compared with the stored plan.
+    One lock per process: HiGHS objects are not shared between threads.
+    """
+
+    def __init__(self, svc: DataService) -> None:
+        self.svc = svc
+        self._kept: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def kept(self, scenario: str) -> tuple[PlanRef, Any]:
+        """The followed tactical plan of ``scenario`` and its kept model (built on first use).
+
+        Raises ``LookupError`` when the scenario has no tactical plan.
+        """
+        from pks.config.edits import apply_edits
+        from pks.optimise.inputs import demand_for
+        from pks.optimise.run import horizon_weeks, stored_demand
+        from pks.optimise.whatif import KeptTactical
+
+        ref = self.svc.plan_ref(scenario, "tactical")
+        if ref.run_id is None:
+            raise LookupError(f"no tactical plan in scenario {scenario}")
+        if ref.run_id not in self._kept:
+            cfg = self.svc.config(scenario)
+            data = apply_edits(self.svc.snapshot().data, cfg.data_edits)
+            runs = self.svc.snapshot().runs
+            row = runs[runs["run_id"] == ref.run_id]
+            parent = row["parent_run_id"].iloc[0] if "parent_run_id" in row and len(row) else None
+            upper = self.svc.run_tables(str(parent)) if isinstance(parent, str) and parent \
+                else None
+            demand = stored_demand(self.svc.store, cfg.name)
+            if demand is None:
+                demand = demand_for(data, cfg, horizon_weeks(cfg))
+            self._kept[ref.run_id] = KeptTactical(data, cfg, upper, demand)
+        return ref, self._kept[ref.run_id]
+
+    def ask(self, principal: Principal, scenario: str, whatif: Any) -> Any:
+        """Answer ``whatif`` for a user who may see its target.
+
+        ``whatif`` is a :class:`pks.optimise.whatif.WhatIf`; the answer a
+        :class:`pks.optimise.whatif.WhatIfAnswer` whose difference is taken from the stored
+        plan and limited to the units the user may see.
+        """
+        self.svc.check(principal, whatif.target)
+        with self._lock:
+            ref, kept = self.kept(scenario)
+            ans = kept.ask(whatif, self.svc.run_tables(str(ref.run_id)))
+        scope = allowed_units(principal, self.svc.tree())
+        if scope is not None:
+            d = ans.difference
+            ans = replace(ans, difference=d[d["unit_id"].isin(scope)].reset_index(drop=True))
+        return ans

@@ -38,14 +38,18 @@ def run_replan(settings: DashboardSettings, spec: JobSpec, progress: ProgressFn)
     """Operative re-plan from the latest actuals, as ``pks plan --level operative``.
 
     The scenario's data (with its edits) and the tactical plan (adopted, else newest) as
-    hand-off go to :func:`pks.optimise.run.plan_level`; the result is saved as a draft
-    operative plan run whose parent is the tactical plan. Returns the new run id.
+    hand-off go to :func:`pks.optimise.rolling.replan_operative`, which warm-starts HiGHS
+    from the optimal basis stored with the scenario's previous operative plan (the job runs
+    in a fresh process, so the basis travels through the store); the result, with its own
+    basis, is saved as a draft operative plan run whose parent is the tactical plan. Returns
+    the new run id.
     """
     from pks.config import load_scenario
     from pks.config.edits import apply_edits
     from pks.data.store import Store
     from pks.optimise.inputs import demand_for
-    from pks.optimise.run import horizon_weeks, plan_level, save_level, stored_demand, upper_plan
+    from pks.optimise.rolling import replan_operative, stored_basis
+    from pks.optimise.run import horizon_weeks, save_level, stored_demand, upper_plan
 
     progress(0, 3, "load")
     cfg = load_scenario(settings.model_dir, spec.scenario)
@@ -57,7 +61,8 @@ def run_replan(settings: DashboardSettings, spec: JobSpec, progress: ProgressFn)
         if demand is None:
             demand = demand_for(data, cfg, horizon_weeks(cfg))
         progress(1, 3, "solve")
-        run = plan_level(data, cfg, "operative", upper, demand)
+        _, basis = stored_basis(store, cfg.name)
+        run, _ = replan_operative(data, cfg, upper, demand, basis)
         if not run.result.ok:
             raise RuntimeError(f"the operative plan did not solve ({run.result.status.value})")
         progress(2, 3, "save")

@@ -158,6 +158,76 @@ def solve(model: LinearModel, cfg: SolveConfig | None = None,
 # ---------------------------------------------------------------------- persistent re-solve
 
 
+BASIS_LOWER = 0
+"""HiGHS's basis status of a non-basic column or row at its lower bound (the usual one)."""
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A simplex basis: HiGHS status codes per column and row.
+
+    Codes: 0 lower, 1 basic, 2 upper, 3 zero, 4 non-basic. Kept between processes, it
+    warm-starts a model of the same size.
+    """
+
+    col_status: np.ndarray
+    row_status: np.ndarray
+
+    def fits(self, model: LinearModel) -> bool:
+        """Whether the basis has one status per column and row of ``model``."""
+        return len(self.col_status) == model.n_vars and len(self.row_status) == model.n_cons
+
+    def to_table(self) -> pd.DataFrame:
+        """Sparse long form ``axis`` (col/row), ``pos``, ``status``.
+
+        Only statuses other than lower-bound, plus the sizes as ``pos = -1`` rows with
+        ``status`` = size.
+        """
+        parts = []
+        for axis, st in (("col", self.col_status), ("row", self.row_status)):
+            nz = np.flatnonzero(st != BASIS_LOWER)
+            parts.append(pd.DataFrame({"axis": axis, "pos": np.r_[-1, nz],
+                                       "status": np.r_[len(st), st[nz].astype(np.int64)]}))
+        return pd.concat(parts, ignore_index=True)
+
+    @staticmethod
+    def from_table(t: pd.DataFrame) -> Basis:
+        """Inverse of :meth:`to_table`."""
+        out = []
+        for axis in ("col", "row"):
+            a = t[t["axis"] == axis]
+            n = int(a.loc[a["pos"] == -1, "status"].iloc[0])
+            st = np.full(n, BASIS_LOWER, np.int8)
+            nz = a[a["pos"] >= 0]
+            st[nz["pos"].to_numpy(int)] = nz["status"].to_numpy(np.int8)
+            out.append(st)
+        return Basis(out[0], out[1])
+
+
+def _read_basis(h: object) -> Basis | None:
+    b = h.getBasis()  # type: ignore[attr-defined]
+    if not b.valid:
+        return None
+    return Basis(np.fromiter((int(s) for s in b.col_status), np.int8),
+                 np.fromiter((int(s) for s in b.row_status), np.int8))
+
+
+class _BasisRecorder:
+    """Passes every call to a ``Highs`` object; keeps its basis before the first ``addRow``."""
+
+    def __init__(self, h: object) -> None:
+        self._h = h
+        self.first: Basis | None = None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._h, name)
+
+    def addRow(self, *args: object) -> object:  # noqa: N802 (HiGHS's name)
+        if self.first is None:
+            self.first = _read_basis(self._h)
+        return self._h.addRow(*args)  # type: ignore[attr-defined]
+
+
 class Resolver:
     """A built model kept in HiGHS for warm-started re-solves after parameter changes.
 
@@ -167,7 +237,8 @@ class Resolver:
     previous basis.
     """
 
-    def __init__(self, model: LinearModel, cfg: SolveConfig | None = None) -> None:
+    def __init__(self, model: LinearModel, cfg: SolveConfig | None = None,
+                 basis: Basis | None = None) -> None:
         import highspy
 
         self.cfg = cfg or SolveConfig(method="simplex")
@@ -179,6 +250,24 @@ class Resolver:
         self.h.passModel(lp)  # type: ignore[call-overload]
         self._arrays = self._snapshot(model)
         self.n_updates = 0
+        self._basis: Basis | None = None
+        self.warm_from_basis = basis is not None and basis.fits(model) and self.set_basis(basis)
+
+    def basis(self) -> Basis | None:
+        """The optimal basis of the last solve's first stage, or None (no solve yet)."""
+        return self._basis
+
+    def set_basis(self, basis: Basis) -> bool:
+        """Start the next solve from ``basis`` (e.g. a previous process's); True if accepted."""
+        import highspy
+
+        if not basis.fits(self.model):
+            return False
+        hb = highspy.HighsBasis()
+        hb.col_status = [highspy.HighsBasisStatus(int(s)) for s in basis.col_status]
+        hb.row_status = [highspy.HighsBasisStatus(int(s)) for s in basis.row_status]
+        hb.valid = True
+        return bool(self.h.setBasis(hb) == highspy.HighsStatus.kOk)
 
     @staticmethod
     def _snapshot(m: LinearModel) -> dict[str, np.ndarray]:
@@ -188,9 +277,20 @@ class Resolver:
                 "a_indptr": a.indptr.copy()}
 
     def solve(self) -> SolveResult:
-        """Solve (warm-started after the first call)."""
-        raw = run_stages(self.h, self.model.stages(), self.model.offset, self.cfg,
+        """Solve (warm-started after the first call).
+
+        The basis for :meth:`basis` is the optimal basis of the first objective stage (taken
+        before the first stage-holding row is added; the final basis of a lexicographic solve
+        belongs to a model with those extra rows, which is not the model kept here).
+        """
+        if self._basis is not None and not self.h.getBasis().valid:
+            # a lexicographic solve removes its stage rows at the end, which leaves HiGHS
+            # without a valid basis: restart from the last first-stage optimal basis
+            self.set_basis(self._basis)
+        rec = _BasisRecorder(self.h)
+        raw = run_stages(rec, self.model.stages(), self.model.offset, self.cfg,
                          part_weights(self.model, self.cfg))
+        self._basis = rec.first if rec.first is not None else _read_basis(self.h)
         return _finish(self.model, raw, self.cfg, {"solve": raw.solve_s})
 
     def update(self, new: LinearModel) -> int:
