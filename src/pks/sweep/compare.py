@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pks.sweep.run import SWEEP_PREFIX
 from pks.sweep.spec import SweepScenario
 from pks.sweep.store_io import run_sweep, sweep_comparison, sweep_id_of
 
@@ -75,3 +76,17 @@ def difference_table(rows: pd.DataFrame) -> pd.DataFrame:
     for s in wide.columns[1:]:
         wide[f"{DIFF_PREFIX}{s}"] = wide[s] - wide[first]
     return wide.rename_axis(None, axis=1).rename_axis("measure").reset_index()
+
+
+def stored_run_ids(store: Store, names: Sequence[str], replications: int) -> list[str]:
+    """Run ids of the stored results of ``names`` (latest each; missing ones left out)."""
+    from pks.sweep.store_io import SWEEP_RUN_KIND
+
+    runs = store.runs(kind=SWEEP_RUN_KIND).sort_values("created_at")
+    out = []
+    for n in names:
+        key = f"{SWEEP_PREFIX}:{scenario_sweep_id(n, replications)}:{n}"
+        mine = runs[runs["scenario"].astype(str) == key]
+        if len(mine):
+            out.append(str(mine["run_id"].iloc[-1]))
+    return out

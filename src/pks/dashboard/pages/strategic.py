@@ -1,4 +1,4 @@
-"""Strategic page: scenarios side by side, and the coverage of follow-up (R-16)."""
+"""Strategic page: the scenario workbench, scenarios side by side, follow-up coverage (R-16)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from pks.dashboard.components import (
     section,
 )
 from pks.dashboard.data import DataService
+from pks.dashboard.pages import workbench_panel
 from pks.dashboard.pages.common import controls, help_panel, lang_of, node_names
 from pks.i18n import t
 from pks.types import Language
@@ -112,6 +113,7 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
             dcc.Store(id=ids.LANG, data=lg), dcc.Store(id=ids.page_state("strategic")),
             html.H2(t("dash.page.strategic", lg)),
             help_panel(lg),
+            workbench_panel.panel(svc, principal, lg),
             controls(svc, principal, lg, node, level_type=level, multi_scenario=True,
                      scenarios_default=svc.scenarios_with_plans("strategic")),
             html.Div([section("", graph(ids.FIG_DEMAND)), section("", graph(ids.FIG_COST_FRAME))],
@@ -135,7 +137,8 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
 
 def register_callbacks(app: Dash, svc: DataService,
                        principal_fn: Callable[[], Principal]) -> None:
-    """Wire the page's controls to :func:`strategic_view`."""
+    """Wire the page's controls to :func:`strategic_view`, and the workbench."""
+    workbench_panel.register_callbacks(app, svc, principal_fn)
     @app.callback(
         Output(ids.FIG_DEMAND, "figure"), Output(ids.FIG_FTE, "figure"),
         Output(ids.FIG_AGENCY, "figure"), Output(ids.FIG_COST_FRAME, "figure"),
