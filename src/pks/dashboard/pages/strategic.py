@@ -59,12 +59,28 @@ def coverage_tables(svc: DataService, principal: Principal, node: str, scenario:
         "missing_weeks", ascending=False).reset_index(drop=True)
 
 
+def with_scenario_labels(svc: DataService, comp: dict[str, Any], lang: Language
+                         ) -> dict[str, Any]:
+    """``comp`` with each table's ``scenario`` column in human names (charts' legends)."""
+    from pks.config.user_scenarios import scenario_labels
+
+    labels = scenario_labels(svc.settings.model_dir)
+
+    def relabel(v: Any) -> Any:
+        if isinstance(v, pd.DataFrame) and "scenario" in v.columns:
+            return v.assign(scenario=[workbench_panel.scenario_label(str(s), labels, lang)
+                                      for s in v["scenario"]])
+        return v
+    return {k: relabel(v) for k, v in comp.items()}
+
+
 def strategic_view(svc: DataService, principal: Principal, node: str, scenarios: list[str],
                    level_type: str | None, lang: Language) -> dict[str, Any]:
     """Everything the strategic page shows (plain function)."""
     svc.check(principal, node)
     scenarios = [s for s in (scenarios or []) if s in svc.scenarios()] or [svc.settings.scenario]
     comp = svc.strategic(principal, node, scenarios)
+    shown = with_scenario_labels(svc, comp, lang)
     names = node_names(svc)
     cats = svc.snapshot().data.staff_categories
     cat_names = dict(zip(cats["staff_category"], cats["name_sv" if lang == "sv" else "name_en"],
@@ -73,14 +89,14 @@ def strategic_view(svc: DataService, principal: Principal, node: str, scenarios:
     cov_nodes, cov_units = coverage_tables(svc, principal, node, scenarios[0], level_type)
     return {
         **comp,
-        "fig_demand": figures.demand_capacity_figure(comp["demand"], names, lang,
+        "fig_demand": figures.demand_capacity_figure(shown["demand"], names, lang,
                                                      t("dash.fig.demand_capacity", lang)),
-        "fig_fte": figures.fte_figure(comp["fte"], cat_names, lang, t("dash.fig.fte", lang)),
-        "fig_agency": figures.agency_figure(comp["agency"], th.agency_cost_share_max_pu, lang,
+        "fig_fte": figures.fte_figure(shown["fte"], cat_names, lang, t("dash.fig.fte", lang)),
+        "fig_agency": figures.agency_figure(shown["agency"], th.agency_cost_share_max_pu, lang,
                                             t("dash.fig.agency", lang)),
-        "fig_cost_frame": figures.cost_frame_figure(comp["cost"], names, lang,
+        "fig_cost_frame": figures.cost_frame_figure(shown["cost"], names, lang,
                                                     t("dash.fig.cost_frame", lang)),
-        "fig_guarantee": figures.guarantee_figure(comp["guarantee"], names, lang,
+        "fig_guarantee": figures.guarantee_figure(shown["guarantee"], names, lang,
                                                   t("dash.fig.guarantee", lang)),
         "fig_coverage": figures.coverage_figure(cov_nodes, names, lang,
                                                 t("dash.fig.coverage", lang)),

@@ -148,6 +148,7 @@ def _bar_figure(rows: pd.DataFrame, measures: Sequence[str], names: Sequence[str
                     marker_color=figures.SCENARIO_COLORS[k % len(figures.SCENARIO_COLORS)])
     figures._base(fig, lang, title, y_title)  # noqa: SLF001 - the shared figure layout
     fig.update_layout(barmode="group", hovermode="closest", showlegend=len(measures) > 1)
+    fig.update_yaxes(rangemode="tozero")
     return fig
 
 
@@ -228,8 +229,8 @@ def panel(svc: DataService, principal: Principal, lang: Language) -> html.Div:
         dcc.Input(id=_id("a_title"), type="text"),
         html.Label(t("workbench.a.narrative", lang), htmlFor=_id("a_text")),
         dcc.Textarea(id=_id("a_text"), style={"width": "100%", "height": "6em"}),
-        html.Button(t("workbench.a.save", lang), id=_id("a_save"), className="btn",
-                    disabled=not principal.may_run),
+        html.Div(html.Button(t("workbench.a.save", lang), id=_id("a_save"), className="btn",
+                             disabled=not principal.may_run)),
         html.Label(t("workbench.a.open", lang), htmlFor=_id("a_list")),
         dcc.Dropdown(id=_id("a_list"), options=_analysis_options(svc)),
         html.Div(id=_id("a_msg"), className="note"),
