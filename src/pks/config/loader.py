@@ -50,9 +50,25 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return content
 
 
+USER_SCENARIOS_FILE = "user_scenarios.yaml"
+"""Scenarios made in the dashboard's workbench (:mod:`pks.config.user_scenarios`), in the
+form of ``scenarios.yaml``, next to it; merged over it (a user name never hides a YAML one:
+the workbench refuses names already taken)."""
+
+
+def read_scenario_maps(model_dir: str | Path) -> dict[str, Any]:
+    """``scenarios.yaml`` with the user scenario file's ``overrides``/``scenarios`` merged in."""
+    model_dir = Path(model_dir)
+    sc = _read_yaml(model_dir / "scenarios.yaml")
+    user = _read_yaml(model_dir / USER_SCENARIOS_FILE)
+    for key in ("overrides", "scenarios"):
+        sc[key] = {**(user.get(key) or {}), **(sc.get(key) or {})}
+    return sc
+
+
 def scenario_names(model_dir: str | Path) -> list[str]:
     """Scenario names and override names defined by the instance (``base`` first)."""
-    sc = _read_yaml(Path(model_dir) / "scenarios.yaml")
+    sc = read_scenario_maps(model_dir)
     names = ["base", *sc.get("scenarios", {}), *sc.get("overrides", {})]
     return list(dict.fromkeys(names))
 
@@ -61,7 +77,7 @@ def resolve_scenario_dict(model_dir: str | Path, scenario: str = "base") -> dict
     """Merged configuration dict of ``scenario`` (before validation)."""
     model_dir = Path(model_dir)
     base = _read_yaml(model_dir / "model.yaml")
-    sc = _read_yaml(model_dir / "scenarios.yaml")
+    sc = read_scenario_maps(model_dir)
     overrides: dict[str, Any] = sc.get("overrides", {}) or {}
     scenarios: dict[str, list[str]] = sc.get("scenarios", {}) or {}
     if scenario == "base":

@@ -75,15 +75,16 @@ def run_sweep(
     if not todo:
         return sweep_id, 0
     demand = forecasts(data, todo)
-    ctx = SweepContext(data, tuple(SweepJob(c, demand[forecast_key(c)], replications)
-                                   for c in todo))
+    jobs = tuple(SweepJob(c, demand[forecast_key(c)], replications) for c in todo)
     ex = executor or LocalExecutor()
     finished = len(done)
     for start in range(0, len(todo), chunk):
-        items = [(0, k) for k in range(start, min(start + chunk, len(todo)))]
-        rows = ex.run(run_job, [ctx], items)
+        # each chunk ships only its own jobs' forecasts to the workers, not the whole sweep's
+        part = jobs[start:start + chunk]
+        items = [(0, k) for k in range(len(part))]
+        rows = ex.run(run_job, [SweepContext(data, part)], items)
         for (_, k), row in zip(items, rows, strict=True):
-            cfg = todo[k]
+            cfg = part[k].cfg
             store.save_run(SWEEP_RUN_KIND, {RESULT_TABLE: pd.DataFrame([row])},
                            scenario=_run_scenario_name(sweep_id, cfg.name), level="strategic",
                            config=cfg, note=f"sweep {sweep_id}")

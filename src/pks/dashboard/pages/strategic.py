@@ -1,4 +1,4 @@
-"""Strategic page: scenarios side by side, and the coverage of follow-up (R-16)."""
+"""Strategic page: the scenario workbench, scenarios side by side, follow-up coverage (R-16)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from pks.dashboard.components import (
     section,
 )
 from pks.dashboard.data import DataService
+from pks.dashboard.pages import workbench_panel
 from pks.dashboard.pages.common import controls, help_panel, lang_of, node_names
 from pks.i18n import t
 from pks.types import Language
@@ -58,12 +59,28 @@ def coverage_tables(svc: DataService, principal: Principal, node: str, scenario:
         "missing_weeks", ascending=False).reset_index(drop=True)
 
 
+def with_scenario_labels(svc: DataService, comp: dict[str, Any], lang: Language
+                         ) -> dict[str, Any]:
+    """``comp`` with each table's ``scenario`` column in human names (charts' legends)."""
+    from pks.config.user_scenarios import scenario_labels
+
+    labels = scenario_labels(svc.settings.model_dir)
+
+    def relabel(v: Any) -> Any:
+        if isinstance(v, pd.DataFrame) and "scenario" in v.columns:
+            return v.assign(scenario=[workbench_panel.scenario_label(str(s), labels, lang)
+                                      for s in v["scenario"]])
+        return v
+    return {k: relabel(v) for k, v in comp.items()}
+
+
 def strategic_view(svc: DataService, principal: Principal, node: str, scenarios: list[str],
                    level_type: str | None, lang: Language) -> dict[str, Any]:
     """Everything the strategic page shows (plain function)."""
     svc.check(principal, node)
     scenarios = [s for s in (scenarios or []) if s in svc.scenarios()] or [svc.settings.scenario]
     comp = svc.strategic(principal, node, scenarios)
+    shown = with_scenario_labels(svc, comp, lang)
     names = node_names(svc)
     cats = svc.snapshot().data.staff_categories
     cat_names = dict(zip(cats["staff_category"], cats["name_sv" if lang == "sv" else "name_en"],
@@ -72,14 +89,14 @@ def strategic_view(svc: DataService, principal: Principal, node: str, scenarios:
     cov_nodes, cov_units = coverage_tables(svc, principal, node, scenarios[0], level_type)
     return {
         **comp,
-        "fig_demand": figures.demand_capacity_figure(comp["demand"], names, lang,
+        "fig_demand": figures.demand_capacity_figure(shown["demand"], names, lang,
                                                      t("dash.fig.demand_capacity", lang)),
-        "fig_fte": figures.fte_figure(comp["fte"], cat_names, lang, t("dash.fig.fte", lang)),
-        "fig_agency": figures.agency_figure(comp["agency"], th.agency_cost_share_max_pu, lang,
+        "fig_fte": figures.fte_figure(shown["fte"], cat_names, lang, t("dash.fig.fte", lang)),
+        "fig_agency": figures.agency_figure(shown["agency"], th.agency_cost_share_max_pu, lang,
                                             t("dash.fig.agency", lang)),
-        "fig_cost_frame": figures.cost_frame_figure(comp["cost"], names, lang,
+        "fig_cost_frame": figures.cost_frame_figure(shown["cost"], names, lang,
                                                     t("dash.fig.cost_frame", lang)),
-        "fig_guarantee": figures.guarantee_figure(comp["guarantee"], names, lang,
+        "fig_guarantee": figures.guarantee_figure(shown["guarantee"], names, lang,
                                                   t("dash.fig.guarantee", lang)),
         "fig_coverage": figures.coverage_figure(cov_nodes, names, lang,
                                                 t("dash.fig.coverage", lang)),
@@ -112,6 +129,7 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
             dcc.Store(id=ids.LANG, data=lg), dcc.Store(id=ids.page_state("strategic")),
             html.H2(t("dash.page.strategic", lg)),
             help_panel(lg),
+            workbench_panel.panel(svc, principal, lg),
             controls(svc, principal, lg, node, level_type=level, multi_scenario=True,
                      scenarios_default=svc.scenarios_with_plans("strategic")),
             html.Div([section("", graph(ids.FIG_DEMAND)), section("", graph(ids.FIG_COST_FRAME))],
@@ -135,7 +153,8 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
 
 def register_callbacks(app: Dash, svc: DataService,
                        principal_fn: Callable[[], Principal]) -> None:
-    """Wire the page's controls to :func:`strategic_view`."""
+    """Wire the page's controls to :func:`strategic_view`, and the workbench."""
+    workbench_panel.register_callbacks(app, svc, principal_fn)
     @app.callback(
         Output(ids.FIG_DEMAND, "figure"), Output(ids.FIG_FTE, "figure"),
         Output(ids.FIG_AGENCY, "figure"), Output(ids.FIG_COST_FRAME, "figure"),
