@@ -238,37 +238,101 @@ def create_app(settings: DashboardSettings) -> Dash:
 WSGI_THREADS = 8
 """Worker threads of the production server (waitress): concurrent requests served."""
 
+STOP_SIGNALS = ("SIGINT", "SIGTERM")
+"""Signals that stop the server (Ctrl+C, a service manager's stop)."""
+
+QUIET_LOGGERS = ("waitress.queue", "werkzeug")
+"""Per-request chatter (waitress's task-queue depth, the development server's request
+lines and warning) shown only with ``verbose``."""
+
+
+def configure_logging(verbose: bool) -> None:
+    """Quiet by default (warnings of PKS only); ``verbose`` logs every request at INFO."""
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger().setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
+
+
+def log_requests(server: flask.Flask) -> None:
+    """Log one line per request (method, path, status) on ``pks.dashboard.requests``."""
+    req_log = logging.getLogger("pks.dashboard.requests")
+
+    @server.after_request
+    def _log(response: flask.Response) -> flask.Response:
+        req_log.info("%s %s %s", flask.request.method, flask.request.path,
+                     response.status_code)
+        return response
+    del _log
+
+
+def _stop_signals() -> set[Any]:
+    import signal
+
+    return {getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)}
+
 
 def serve(settings: DashboardSettings, debug: bool = False,
-          announce: Callable[[str], None] | None = None) -> None:
-    """Serve the dashboard until interrupted with waitress (a production WSGI server).
+          announce: Callable[[str], None] | None = None, verbose: bool = False) -> None:
+    """Serve the dashboard with waitress (a production WSGI server) until interrupted.
 
     One process, ``WSGI_THREADS`` threads; background jobs run in their own processes.
     Beyond loopback it is meant to sit behind a TLS-terminating reverse proxy (README).
     ``debug`` uses Flask's development server instead. ``announce(address)`` is called
-    once the app is built, before serving. Raises ``ValueError`` when login is required
-    but there are no users.
+    once the app is built, before serving. ``verbose`` logs every request.
+
+    Stopping: SIGINT and SIGTERM are blocked in every thread and awaited by the calling
+    thread (``signal.sigwait``), so Ctrl+C is taken at once even while worker threads or
+    a native library are busy, and the function returns at once: the server runs in
+    daemon threads, so the caller ends the process (``pks dashboard`` does so at once,
+    cutting short any request in flight; every store write is its own transaction).
+    Raises ``ValueError`` when login is required but there are no users.
     """
+    import signal
     import threading
 
     from pks.data.secrets import install_log_redaction
 
+    configure_logging(verbose)
     install_log_redaction()
-    app = create_app(settings)
-    svc: DataService = app.server.config["PKS_DATA_SERVICE"]
+    can_wait = hasattr(signal, "pthread_sigmask") and hasattr(signal, "sigwait") \
+        and threading.current_thread() is threading.main_thread() and not debug
+    stops = _stop_signals()
+    if can_wait:  # threads started from here on inherit the mask
+        signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        app = create_app(settings)
+        if verbose:
+            log_requests(app.server)
+        svc: DataService = app.server.config["PKS_DATA_SERVICE"]
 
-    def warm_up() -> None:  # load the store once so the first page answers quickly
-        try:
-            svc.snapshot()
-        except Exception as exc:  # noqa: BLE001 - the first request reports the problem
-            log.error("dashboard warm-up failed: %s: %s", type(exc).__name__, exc)
-    threading.Thread(target=warm_up, daemon=True).start()
-    if announce is not None:
-        announce(settings.address)
-    if debug:
-        app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
-        return
-    import waitress
+        def warm_up() -> None:  # load the store once so the first page answers quickly
+            try:
+                svc.snapshot()
+            except Exception as exc:  # noqa: BLE001 - the first request reports the problem
+                log.error("dashboard warm-up failed: %s: %s", type(exc).__name__, exc)
+        threading.Thread(target=warm_up, daemon=True).start()
+        if debug:
+            if announce is not None:
+                announce(settings.address)
+            app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
+            return
+        import waitress
 
-    waitress.serve(app.server, host=settings.host, port=settings.port, threads=WSGI_THREADS,
-                   ident="pks", max_request_body_size=settings.max_request_bytes)
+        server = waitress.create_server(app.server, host=settings.host, port=settings.port,
+                                        threads=WSGI_THREADS, ident="pks",
+                                        max_request_body_size=settings.max_request_bytes)
+        if announce is not None:
+            announce(settings.address)
+        if not can_wait:
+            try:
+                server.run()
+            finally:
+                server.close()
+            return
+        threading.Thread(target=server.run, name="waitress", daemon=True).start()
+        signal.sigwait(stops)
+    finally:
+        if can_wait:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
