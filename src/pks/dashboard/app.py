@@ -32,8 +32,8 @@ from pks.dashboard.data import DataService
 from pks.dashboard.pages import PAGE_MODULES
 from pks.dashboard.pages.common import drill_view, lang_of
 from pks.dashboard.settings import DashboardSettings
-from pks.data.io import frame_to_csv_text, frame_to_xlsx_bytes
 from pks.i18n import t
+from pks.types import Language
 
 log = logging.getLogger(__name__)
 
@@ -138,14 +138,37 @@ def export_frame(svc: DataService, principal: Principal, table: str, state: dict
     raise KeyError(f"unknown table {table!r}")
 
 
-def frame_to_download(df: pd.DataFrame, name: str, fmt: str) -> dict[str, Any]:
-    """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8).
+def frame_to_download(df: pd.DataFrame, name: str, fmt: str, lang: Language = "sv",
+                      filename: str = "") -> dict[str, Any]:
+    """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8 with BOM for Excel).
 
-    The writers are those of ``pks export``: formula-like text is escaped.
+    Made ready for a spreadsheet in ``lang`` by :mod:`pks.dashboard.exports` (headers,
+    rounding, ``;`` and decimal comma in Swedish); formula-like text is escaped.
     """
+    from pks.dashboard.exports import frame_to_csv, frame_to_xlsx
+
+    stem = filename or name
     if fmt == "xlsx":
-        return dcc.send_bytes(frame_to_xlsx_bytes(df, name), f"{name}.xlsx")
-    return dcc.send_string(frame_to_csv_text(df), f"{name}.csv")
+        return dcc.send_bytes(frame_to_xlsx(df, name, lang), f"{stem}.xlsx")
+    return dcc.send_string("\ufeff" + frame_to_csv(df, lang), f"{stem}.csv")
+
+
+def export_name(svc: DataService, table: str, state: dict[str, Any], lang: Language) -> str:
+    """File stem of an export: page and table, node name, period and the plan run shown."""
+    from pks.dashboard.exports import export_filename
+    from pks.dashboard.pages.common import node_names
+
+    node = str(state.get("node") or "")
+    scenario = str(state.get("scenario") or svc.settings.scenario)
+    level = {"tac": "tactical", "op": "operative", "str": "strategic"}.get(
+        table.split("_", 1)[0], "")
+    try:
+        period = str(state.get("week") or svc.as_of_week(scenario))
+        run = svc.plan_ref(scenario, level).run_id if level else None
+    except Exception:  # noqa: BLE001 - a name is never worth failing an export
+        period, run = "", None
+    return export_filename(table, lang, node_names(svc).get(node, node), period,
+                           run or "").rsplit(".", 1)[0]
 
 
 def create_app(settings: DashboardSettings) -> Dash:
@@ -222,13 +245,17 @@ def create_app(settings: DashboardSettings) -> Dash:
 
     @app.callback(Output(ids.DOWNLOAD, "data"),
                   Input({"type": "export", "table": ALL, "fmt": ALL}, "n_clicks"),
-                  State({"type": "page-state", "page": ALL}, "data"), prevent_initial_call=True)
-    def _export(clicks: list[int | None], states: list[dict[str, Any] | None]) -> Any:
+                  State({"type": "page-state", "page": ALL}, "data"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def _export(clicks: list[int | None], states: list[dict[str, Any] | None],
+                search: str | None) -> Any:
         trig = ctx.triggered_id
         if not trig or not any(c for c in clicks if c) or not states or not states[0]:
             return no_update
+        lang = lang_of(_query(search).get("lang"))
         df = export_frame(svc, principal_fn(), trig["table"], states[0])
-        return frame_to_download(df, trig["table"], trig["fmt"])
+        return frame_to_download(df, trig["table"], trig["fmt"], lang,
+                                 export_name(svc, trig["table"], states[0], lang))
 
     del _header, _drill, _drill_click, _export
     app.server.config["PKS_DATA_SERVICE"] = svc
