@@ -41,9 +41,18 @@ SYSTEM_ACTOR = Principal("pks", "admin")
 """Who imports a users file into the store (in the audit trail)."""
 
 
+TREE_CSS = """
+.dash-dropdown-option .tree-node { padding-left: calc(var(--depth, 0) * 1.1em); }
+.dash-dropdown-option .tree-child::before { content: "\\2514\\00a0"; color: #8a94a6; }
+.dash-dropdown-value .tree-node { padding-left: 0; }
+"""
+"""The node dropdown as a tree: indented with a ``└`` in the open list, flat when chosen."""
+
+
 def package_css() -> str:
-    """The dashboard's stylesheet shipped with the package."""
-    return (resources.files("pks.dashboard") / "assets" / "pks.css").read_text(encoding="utf-8")
+    """The dashboard's stylesheet shipped with the package (and the tree dropdown's rules)."""
+    css = (resources.files("pks.dashboard") / "assets" / "pks.css").read_text(encoding="utf-8")
+    return css + TREE_CSS
 
 
 def _users_path(settings: DashboardSettings, svc: DataService) -> Path | None:
