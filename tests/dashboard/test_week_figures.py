@@ -38,7 +38,9 @@ def test_beds_axes_start_at_zero_and_reach_100_per_cent():
     fig = figures.beds_figure(df, 0.9, "sv", "Vårdplatser")
     assert list(fig.layout.yaxis.range) == [0, 100.0]
     lo, hi = fig.layout.yaxis2.range
-    assert lo == 0 and hi == 11.0 and fig.layout.yaxis2.tickformat == ",.0f"
+    # max 8,98 bed-days over five grid intervals: step 2 (not 1,796), axis 0-10
+    assert (lo, hi, fig.layout.yaxis2.dtick) == (0, 10.0, 2.0)
+    assert fig.layout.yaxis.dtick * 5 == 100.0  # both axes share the five grid lines
     crowded = df.assign(occupancy_pu=[1.02, 1.15, 1.08])
     top = figures.beds_figure(crowded, 0.9, "sv", "Vårdplatser").layout.yaxis.range[1]
     assert top >= 115.0  # never truncated at the top either

@@ -192,8 +192,23 @@ def cost_figure(monthly: pd.DataFrame, frame_sek: float | None, lang: Language, 
 PERCENT_AXIS_MAX = 100.0
 """The occupancy axis shows at least 0–100 % (never a truncated 84–90 % window)."""
 
-MIN_OVERFLOW_AXIS = 5.0
-"""The overflow bed-days axis reaches at least 5 so its ticks are whole bed-days."""
+PERCENT_STEP = 20.0
+"""Grid step of the occupancy axis (per cent); the bed-days axis shares its grid lines."""
+
+
+def nice_step(raw: float) -> float:
+    """The smallest whole step of 1, 2 or 5 × 10^k not below ``raw`` (at least 1).
+
+    >>> nice_step(0.3), nice_step(1.9), nice_step(12.8), nice_step(260.0)
+    (1.0, 2.0, 20.0, 500.0)
+    """
+    if not raw > 1.0:
+        return 1.0
+    exp = 10.0 ** np.floor(np.log10(raw))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * exp >= raw:
+            return float(m * exp)
+    return float(10.0 * exp)
 
 
 def beds_figure(df: pd.DataFrame, occupancy_max_pu: float, lang: Language, title: str
@@ -210,15 +225,17 @@ def beds_figure(df: pd.DataFrame, occupancy_max_pu: float, lang: Language, title
     fig.add_scatter(x=rep["week"], y=[100 * occupancy_max_pu] * len(rep),
                     name=t("dash.occupancy_target", lang), mode="lines",
                     line={"color": COLORS["target"], "dash": "dash"})
-    top = max(PERCENT_AXIS_MAX, float(np.ceil(100 * max(
-        float(rep["occupancy_pu"].max()), occupancy_max_pu) / 10.0) * 10.0 + 5.0))
-    overflow_top = max(MIN_OVERFLOW_AXIS, float(np.ceil(rep["overflow_bed_days"].max() * 1.2)))
+    intervals = max(int(PERCENT_AXIS_MAX // PERCENT_STEP), int(np.ceil(100 * max(
+        float(rep["occupancy_pu"].max()), occupancy_max_pu) / PERCENT_STEP)))
+    step = nice_step(float(rep["overflow_bed_days"].max()) / intervals)
     fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False,
-                              "title": t("dash.unit.bed_days", lang), "range": [0, overflow_top],
-                              "tickformat": ",.0f", "nticks": 6, "rangemode": "tozero"})
+                              "title": t("dash.unit.bed_days", lang),
+                              "range": [0, step * intervals], "tickmode": "linear",
+                              "tick0": 0, "dtick": step, "tickformat": ",.0f"})
     fig = _base(fig, lang, title, "%")
-    fig.update_layout(margin={"r": 70}, yaxis={"range": [0, top], "ticksuffix": " %",
-                                               "dtick": 20})
+    fig.update_layout(margin={"r": 70}, yaxis={
+        "range": [0, PERCENT_STEP * intervals], "tickmode": "linear", "tick0": 0,
+        "dtick": PERCENT_STEP, "ticksuffix": " %"})
     return fig
 
 
