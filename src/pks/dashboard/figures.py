@@ -39,13 +39,17 @@ def separators(lang: Language) -> str:
     return ", " if lang == "sv" else ".,"
 
 
+LEGEND_Y = -0.24
+"""The legend sits below the x-axis tick labels (paper units), never over them."""
+
+
 def _base(fig: go.Figure, lang: Language, title: str, y_title: str = "",
           height: int = 320) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
         separators=separators(lang), height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
-        legend={"orientation": "h", "y": -0.16, "x": 0, "yanchor": "top"},
+        legend={"orientation": "h", "y": LEGEND_Y, "x": 0, "yanchor": "top"},
         xaxis={"tickangle": 0, "nticks": 7, "automargin": True, "tickfont": {"size": 10.5}},
         yaxis_title=y_title, hovermode="x unified",
         font={"family": "Segoe UI, Helvetica, Arial, sans-serif", "size": 12},

@@ -375,8 +375,8 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
                         id=KPI_FILTER, options=kpi_kind_options(lg), multi=True,
                         placeholder=t("week.dev.all_kinds", lg))], className="ctl"),
                     html.Div([html.Label(t("week.dev.page_label", lg)), dcc.Input(
-                        id=DEV_PAGE, type="number", min=1, step=1, value=1)],
-                        className="ctl"),
+                        id=DEV_PAGE, type="number", min=1, step=1, value=1,
+                        style={"width": "6em"})], className="ctl"),
                     html.Div(id=ids.TBL_OP_DEVIATIONS), export_buttons("op_deviations", lg)),
             section(t("dash.sec.suggestion", lg), html.Div(id=ids.TBL_SUGGESTION),
                     export_buttons("op_suggestion", lg)),
