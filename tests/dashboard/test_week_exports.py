@@ -72,3 +72,15 @@ def test_dashboard_export_of_a_real_table(svc: DataService):
     x = frame_to_download(df, "tac_deviations", "xlsx", "sv", stem)
     book = pd.read_excel(io.BytesIO(base64.b64decode(x["content"])), engine="openpyxl")
     assert "Nod-id" in book.columns and pd.api.types.is_numeric_dtype(book["Plan (fall)"])
+
+
+def test_english_users_may_choose_the_swedish_dialect():
+    from pks.dashboard.components import export_buttons
+
+    df = pd.DataFrame({"node_id": ["U1"], "plan_cases": [12.4], "deviation_pu": [0.051]})
+    c = frame_to_download(df, "tac_deviations", "csv_semicolon", "en", "x")
+    back = pd.read_csv(io.StringIO(c["content"].lstrip("\ufeff")), sep=";", decimal=",")
+    assert back.columns.tolist() == ["Node id", "Plan (cases)", "Deviation (%)"]
+    assert back.iloc[0].tolist() == ["U1", 12.0, 5.1]
+    assert "csv_semicolon" in str(export_buttons("tac_deviations", "en"))
+    assert "csv_semicolon" not in str(export_buttons("tac_deviations", "sv"))

@@ -151,15 +151,19 @@ def frame_to_download(df: pd.DataFrame, name: str, fmt: str, lang: Language = "s
                       filename: str = "") -> dict[str, Any]:
     """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8 with BOM for Excel).
 
+    ``fmt``: ``xlsx``, ``csv`` (the language's dialect) or ``csv_semicolon`` (``;`` and
+    decimal comma whatever the language).
+
     Made ready for a spreadsheet in ``lang`` by :mod:`pks.dashboard.exports` (headers,
     rounding, ``;`` and decimal comma in Swedish); formula-like text is escaped.
     """
-    from pks.dashboard.exports import frame_to_csv, frame_to_xlsx
+    from pks.dashboard.exports import CsvDialect, frame_to_csv, frame_to_xlsx
 
     stem = filename or name
     if fmt == "xlsx":
         return dcc.send_bytes(frame_to_xlsx(df, name, lang), f"{stem}.xlsx")
-    return dcc.send_string("\ufeff" + frame_to_csv(df, lang), f"{stem}.csv")
+    dialect = CsvDialect.of("sv") if fmt == "csv_semicolon" else CsvDialect.of(lang)
+    return dcc.send_string("\ufeff" + frame_to_csv(df, lang, dialect), f"{stem}.csv")
 
 
 def export_name(svc: DataService, table: str, state: dict[str, Any], lang: Language) -> str:
