@@ -324,7 +324,7 @@ def test_export_tables_to_excel_and_csv(svc: DataService, units):
     back = pd.read_excel(io.BytesIO(base64.b64decode(x["content"])), engine="openpyxl")
     assert len(back) == len(df) and x["filename"] == "tac_deviations.xlsx"
     c = frame_to_download(df, "tac_deviations", "csv")
-    assert c["filename"].endswith(".csv") and c["content"].startswith("node_id")
+    assert c["filename"].endswith(".csv") and c["content"].lstrip("\ufeff").startswith("Nod-id")
     with pytest.raises(KeyError):
         export_frame(svc, LOCAL_USER, "no_such_table", state)
 

@@ -32,12 +32,18 @@ UsersOpt = Annotated[Path | None, typer.Option(
     "--users", envvar="PKS_USERS_FILE", help="Users file (YAML) for login; required when "
     "--host is not loopback.")]
 ScenarioOpt = Annotated[str, typer.Option("--scenario", "-s", help="Scenario shown first.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", help="Log every request.")]
 
 
 def serve_dashboard(db_url: str, model_dir: str | Path, host: str = "127.0.0.1",
                     port: int = 8050, users_file: str | Path | None = None,
-                    scenario: str = "base") -> None:
-    """Print the dashboard's address and serve it until interrupted (used by ``pks demo``)."""
+                    scenario: str = "base", verbose: bool = False) -> None:
+    """Print the dashboard's address and serve it until interrupted (used by ``pks demo``).
+
+    Ctrl+C (or SIGTERM) stops the server at once; the process then ends without waiting
+    for the interpreter to tidy up threads and native libraries (nothing is left to save:
+    every store write is its own committed transaction).
+    """
     from pks.dashboard.app import serve
     from pks.dashboard.settings import DashboardSettings
 
@@ -49,7 +55,13 @@ def serve_dashboard(db_url: str, model_dir: str | Path, host: str = "127.0.0.1",
         if settings.login_required:
             typer.echo("login required (served beyond this machine)")
         sys.stdout.flush()
-    serve(settings, announce=announce)
+    serve(settings, announce=announce, verbose=verbose)
+    from pks.i18n import t
+
+    typer.echo(t("week.dashboard.stopped", "sv"))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def register(app: typer.Typer) -> None:
@@ -58,10 +70,10 @@ def register(app: typer.Typer) -> None:
     @app.command("dashboard")
     def dashboard(db: DbOpt = DEFAULT_DB_URL, model: ModelOpt = DEFAULT_MODEL_DIR,
                   host: HostOpt = "127.0.0.1", port: PortOpt = 8050, users: UsersOpt = None,
-                  scenario: ScenarioOpt = "base") -> None:
-        """Serve the follow-up dashboard (Swedish, with an English switch)."""
+                  scenario: ScenarioOpt = "base", verbose: VerboseOpt = False) -> None:
+        """Serve the follow-up dashboard (Swedish, with an English switch); Ctrl+C stops."""
         try:
-            serve_dashboard(db, model, host, port, users, scenario)
+            serve_dashboard(db, model, host, port, users, scenario, verbose)
         except ValueError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(EXIT_INVALID) from exc

@@ -26,6 +26,32 @@ from pks.cli.common import (
 from pks.i18n import format_number, t
 from pks.types import Language
 
+DEMO_NOTE = "pks demo"
+"""Note on the plan-status changes the demo makes itself (not the users' work)."""
+
+
+def user_work(db_url: str) -> tuple[bool, int]:
+    """What re-loading the demo would throw away: the users' work since the last load.
+
+    Returns (actuals uploaded after the inputs were loaded, number of plans adopted after
+    that by someone other than the demo). An empty or missing store holds no work.
+    """
+    from pks.data.store import Store
+
+    store = Store.open(db_url)
+    try:
+        meta = store.meta_info()
+        loaded = meta.get("loaded_at", "")
+        if "checksum" not in meta:
+            return False, 0
+        uploaded = meta.get("actuals_at", "") > loaded
+        log = store.status_log()
+        adopted = log[(log["status"] == "adopted") & (log["note"] != DEMO_NOTE)
+                      & (log["at"].astype(str) > loaded)]
+        return uploaded, int(adopted["run_id"].nunique())
+    finally:
+        store.close()
+
 
 def _step(title: str) -> float:
     typer.echo("")
@@ -45,6 +71,11 @@ def demo_cmd(
     serve: Annotated[bool, typer.Option(
         "--serve/--no-serve", help="Serve the dashboard at the end.")] = True,
     port: Annotated[int, typer.Option("--port", help="Dashboard port.")] = 8050,
+    reset: Annotated[bool, typer.Option(
+        "--reset", help="Replace the store even if it holds uploaded actuals or adopted "
+        "plans.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Log every dashboard request.")] = False,
     lang: LangOpt = "sv",
 ) -> None:
     """Run the whole PKS chain on the demo region and serve the dashboard."""
@@ -68,6 +99,14 @@ def demo_cmd(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     instance = Path(cfg.data.instance_dir)
+    if not reset:
+        uploaded, adopted = user_work(db)
+        if uploaded or adopted:
+            typer.echo(t("week.demo.refuse", lg, db=db,
+                         what=t("week.demo.what", lg, actuals=t(
+                             "week.demo.yes" if uploaded else "week.demo.no", lg),
+                             plans=adopted)), err=True)
+            raise typer.Exit(1)
     started = time.perf_counter()
 
     _step(t("demo.step.validate", lg))
@@ -92,7 +131,7 @@ def demo_cmd(
         raise typer.Exit(EXIT_RUN_FAILED)
     for status, who in (("proposed", "produktionsplanerare"), ("agreed", "verksamhetschefer"),
                         ("adopted", "regionstyrelsen")):
-        store.set_plan_status(tactical.run_id, status, by=who, note="pks demo")
+        store.set_plan_status(tactical.run_id, status, by=who, note=DEMO_NOTE)
         typer.echo(t("demo.status", lg, run_id=tactical.run_id, status=status, by=who))
     store.close()
 
@@ -104,7 +143,7 @@ def demo_cmd(
     typer.echo(t("demo.done", lg,
                  seconds=format_number(time.perf_counter() - started, lg, 0)))
     if serve:
-        serve_dashboard(db, model, port=port)
+        serve_dashboard(db, model, port=port, verbose=verbose)
 
 
 def _print_failing_targets(db: str, plan_run_id: str, lg: Language) -> None:

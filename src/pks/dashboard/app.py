@@ -32,8 +32,8 @@ from pks.dashboard.data import DataService
 from pks.dashboard.pages import PAGE_MODULES
 from pks.dashboard.pages.common import drill_view, lang_of
 from pks.dashboard.settings import DashboardSettings
-from pks.data.io import frame_to_csv_text, frame_to_xlsx_bytes
 from pks.i18n import t
+from pks.types import Language
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,18 @@ SYSTEM_ACTOR = Principal("pks", "admin")
 """Who imports a users file into the store (in the audit trail)."""
 
 
+TREE_CSS = """
+.dash-dropdown-option .tree-node { padding-left: calc(var(--depth, 0) * 1.1em); }
+.dash-dropdown-option .tree-child::before { content: "\\2514\\00a0"; color: #8a94a6; }
+.dash-dropdown-value .tree-node { padding-left: 0; }
+"""
+"""The node dropdown as a tree: indented with a ``└`` in the open list, flat when chosen."""
+
+
 def package_css() -> str:
-    """The dashboard's stylesheet shipped with the package."""
-    return (resources.files("pks.dashboard") / "assets" / "pks.css").read_text(encoding="utf-8")
+    """The dashboard's stylesheet shipped with the package (and the tree dropdown's rules)."""
+    css = (resources.files("pks.dashboard") / "assets" / "pks.css").read_text(encoding="utf-8")
+    return css + TREE_CSS
 
 
 def _users_path(settings: DashboardSettings, svc: DataService) -> Path | None:
@@ -138,14 +147,41 @@ def export_frame(svc: DataService, principal: Principal, table: str, state: dict
     raise KeyError(f"unknown table {table!r}")
 
 
-def frame_to_download(df: pd.DataFrame, name: str, fmt: str) -> dict[str, Any]:
-    """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8).
+def frame_to_download(df: pd.DataFrame, name: str, fmt: str, lang: Language = "sv",
+                      filename: str = "") -> dict[str, Any]:
+    """``dcc.Download`` payload of a frame as Excel or CSV (UTF-8 with BOM for Excel).
 
-    The writers are those of ``pks export``: formula-like text is escaped.
+    ``fmt``: ``xlsx``, ``csv`` (the language's dialect) or ``csv_semicolon`` (``;`` and
+    decimal comma whatever the language).
+
+    Made ready for a spreadsheet in ``lang`` by :mod:`pks.dashboard.exports` (headers,
+    rounding, ``;`` and decimal comma in Swedish); formula-like text is escaped.
     """
+    from pks.dashboard.exports import CsvDialect, frame_to_csv, frame_to_xlsx
+
+    stem = filename or name
     if fmt == "xlsx":
-        return dcc.send_bytes(frame_to_xlsx_bytes(df, name), f"{name}.xlsx")
-    return dcc.send_string(frame_to_csv_text(df), f"{name}.csv")
+        return dcc.send_bytes(frame_to_xlsx(df, name, lang), f"{stem}.xlsx")
+    dialect = CsvDialect.of("sv") if fmt == "csv_semicolon" else CsvDialect.of(lang)
+    return dcc.send_string("\ufeff" + frame_to_csv(df, lang, dialect), f"{stem}.csv")
+
+
+def export_name(svc: DataService, table: str, state: dict[str, Any], lang: Language) -> str:
+    """File stem of an export: page and table, node name, period and the plan run shown."""
+    from pks.dashboard.exports import export_filename
+    from pks.dashboard.pages.common import node_names
+
+    node = str(state.get("node") or "")
+    scenario = str(state.get("scenario") or svc.settings.scenario)
+    level = {"tac": "tactical", "op": "operative", "str": "strategic"}.get(
+        table.split("_", 1)[0], "")
+    try:
+        period = str(state.get("week") or svc.as_of_week(scenario))
+        run = svc.plan_ref(scenario, level).run_id if level else None
+    except Exception:  # noqa: BLE001 - a name is never worth failing an export
+        period, run = "", None
+    return export_filename(table, lang, node_names(svc).get(node, node), period,
+                           run or "").rsplit(".", 1)[0]
 
 
 def create_app(settings: DashboardSettings) -> Dash:
@@ -222,13 +258,17 @@ def create_app(settings: DashboardSettings) -> Dash:
 
     @app.callback(Output(ids.DOWNLOAD, "data"),
                   Input({"type": "export", "table": ALL, "fmt": ALL}, "n_clicks"),
-                  State({"type": "page-state", "page": ALL}, "data"), prevent_initial_call=True)
-    def _export(clicks: list[int | None], states: list[dict[str, Any] | None]) -> Any:
+                  State({"type": "page-state", "page": ALL}, "data"), State(ids.URL, "search"),
+                  prevent_initial_call=True)
+    def _export(clicks: list[int | None], states: list[dict[str, Any] | None],
+                search: str | None) -> Any:
         trig = ctx.triggered_id
         if not trig or not any(c for c in clicks if c) or not states or not states[0]:
             return no_update
+        lang = lang_of(_query(search).get("lang"))
         df = export_frame(svc, principal_fn(), trig["table"], states[0])
-        return frame_to_download(df, trig["table"], trig["fmt"])
+        return frame_to_download(df, trig["table"], trig["fmt"], lang,
+                                 export_name(svc, trig["table"], states[0], lang))
 
     del _header, _drill, _drill_click, _export
     app.server.config["PKS_DATA_SERVICE"] = svc
@@ -238,37 +278,101 @@ def create_app(settings: DashboardSettings) -> Dash:
 WSGI_THREADS = 8
 """Worker threads of the production server (waitress): concurrent requests served."""
 
+STOP_SIGNALS = ("SIGINT", "SIGTERM")
+"""Signals that stop the server (Ctrl+C, a service manager's stop)."""
+
+QUIET_LOGGERS = ("waitress.queue", "werkzeug")
+"""Per-request chatter (waitress's task-queue depth, the development server's request
+lines and warning) shown only with ``verbose``."""
+
+
+def configure_logging(verbose: bool) -> None:
+    """Quiet by default (warnings of PKS only); ``verbose`` logs every request at INFO."""
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger().setLevel(level)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
+
+
+def log_requests(server: flask.Flask) -> None:
+    """Log one line per request (method, path, status) on ``pks.dashboard.requests``."""
+    req_log = logging.getLogger("pks.dashboard.requests")
+
+    @server.after_request
+    def _log(response: flask.Response) -> flask.Response:
+        req_log.info("%s %s %s", flask.request.method, flask.request.path,
+                     response.status_code)
+        return response
+    del _log
+
+
+def _stop_signals() -> set[Any]:
+    import signal
+
+    return {getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)}
+
 
 def serve(settings: DashboardSettings, debug: bool = False,
-          announce: Callable[[str], None] | None = None) -> None:
-    """Serve the dashboard until interrupted with waitress (a production WSGI server).
+          announce: Callable[[str], None] | None = None, verbose: bool = False) -> None:
+    """Serve the dashboard with waitress (a production WSGI server) until interrupted.
 
     One process, ``WSGI_THREADS`` threads; background jobs run in their own processes.
     Beyond loopback it is meant to sit behind a TLS-terminating reverse proxy (README).
     ``debug`` uses Flask's development server instead. ``announce(address)`` is called
-    once the app is built, before serving. Raises ``ValueError`` when login is required
-    but there are no users.
+    once the app is built, before serving. ``verbose`` logs every request.
+
+    Stopping: SIGINT and SIGTERM are blocked in every thread and awaited by the calling
+    thread (``signal.sigwait``), so Ctrl+C is taken at once even while worker threads or
+    a native library are busy, and the function returns at once: the server runs in
+    daemon threads, so the caller ends the process (``pks dashboard`` does so at once,
+    cutting short any request in flight; every store write is its own transaction).
+    Raises ``ValueError`` when login is required but there are no users.
     """
+    import signal
     import threading
 
     from pks.data.secrets import install_log_redaction
 
+    configure_logging(verbose)
     install_log_redaction()
-    app = create_app(settings)
-    svc: DataService = app.server.config["PKS_DATA_SERVICE"]
+    can_wait = hasattr(signal, "pthread_sigmask") and hasattr(signal, "sigwait") \
+        and threading.current_thread() is threading.main_thread() and not debug
+    stops = _stop_signals()
+    if can_wait:  # threads started from here on inherit the mask
+        signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        app = create_app(settings)
+        if verbose:
+            log_requests(app.server)
+        svc: DataService = app.server.config["PKS_DATA_SERVICE"]
 
-    def warm_up() -> None:  # load the store once so the first page answers quickly
-        try:
-            svc.snapshot()
-        except Exception as exc:  # noqa: BLE001 - the first request reports the problem
-            log.error("dashboard warm-up failed: %s: %s", type(exc).__name__, exc)
-    threading.Thread(target=warm_up, daemon=True).start()
-    if announce is not None:
-        announce(settings.address)
-    if debug:
-        app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
-        return
-    import waitress
+        def warm_up() -> None:  # load the store once so the first page answers quickly
+            try:
+                svc.snapshot()
+            except Exception as exc:  # noqa: BLE001 - the first request reports the problem
+                log.error("dashboard warm-up failed: %s: %s", type(exc).__name__, exc)
+        threading.Thread(target=warm_up, daemon=True).start()
+        if debug:
+            if announce is not None:
+                announce(settings.address)
+            app.run(host=settings.host, port=settings.port, debug=True, use_reloader=False)
+            return
+        import waitress
 
-    waitress.serve(app.server, host=settings.host, port=settings.port, threads=WSGI_THREADS,
-                   ident="pks", max_request_body_size=settings.max_request_bytes)
+        server = waitress.create_server(app.server, host=settings.host, port=settings.port,
+                                        threads=WSGI_THREADS, ident="pks",
+                                        max_request_body_size=settings.max_request_bytes)
+        if announce is not None:
+            announce(settings.address)
+        if not can_wait:
+            try:
+                server.run()
+            finally:
+                server.close()
+            return
+        threading.Thread(target=server.run, name="waitress", daemon=True).start()
+        signal.sigwait(stops)
+    finally:
+        if can_wait:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)

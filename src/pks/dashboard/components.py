@@ -114,13 +114,21 @@ def kpi_card(title: str, value: str, detail: str, light: str, lang: Language,
 
 
 def export_buttons(table_key: str, lang: Language, label_key: str | None = None) -> html.Div:
-    """Excel and CSV export buttons for a table (handled by the export callback)."""
+    """Excel and CSV export buttons for a table (handled by the export callback).
+
+    In English a second CSV button offers the Swedish-spreadsheet dialect (``;`` and
+    decimal comma); in Swedish that is the CSV default.
+    """
     label = [html.Span(t(label_key, lang) + ":", className="note")] if label_key else []
+    semicolon = [html.Button(t("week.export.csv_semicolon", lang), id={
+        "type": "export", "table": table_key, "fmt": "csv_semicolon"}, className="btn-small")
+    ] if lang == "en" else []
     return html.Div([*label,
         html.Button(t("dash.export_xlsx", lang), id={"type": "export", "table": table_key,
                                                       "fmt": "xlsx"}, className="btn-small"),
         html.Button(t("dash.export_csv", lang), id={"type": "export", "table": table_key,
                                                      "fmt": "csv"}, className="btn-small"),
+        *semicolon,
     ], className="export")
 
 

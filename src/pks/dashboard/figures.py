@@ -39,13 +39,17 @@ def separators(lang: Language) -> str:
     return ", " if lang == "sv" else ".,"
 
 
+LEGEND_Y = -0.24
+"""The legend sits below the x-axis tick labels (paper units), never over them."""
+
+
 def _base(fig: go.Figure, lang: Language, title: str, y_title: str = "",
           height: int = 320) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0.01, "font": {"size": 15}},
         separators=separators(lang), height=height,
         margin={"l": 60, "r": 20, "t": 50, "b": 50},
-        legend={"orientation": "h", "y": -0.16, "x": 0, "yanchor": "top"},
+        legend={"orientation": "h", "y": LEGEND_Y, "x": 0, "yanchor": "top"},
         xaxis={"tickangle": 0, "nticks": 7, "automargin": True, "tickfont": {"size": 10.5}},
         yaxis_title=y_title, hovermode="x unified",
         font={"family": "Segoe UI, Helvetica, Arial, sans-serif", "size": 12},
@@ -116,23 +120,50 @@ def waiting_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:
     return _base(fig, lang, title, t("dash.unit.patients", lang))
 
 
+STAFF_ACTUALS = ("actual_own_h", "actual_overtime_h", "actual_agency_h", "actual_sick_leave_h")
+"""Reported staff-time columns: a period with none of them above zero is not reported."""
+
+
+def up_to_last_reported(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """The rows up to the last reported one, so actual lines stop there (not drop to 0).
+
+    Reported: ``reported_units`` above zero when the frame has it, else any of ``columns``
+    above zero.
+    """
+    if df.empty:
+        return df
+    if "reported_units" in df:
+        reported = (df["reported_units"] > 0).to_numpy()
+    else:
+        cols = [c for c in columns if c in df]
+        reported = (df[cols].fillna(0.0) > 0).any(axis=1).to_numpy()
+    if not reported.any():
+        return df.iloc[:0]
+    return df.iloc[:int(np.flatnonzero(reported).max()) + 1]
+
+
 def staff_figure(df: pd.DataFrame, lang: Language, title: str) -> go.Figure:
-    """Own hours, overtime and agency (stacked bars) against the planned total (line)."""
+    """Own hours, overtime and agency (stacked bars) against the planned total (line).
+
+    Actual bars and the actual sick-leave line stop at the last reported period.
+    """
     if df.empty:
         return empty_figure(lang, title)
     fig = new_figure()
+    act = up_to_last_reported(df, STAFF_ACTUALS)
     for col, key, color in (("actual_own_h", "dash.own_h", COLORS["own"]),
                             ("actual_overtime_h", "dash.overtime_h", COLORS["overtime"]),
                             ("actual_agency_h", "dash.agency_h", COLORS["agency"])):
-        fig.add_bar(x=df["period"], y=df[col], name=t(key, lang), marker_color=color)
+        fig.add_bar(x=act["period"], y=act[col], name=t(key, lang), marker_color=color)
     fig.add_scatter(x=df["period"], y=df["plan_total_h"], name=t("dash.plan_total_h", lang),
                     mode="lines", line={"color": COLORS["plan"], "width": 2})
-    fig.add_scatter(x=df["period"], y=df["actual_sick_leave_h"],
+    fig.add_scatter(x=act["period"], y=act["actual_sick_leave_h"],
                     name=t("dash.sick_actual", lang), mode="lines",
                     line={"color": COLORS["sick"], "width": 1.5})
     fig.add_scatter(x=df["period"], y=df["plan_sick_leave_h"], name=t("dash.sick_plan", lang),
                     mode="lines", line={"color": COLORS["sick"], "dash": "dot"})
     fig.update_layout(barmode="stack")
+    fig.update_xaxes(categoryorder="array", categoryarray=list(df["period"]))
     return _base(fig, lang, title, t("dash.unit.hours", lang))
 
 
@@ -162,6 +193,28 @@ def cost_figure(monthly: pd.DataFrame, frame_sek: float | None, lang: Language, 
     return _base(fig, lang, title, t("dash.unit.msek", lang))
 
 
+PERCENT_AXIS_MAX = 100.0
+"""The occupancy axis shows at least 0–100 % (never a truncated 84–90 % window)."""
+
+PERCENT_STEP = 20.0
+"""Grid step of the occupancy axis (per cent); the bed-days axis shares its grid lines."""
+
+
+def nice_step(raw: float) -> float:
+    """The smallest whole step of 1, 2 or 5 × 10^k not below ``raw`` (at least 1).
+
+    >>> nice_step(0.3), nice_step(1.9), nice_step(12.8), nice_step(260.0)
+    (1.0, 2.0, 20.0, 500.0)
+    """
+    if not raw > 1.0:
+        return 1.0
+    exp = 10.0 ** np.floor(np.log10(raw))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * exp >= raw:
+            return float(m * exp)
+    return float(10.0 * exp)
+
+
 def beds_figure(df: pd.DataFrame, occupancy_max_pu: float, lang: Language, title: str
                 ) -> go.Figure:
     """Bed occupancy (line, per cent) against the target ceiling, overflow bed-days as bars."""
@@ -176,10 +229,17 @@ def beds_figure(df: pd.DataFrame, occupancy_max_pu: float, lang: Language, title
     fig.add_scatter(x=rep["week"], y=[100 * occupancy_max_pu] * len(rep),
                     name=t("dash.occupancy_target", lang), mode="lines",
                     line={"color": COLORS["target"], "dash": "dash"})
+    intervals = max(int(PERCENT_AXIS_MAX // PERCENT_STEP), int(np.ceil(100 * max(
+        float(rep["occupancy_pu"].max()), occupancy_max_pu) / PERCENT_STEP)))
+    step = nice_step(float(rep["overflow_bed_days"].max()) / intervals)
     fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False,
-                              "title": t("dash.unit.bed_days", lang)})
+                              "title": t("dash.unit.bed_days", lang),
+                              "range": [0, step * intervals], "tickmode": "linear",
+                              "tick0": 0, "dtick": step, "tickformat": ",.0f"})
     fig = _base(fig, lang, title, "%")
-    fig.update_layout(margin={"r": 70})
+    fig.update_layout(margin={"r": 70}, yaxis={
+        "range": [0, PERCENT_STEP * intervals], "tickmode": "linear", "tick0": 0,
+        "dtick": PERCENT_STEP, "ticksuffix": " %"})
     return fig
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from pks.dashboard.access import AccessDenied, Principal
+from pks.dashboard.actuals_template import table_for_headers, to_internal_columns
 from pks.dashboard.data import DataService
 from pks.dashboard.settings import DashboardSettings
 from pks.data.checks import Issue, ValidationFailed
@@ -46,14 +47,12 @@ class UploadResult:
 
 
 def _table_for_csv(filename: str, df: pd.DataFrame) -> str | None:
+    """The actuals table of a CSV file: by its name, else by its (template or internal) headers."""
     stem = Path(filename).stem.strip().lower()
-    if stem in ACTUALS:
-        return stem
-    cols = set(df.columns)
     for name in ACTUALS:
-        if set(SCHEMAS[name].column_names) == cols:
+        if stem == name or stem.endswith("_" + name) or stem.startswith(name + "_"):
             return name
-    return None
+    return table_for_headers([str(c) for c in df.columns])
 
 
 @dataclass(frozen=True)
@@ -168,7 +167,10 @@ def parse_upload(contents: list[str], filenames: list[str],
                 found, probs = read_excel_tables(path)
                 issues.extend(probs)
                 for sheet, df in found.items():
+                    if df.empty:
+                        continue  # an unfilled sheet (``pks template``'s other tables)
                     if sheet in ACTUALS:
+                        df = to_internal_columns(sheet, df)
                         tables[sheet] = pd.concat([tables[sheet], df]) if sheet in tables else df
                     else:
                         issues.append(Issue(sheet, None, "", sheet, "|".join(ACTUALS),
@@ -185,7 +187,7 @@ def parse_upload(contents: list[str], filenames: list[str],
                     issues.append(Issue(safe, None, "", safe, "|".join(ACTUALS),
                                         "unknown_actuals_table"))
                     continue
-                df = read_csv_table(path, table)  # again, with the Swedish decimal handling
+                df = to_internal_columns(table, df)  # template headers, decimal comma
                 tables[table] = pd.concat([tables[table], df]) if table in tables else df
             else:
                 issues.append(Issue(safe, None, "", safe, ".xlsx / .csv", "unreadable"))

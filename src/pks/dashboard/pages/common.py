@@ -26,8 +26,13 @@ def node_names(svc: DataService) -> dict[str, str]:
 
 
 def node_options(svc: DataService, principal: Principal, lang: Language
-                 ) -> list[dict[str, str]]:
-    """Dropdown options of every node the user may see, indented by depth, tree order."""
+                 ) -> list[dict[str, Any]]:
+    """Dropdown options of every node the user may see, in tree order.
+
+    The label is ``name · type`` with its depth as the ``tree-node`` class's
+    ``--depth``: the open list indents by depth with a ``└`` mark (style in
+    :data:`pks.dashboard.app.TREE_CSS`), the chosen value shows no indentation at all.
+    """
     tree = svc.tree()
     root = svc.default_node(LOCAL_USER)
     visible = set(svc.nodes_below(principal, root, None)) if not principal.restricted \
@@ -43,8 +48,10 @@ def node_options(svc: DataService, principal: Principal, lang: Language
         if n not in visible:
             continue
         row = tree.nodes.loc[n]
-        indent = "\u2003" * (tree.depth(n) - top)
-        label = f"{indent}{row['name']} · {t('dash.nodetype.' + str(row['node_type']), lang)}"
+        depth = tree.depth(n) - top
+        text = f"{row['name']} · {t('dash.nodetype.' + str(row['node_type']), lang)}"
+        label = html.Span(text, className="tree-node" + (" tree-child" if depth else ""),
+                          style={"--depth": str(depth)}, title=text)
         out.append({"label": label, "value": n, "search": f"{row['name']} {n}"})
     return out
 

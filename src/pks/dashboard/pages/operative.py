@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -66,6 +67,130 @@ def deviations_for(svc: DataService, principal: Principal, node: str, scenario: 
     dev["value_text"] = [kpi_value_text(k, v, lang) for k, v in zip(dev["kpi"], dev["value"],
                                                                      strict=True)]
     return dev
+
+
+SEVERITY = {"red": 0, "amber": 1}
+"""Order of the deviation list: red before amber, then the larger deviation first."""
+
+KPI_FILTER = "op-kpi-filter"
+"""Id of the deviation table's KPI-kind filter."""
+
+DEV_PAGE = "op-dev-page"
+"""Id of the deviation table's page number."""
+
+PAGE_SIZE = 15
+"""Rows per page of the deviation table."""
+
+_NODE_ID = re.compile(r"\(([A-Za-z0-9][A-Za-z0-9_.-]*)\)")
+
+
+def sort_by_severity(dev: pd.DataFrame) -> pd.DataFrame:
+    """Deviations red first, then amber; within a light the largest ``|value|`` first."""
+    if dev.empty:
+        return dev
+    key = pd.DataFrame({"light": dev["light"].map(SEVERITY).fillna(len(SEVERITY)),
+                        "size": -dev["value"].abs().fillna(0.0)})
+    return dev.loc[key.sort_values(["light", "size"], kind="stable").index].reset_index(
+        drop=True)
+
+
+def deviation_counts(dev: pd.DataFrame, lang: Language) -> str:
+    """``"Totalt 114: Produktion mot plan 40 (röda 12), ..."``: counts per KPI kind."""
+    if dev.empty:
+        return t("week.dev.none", lang)
+    parts = []
+    for kpi, part in dev.groupby("kpi", sort=False):
+        parts.append(t("week.dev.count", lang, kpi=t(f"dash.kpi.{kpi}", lang), n=len(part),
+                       red=int((part["light"] == "red").sum())))
+    return t("week.dev.total", lang, n=len(dev)) + " " + "; ".join(parts)
+
+
+def page_count(rows: int, page_size: int = PAGE_SIZE) -> int:
+    """Pages of ``rows`` rows (at least one): ``ceil(rows / page_size)``."""
+    return max(1, -(-rows // page_size))
+
+
+def deviation_table(dev: pd.DataFrame, lang: Language, kinds: list[str] | None = None,
+                    page: int | None = 1) -> html.Div:
+    """Counts per KPI kind and one page of the deviations in severity order.
+
+    ``kinds`` keeps only those KPI kinds; ``page`` (1-based, clamped to the pages there
+    are) picks rows ``(page−1)·PAGE_SIZE … page·PAGE_SIZE−1``.
+    """
+    dev = sort_by_severity(dev)
+    if kinds:
+        dev = dev[dev["kpi"].isin(kinds)].reset_index(drop=True)
+    pages = page_count(len(dev))
+    p = min(max(int(page or 1), 1), pages)
+    shown = dev.iloc[(p - 1) * PAGE_SIZE:p * PAGE_SIZE]
+    return html.Div([
+        html.P(deviation_counts(dev, lang), id="op-dev-counts"),
+        data_table(shown, DEVIATION_COLS, lang, "tbl-op-dev", max_rows=PAGE_SIZE,
+                   light_col="light"),
+        html.Div(t("week.dev.page", lang, page=p, pages=pages), className="note",
+                 id="op-dev-page-info"),
+    ])
+
+
+def kpi_kind_options(lang: Language) -> list[dict[str, str]]:
+    """The KPI kinds as filter options."""
+    from pks.followup.kpis import KPI_COLUMNS
+
+    return [{"label": t(f"dash.kpi.{k}", lang), "value": k} for k in KPI_COLUMNS]
+
+
+def _line_ids(line: str) -> set[str]:
+    return set(_NODE_ID.findall(line))
+
+
+def scoped_explanation(lines: list[str], scope: set[str], above: set[str],
+                       whole: bool) -> list[tuple[int, str]]:
+    """The plan explanation's lines that concern the node: (depth, text without bullet).
+
+    The explanation is an indented outline. ``whole`` (the region) keeps every line. Else
+    a line naming a node in ``scope`` (the node and everything below) is kept with its
+    details; a line naming only other nodes is dropped with its details; a line naming
+    no node, or only nodes ``above`` the selected one, is a heading kept only when a
+    line under it is kept. The first line (the solve status) is always kept.
+    """
+    parsed = []
+    for line in lines:
+        body = line.lstrip(" ")
+        depth = (len(line) - len(body)) // 2
+        text = body[2:] if body.startswith(("– ", "- ", "• ")) else body
+        parsed.append((depth, text, _line_ids(line)))
+
+    def walk(i: int) -> tuple[list[tuple[int, str]], int]:
+        depth, text, found = parsed[i]
+        j = i + 1
+        kids: list[tuple[int, str]] = []
+        while j < len(parsed) and parsed[j][0] > depth:
+            got, j = walk(j)
+            kids += got
+        if whole or found & scope:
+            return [(depth, text), *[(d, x) for d, x in _all(i + 1, j)]], j
+        if found - above:
+            return [], j
+        return ([(depth, text), *kids] if kids else []), j
+
+    def _all(a: int, b: int) -> list[tuple[int, str]]:
+        return [(parsed[k][0], parsed[k][1]) for k in range(a, b)]
+
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(parsed):
+        got, i = walk(i)
+        out += got
+    if parsed and (not out or out[0][1] != parsed[0][1]):
+        out.insert(0, (parsed[0][0], parsed[0][1]))
+    return out
+
+
+def explanation_view(lines: list[tuple[int, str]]) -> html.Div:
+    """The scoped explanation as an indented list (one bullet per line, no doubles)."""
+    return html.Div([html.Div(text, className="explain-line",
+                              style={"paddingLeft": f"{1.2 * depth:.1f}em"})
+                     for depth, text in lines], className="explain", id="op-explanation")
 
 
 def kpi_cards(row: pd.Series | None, th: Any, lang: Language) -> list[Any]:
@@ -151,8 +276,16 @@ def operative_view(svc: DataService, principal: Principal, node: str, week: str 
         "suggestion": prod_sugg,
         "staff_suggestion": staff_sugg,
         "plan_ref": ref,
-        "explanation": svc.plan_explanation(principal, ref, lang),
+        "explanation": _scoped(svc, principal, ref, node, lang),
     }
+
+
+def _scoped(svc: DataService, principal: Principal, ref: Any, node: str, lang: Language
+            ) -> list[tuple[int, str]]:
+    tree = svc.tree()
+    lines = svc.plan_explanation(principal, ref, lang)
+    scope = {node, *tree.descendants(node)}
+    return scoped_explanation(lines, scope, set(tree.ancestors(node)), node == tree.root)
 
 
 def suggestion_tables(svc: DataService, prod: pd.DataFrame, staff: pd.DataFrame,
@@ -238,6 +371,12 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
             ], className="grid2"),
             section(t("dash.sec.deviations", lg),
                     html.Div(t("dash.responsible_note", lg), className="note"),
+                    html.Div([html.Label(t("week.dev.filter", lg)), dcc.Dropdown(
+                        id=KPI_FILTER, options=kpi_kind_options(lg), multi=True,
+                        placeholder=t("week.dev.all_kinds", lg))], className="ctl"),
+                    html.Div([html.Label(t("week.dev.page_label", lg)), dcc.Input(
+                        id=DEV_PAGE, type="number", min=1, step=1, value=1,
+                        style={"width": "6em"})], className="ctl"),
                     html.Div(id=ids.TBL_OP_DEVIATIONS), export_buttons("op_deviations", lg)),
             section(t("dash.sec.suggestion", lg), html.Div(id=ids.TBL_SUGGESTION),
                     export_buttons("op_suggestion", lg)),
@@ -255,9 +394,10 @@ def register_callbacks(app: Dash, svc: DataService,
         Output(ids.TBL_SUGGESTION, "children"), Output(ids.plan_note("operative"), "children"),
         Output(ids.page_state("operative"), "data"),
         Input(ids.NODE, "value"), Input(ids.WEEK, "value"), Input(ids.SCENARIO, "value"),
-        Input(ids.LEVEL_FILTER, "value"), State(ids.LANG, "data"))
-    def _update(node: str, week: str, scenario: str, level_type: str, lang: str
-                ) -> tuple[Any, ...]:
+        Input(ids.LEVEL_FILTER, "value"), Input(KPI_FILTER, "value"), Input(DEV_PAGE, "value"),
+        State(ids.LANG, "data"))
+    def _update(node: str, week: str, scenario: str, level_type: str,
+                kinds: list[str] | None, page: int | None, lang: str) -> tuple[Any, ...]:
         lg = lang_of(lang)
         v = operative_view(svc, principal_fn(), node, week, scenario, level_type, lg)
         sugg = suggestion_tables(svc, v["suggestion"], v["staff_suggestion"], lg)
@@ -266,12 +406,11 @@ def register_callbacks(app: Dash, svc: DataService,
         elif v["explanation"]:
             sugg = html.Div([sugg, html.Details([
                 html.Summary(t("dash.sugg.explanation", lg)),
-                html.Ul([html.Li(line) for line in v["explanation"]], className="explain")])])
+                explanation_view(v["explanation"])])])
         state = {"page": "operative", "node": node, "week": v["week"], "scenario": scenario,
                  "level_type": level_type, "lang": lg}
         return (v["cards"], v["fig_production"], v["fig_beds"],
-                data_table(v["deviations"], DEVIATION_COLS, lg, "tbl-op-dev",
-                           light_col="light"),
+                deviation_table(v["deviations"], lg, kinds, page),
                 sugg, plan_note(svc.plan_ref(scenario, "tactical"), lg,
                           svc.unagreed(svc.plan_ref(scenario, "tactical"))), state)
 

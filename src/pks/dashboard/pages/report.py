@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from pks.dashboard import actuals_template as tpl
 from pks.dashboard import ids
 from pks.dashboard.access import AccessDenied, Principal
 from pks.dashboard.components import Col, data_table, fmt_key, section
@@ -84,6 +85,52 @@ def reds_view(svc: DataService, principal: Principal, scenario: str, year: int, 
     return html.Div(parts)
 
 
+TEMPLATE_DOWNLOAD = "actuals-template-download"
+"""Id of the download of the actuals template."""
+
+
+def template_example(svc: DataService, principal: Principal) -> tpl.ExampleRow:
+    """The example row's unit (the user's own, else the first unit) and the next week."""
+    from pks.data.weeks import add_weeks
+
+    data = svc.snapshot().data
+    units = [u for u in data.unit_ids if not principal.restricted or u in principal.units]
+    unit = units[0] if units else (data.unit_ids[0] if data.unit_ids else "")
+    week = add_weeks(svc.as_of_week(svc.settings.scenario), 1)
+    prod = data.actuals_production
+    mine = prod[prod["unit_id"].astype(str) == unit]
+    care = str(mine["care_type"].iloc[-1]) if len(mine) else ""
+    cats = data.staff_categories["staff_category"].astype(str)
+    return tpl.ExampleRow(unit, week, str(cats.iloc[0]) if len(cats) else "", care)
+
+
+def template_section(svc: DataService, principal: Principal, lang: Language) -> html.Div:
+    """Template downloads and the format help (every column's meaning, unit, an example)."""
+    example = template_example(svc, principal)
+    buttons: list[Any] = [html.Button(t("week.template.xlsx", lang), className="btn",
+                                      id={"type": "actuals-template", "fmt": "xlsx",
+                                          "table": ""})]
+    buttons += [html.Button(t("week.template.csv", lang, table=name), className="btn",
+                            id={"type": "actuals-template", "fmt": "csv", "table": name})
+                for name in tpl.ACTUALS_TABLES]
+    helpdf = tpl.help_frame(lang)
+    head = html.Thead(html.Tr([html.Th(c) for c in helpdf.columns]))
+    body = html.Tbody([html.Tr([html.Td(str(v)) for v in r]) for r in helpdf.itertuples(
+        index=False)])
+    examples = [html.Div([html.Strong(f"{name} – {t('week.template.example', lang)}: "),
+                          html.Code(tpl.template_csv(name, lang, example).strip())])
+                for name in tpl.ACTUALS_TABLES]
+    return html.Div([
+        html.H4(t("week.template.heading", lang)),
+        html.P(t("week.template.intro", lang)),
+        html.Div(buttons, className="controls", id="actuals-template-buttons"),
+        html.Details([html.Summary(t("week.template.help_summary", lang)),
+                      html.Table([head, body], className="tbl", id="actuals-format-help"),
+                      html.Div(examples, id="actuals-format-examples")]),
+        dcc.Download(id=TEMPLATE_DOWNLOAD),
+    ], id="actuals-template")
+
+
 def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Callable[..., Any]:
     """The page layout as a function of the query string."""
     def layout(lang: str = "sv", **_: Any) -> Any:
@@ -110,6 +157,7 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
             help_panel(lg),
             html.Div(t("dash.as_of", lg, week=svc.as_of_week(sc)), className="note"),
             section(t("dash.sec.upload", lg),
+                    template_section(svc, principal, lg),
                     dcc.Upload(id=ids.UPLOAD, children=html.Div(t("dash.upload.drop", lg)),
                                multiple=True, className="upload"),
                     dcc.Loading(html.Div(id=ids.UPLOAD_RESULT))),
@@ -168,4 +216,21 @@ def register_callbacks(app: Dash, svc: DataService,
         except AccessDenied:
             return html.Div(t("dash.denied", lg), className="note warn")
 
-    del _upload, _report, _reds
+    @app.callback(Output(TEMPLATE_DOWNLOAD, "data"),
+                  Input({"type": "actuals-template", "fmt": ALL, "table": ALL}, "n_clicks"),
+                  State(ids.LANG, "data"), prevent_initial_call=True)
+    def _template(clicks: list[int | None], lang: str) -> Any:
+        trig = ctx.triggered_id
+        if not trig or not any(c for c in clicks if c):
+            return no_update
+        lg = lang_of(lang)
+        example = template_example(svc, principal_fn())
+        stem = "veckoutfall" if lg == "sv" else "weekly_actuals"
+        if trig["fmt"] == "xlsx":
+            return dcc.send_bytes(tpl.template_xlsx(lg, example),
+                                  f"{stem}_{example.unit_id}_{example.week}.xlsx")
+        table = str(trig["table"])
+        return dcc.send_string(tpl.template_csv(table, lg, example),
+                               f"{table}_{example.unit_id}_{example.week}.csv")
+
+    del _upload, _report, _reds, _template
