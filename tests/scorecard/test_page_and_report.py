@@ -15,6 +15,7 @@ from pks.followup.scorecard import PERSPECTIVES
 from pks.followup.sex_split import sex_split
 from pks.i18n import t
 from pks.report.scorecard import kpp_html, scorecard_reds_html, sex_split_html
+from pks.types import Language
 
 from . import tiny
 
@@ -32,9 +33,9 @@ def _row_of(html_text: str, name: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_report_kpp_flags_the_exception_unit_not_red(lang: str) -> None:
+def test_report_kpp_flags_the_exception_unit_not_red(lang: Language) -> None:
     names = dict(zip(tiny.org_nodes()["node_id"], tiny.org_nodes()["name"], strict=True))
-    text = kpp_html(_tiny_kpp(), names, BM, lang)  # type: ignore[arg-type]
+    text = kpp_html(_tiny_kpp(), names, BM, lang)
     flagged, red = t("scorecard.light.flagged", lang), t("scorecard.light.red", lang)
     u2 = _row_of(text, "Enhet 2")  # 25 000 kr per point, 67 % above, with the exception
     assert "dot flagged" in u2 and flagged in u2 and red not in u2
@@ -74,13 +75,13 @@ def test_board_report_holds_the_new_sections(svc: DataService) -> None:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_page_view_at_region_division_and_unit(svc: DataService, lang: str) -> None:
+def test_page_view_at_region_division_and_unit(svc: DataService, lang: Language) -> None:
     nodes = svc.snapshot().data.org_nodes
     root = svc.default_node(LOCAL_USER)
     division = str(nodes.loc[nodes["node_type"] == "division", "node_id"].iloc[0])
     unit = svc.tree().leaves_under(division)[0]
     for node in (root, division, unit):
-        v = followup_view(svc, LOCAL_USER, node, "base", "unit", lang)  # type: ignore[arg-type]
+        v = followup_view(svc, LOCAL_USER, node, "base", "unit", lang)
         sc = v["scorecard"]
         assert set(sc["perspective"]) <= set(PERSPECTIVES)
         assert {"medborgare", "verksamhet", "medarbetare", "ekonomi"} <= set(sc["perspective"])
@@ -105,14 +106,14 @@ def test_page_view_refuses_a_node_outside_the_managers_units(svc: DataService,
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_page_kpp_table_shows_the_exception_flagged_not_red(lang: str) -> None:
+def test_page_kpp_table_shows_the_exception_flagged_not_red(lang: Language) -> None:
     from pks.dashboard.components import data_table
     from pks.dashboard.pages.followup import KPP_COLS, LIGHT_COLOURS
 
     names = dict(zip(tiny.org_nodes()["node_id"], tiny.org_nodes()["name"], strict=True))
     k = _tiny_kpp()
     k = k.assign(name=k["unit_id"].map(names), cost_msek=k["cost_sek"] / 1e6)
-    table = data_table(k, KPP_COLS, lang, "t")  # type: ignore[arg-type]
+    table = data_table(k, KPP_COLS, lang, "t")
     rows = table.children[0].children[1].children  # type: ignore[union-attr,index]
     by_unit = {str(r.children[0].children): repr(r) for r in rows}
     assert t("scorecard.light.flagged", lang) in by_unit["Enhet 2"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-WEEKS = ["2026-W01", "2026-W02"]
+WEEKS: tuple[str, str] = ("2026-W01", "2026-W02")
 
 
 def org_nodes() -> pd.DataFrame:

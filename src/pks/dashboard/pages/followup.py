@@ -168,7 +168,8 @@ def sex_figure(split: pd.DataFrame, name: str, lang: Language) -> go.Figure:
                       height=360, margin={"t": 50, "l": 60, "r": 10, "b": 60},
                       separators=separators(lang),
                       legend={"orientation": "h", "y": -0.2},
-                      yaxis={"title": t("dash.unit.cases", lang), "rangemode": "tozero"})
+                      yaxis={"title": t("dash.unit.cases", lang), "rangemode": "tozero",
+                             "tickformat": ",.0f"})
     return fig
 
 
