@@ -130,3 +130,21 @@ def test_scorecard_orders_by_perspective_and_counts() -> None:
     counts = count_by_perspective(pd.Series(["cost", "agency", "workload", "guarantee"]))
     assert counts == {"samhalle": 0, "medborgare": 1, "verksamhet": 0, "medarbetare": 1,
                       "ekonomi": 2}
+
+
+def test_demo_region_flags_malmfalten_units_never_red() -> None:
+    from pks.demo import demo_spec, generate_region
+
+    d = generate_region(demo_spec(), seed=7)
+    weeks = sorted(d.actuals_production["week"].astype(str).unique())
+    k = kpp_by_unit(d.actuals_production, d.actuals_unit, d.care_types, d.unit_finance,
+                    d.unit_ids, weeks[0], weeks[-1], KppBenchmark(30_000.0, "test", 0.05))
+    site = dict(zip(d.org_nodes["node_id"], d.org_nodes["site"], strict=True))
+    exc = k[k["kpp_exception"]]
+    assert len(exc) > 0
+    assert set(exc["unit_id"].map(site)) <= {"Gällivare", "Kiruna"}
+    assert (exc["light"] == "flagged").all()
+    # at this benchmark some of them cost more per DRG point: still not red
+    assert (exc["gap_pu"] > 0.05).any()
+    assert (k.loc[~k["kpp_exception"], "light"] != "flagged").all()
+    assert "red" in set(k["light"])

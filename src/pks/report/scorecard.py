@@ -99,12 +99,12 @@ def sex_split_html(split: pd.DataFrame, show: list[str], names: dict[str, str],
 
 
 def kpp_html(per_unit: pd.DataFrame, names: dict[str, str], bm: KppBenchmark,
-             lang: Language) -> str:
+             lang: Language, period: str = "") -> str:
     """Cost per DRG point per somatic unit against the benchmark; exceptions flagged."""
     note = t("scorecard.kpp_note", lang, benchmark=format_sek(bm.sek_per_drg_point, lang),
              source=bm.source, margin=format_pct(bm.red_margin_pu, lang, 0))
     out = (f"<h2>{_esc(t('scorecard.sec.kpp', lang))}</h2>"
-           f"<p class='note'>{_esc(note)}</p>")
+           f"<p class='note'>{_esc(' '.join(x for x in (period, note) if x))}</p>")
     if per_unit.empty:
         return out + f"<p class='note'>{_esc(t('scorecard.kpp_none', lang))}</p>"
     head = [t("scorecard.col.unit", lang), t("scorecard.col.cost_msek", lang),
@@ -146,4 +146,6 @@ def dimension_sections(data: PlanningData, cfg: DashboardConfig, year: int, mont
     units = somatic_units(data.unit_ids, tree, cfg.kpp_excluded_node_ids)
     kpp = kpp_by_unit(data.actuals_production, data.actuals_unit, data.care_types,
                       data.unit_finance, units, weeks_of_year(year)[0], weeks[-1], bm)
-    return [sex_split_html(split, show, names, lang, note), kpp_html(kpp, names, bm, lang)]
+    ytd = t("scorecard.period_note", lang, first=weeks_of_year(year)[0], last=weeks[-1])
+    return [sex_split_html(split, show, names, lang, note),
+            kpp_html(kpp, names, bm, lang, ytd)]
