@@ -148,3 +148,17 @@ def test_demo_region_flags_malmfalten_units_never_red() -> None:
     assert (exc["gap_pu"] > 0.05).any()
     assert (k.loc[~k["kpp_exception"], "light"] != "flagged").all()
     assert "red" in set(k["light"])
+
+
+def test_forecast_sex_split_by_hand() -> None:
+    from pks.followup.sex_split import forecast_sex_split
+
+    fd = pd.DataFrame({"unit_id": ["U1", "U1", "U2", "U2", "U1"],
+                       "care_type": ["ct"] * 5,
+                       "week": ["2026-W03", "2026-W03", "2026-W03", "2026-W03", "2026-W09"],
+                       "sex": ["female", "male", "female", "male", "female"],
+                       "demand_cases": [6.0, 4.0, 1.0, 9.0, 100.0]})
+    out = forecast_sex_split(fd, OrgTree(tiny.org_nodes()), ["2026-W03", "2026-W04"])
+    d1 = out[out["node_id"] == "D1"].set_index("sex")
+    assert d1.at["female", "forecast_demand_cases"] == 7.0  # W09 is outside the weeks
+    assert d1.at["male", "forecast_share_pu"] == pytest.approx(13 / 20)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -120,3 +122,30 @@ def test_page_kpp_table_shows_the_exception_flagged_not_red(lang: Language) -> N
     assert LIGHT_COLOURS["red"] not in by_unit["Enhet 2"]
     assert LIGHT_COLOURS["flagged"] in by_unit["Enhet 2"]
     assert LIGHT_COLOURS["red"] in by_unit["Enhet 1"]
+
+
+def test_page_shows_the_forecast_split_by_sex(db_copy: Path, repo_root: Path,
+                                              tmp_path: Path) -> None:
+    from pks.data.store import Store
+    from pks.data.weeks import add_weeks
+    from tests.dashboard.conftest import make_settings
+
+    svc = DataService(make_settings(db_copy, repo_root, tmp_path))
+    assert "pks forecast" in followup_view(
+        svc, LOCAL_USER, svc.default_node(LOCAL_USER), "base", "unit", "sv")["forecast_note"]
+    units = svc.snapshot().unit_ids
+    week = add_weeks(svc.as_of_week("base"), 1)
+    fd = pd.DataFrame({"unit_id": [units[0], units[0], units[1], units[1]],
+                       "care_type": ["x"] * 4, "week": [week] * 4,
+                       "sex": ["female", "male", "female", "male"],
+                       "demand_cases": [3.0, 1.0, 2.0, 2.0]})
+    store = Store(f"sqlite:///{db_copy}")
+    store.save_run("forecast", {"forecast_demand": fd}, scenario="base")
+    store.close()
+    svc = DataService(make_settings(db_copy, repo_root, tmp_path / "b"))
+    v = followup_view(svc, LOCAL_USER, svc.default_node(LOCAL_USER), "base", "unit", "sv")
+    f = v["forecast"]
+    root = f[f["node_id"] == svc.default_node(LOCAL_USER)].set_index("sex")
+    assert root.at["female", "forecast_demand_cases"] == 5.0
+    assert root.at["male", "forecast_share_pu"] == pytest.approx(3 / 8)
+    assert week in v["forecast_note"]

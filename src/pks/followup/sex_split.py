@@ -78,3 +78,29 @@ def equality_gap(split: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"node_id": wide.index.astype(str),
                          "past_guarantee_gap_pu": (fem - male).to_numpy()}
                         ).reset_index(drop=True)
+
+
+def forecast_sex_split(forecast_demand: pd.DataFrame, tree: OrgTree, weeks: list[str]
+                       ) -> pd.DataFrame:
+    r"""Forecast demand per node and sex over ``weeks`` and each sex's share of it.
+
+    :math:`F_{n,s} = \sum_{u \in n} \sum_{w \in \text{weeks}} \text{demand}_{u,s,w}` from the
+    forecast's ``demand_cases`` (table ``forecast_demand``), and :math:`F_{n,s} / \sum_{s'}
+    F_{n,s'}`.
+
+    Returns
+    -------
+    DataFrame
+        ``node_id, sex, forecast_demand_cases, forecast_share_pu``.
+    """
+    cols = ["node_id", "sex", "forecast_demand_cases", "forecast_share_pu"]
+    f = forecast_demand[forecast_demand["week"].astype(str).isin(set(weeks))]
+    if f.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object" if c in ("node_id", "sex")
+                                          else "float64") for c in cols})
+    per_unit = f.groupby(["unit_id", "sex"], as_index=False)["demand_cases"].sum()
+    out = roll_up(per_unit, tree, ["demand_cases"], by=["sex"]).rename(
+        columns={"demand_cases": "forecast_demand_cases"})
+    total = out.groupby("node_id")["forecast_demand_cases"].transform("sum")
+    out["forecast_share_pu"] = out["forecast_demand_cases"] / total.where(total > 0)
+    return out[cols].reset_index(drop=True)

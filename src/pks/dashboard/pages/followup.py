@@ -4,7 +4,8 @@ For the node chosen with the shared node selector (drill-down as on the other pa
 to date up to the as-of week: every KPI grouped by the five scorecard perspectives
 (:mod:`pks.followup.scorecard`, R-22), demand, production, waiting list and share past the
 guarantee for women and men of the node and the nodes of the level filter
-(:mod:`pks.followup.sex_split`, R-23), and the KPP cost per DRG point of each somatic unit
+(:mod:`pks.followup.sex_split`, R-23) with the newest forecast run's demand by sex for the
+coming year, and the KPP cost per DRG point of each somatic unit
 below the node against the national benchmark, exception units flagged, never red
 (:mod:`pks.followup.kpp`, R-32). Figures come from follow-up; this page lays them out.
 """
@@ -24,11 +25,11 @@ from pks.dashboard.components import Col, data_table, fmt_key, fmt_num, fmt_pct,
 from pks.dashboard.data import DataService
 from pks.dashboard.figures import separators
 from pks.dashboard.pages.common import controls, lang_of, node_names
-from pks.data.weeks import weeks_of_year
+from pks.data.weeks import add_weeks, weeks_of_year
 from pks.followup.kpis import KPI_COLUMNS
 from pks.followup.kpp import kpp_by_node, kpp_by_unit, somatic_units
 from pks.followup.scorecard import scorecard
-from pks.followup.sex_split import equality_gap, sex_split
+from pks.followup.sex_split import equality_gap, forecast_sex_split, sex_split
 from pks.i18n import format_number, format_pct, format_sek, t
 from pks.report.scorecard import benchmark_of
 from pks.types import Language
@@ -42,6 +43,9 @@ TBL_SEX = "fu-tbl-sex"
 TBL_KPP = "fu-tbl-kpp"
 FIG_SEX = "fu-fig-sex"
 KPP_NOTE = "fu-kpp-note"
+TBL_FORECAST = "fu-tbl-forecast"
+FORECAST_WEEKS = 52
+"""Weeks after the as-of week whose forecast demand the page splits by sex."""
 LIGHT_COLOURS: dict[str, str] = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b",
                                  "none": "#bdc3c7", "flagged": "#7d3c98"}
 """Dot colour per light; ``flagged`` (a KPP exception) has its own, never red."""
@@ -88,6 +92,12 @@ SEX_COLS = [
     Col("waiting_over_guarantee_cases", "scorecard.col.waiting_over_guarantee_cases",
         fmt_num(0), True),
     Col("past_guarantee_pu", "scorecard.col.past_guarantee_pu", fmt_pct(1), True),
+]
+FORECAST_COLS = [
+    Col("name", "dash.col.node"),
+    Col("sex", "scorecard.col.sex", fmt_key("scorecard.sex.")),
+    Col("forecast_demand_cases", "scorecard.col.forecast_demand_cases", fmt_num(0), True),
+    Col("forecast_share_pu", "scorecard.col.forecast_share_pu", fmt_pct(1), True),
 ]
 KPP_COLS = [
     Col("name", "scorecard.col.unit"),
@@ -149,10 +159,35 @@ def followup_view(svc: DataService, principal: Principal, node: str, scenario: s
                                                                   strict=True)]
     note = t("scorecard.kpp_note", lang, benchmark=format_sek(bm.sek_per_drg_point, lang),
              source=bm.source, margin=format_pct(bm.red_margin_pu, lang, 0))
+    fnote, fsplit = forecast_view(svc, scenario, shown, names, lang)
     return {"scorecard": sc, "sex": split, "kpp": kpp, "kpp_note": note,
+            "forecast": fsplit, "forecast_note": fnote,
             "period_note": t("scorecard.period_note", lang, first=first, last=last),
             "fig_sex": sex_figure(split[split["node_id"] == node], names.get(node, node),
                                   lang)}
+
+
+def forecast_view(svc: DataService, scenario: str, shown: list[str], names: dict[str, str],
+                  lang: Language) -> tuple[str, pd.DataFrame]:
+    """The newest forecast run's demand by sex for the weeks after the as-of week."""
+    runs = svc.store.runs(kind="forecast", scenario=scenario)
+    empty = pd.DataFrame(columns=[c.name for c in FORECAST_COLS])
+    if runs.empty:
+        return t("scorecard.no_forecast", lang), empty
+    run_id = str(runs.iloc[0]["run_id"])
+    fd = svc.store.load_run_tables(run_id, ["forecast_demand"]).get("forecast_demand")
+    as_of = svc.as_of_week(scenario)
+    weeks = [add_weeks(as_of, i) for i in range(1, FORECAST_WEEKS + 1)]
+    if fd is None:
+        return t("scorecard.no_forecast", lang), empty
+    out = forecast_sex_split(fd, svc.tree(), weeks)
+    out = out[out["node_id"].isin(shown)].copy()
+    order = {n: i for i, n in enumerate(shown)}
+    out = out.assign(_o=out["node_id"].map(order)).sort_values(["_o", "sex"]).drop(
+        columns="_o")
+    out["name"] = out["node_id"].map(names)
+    return t("scorecard.forecast_note", lang, run=run_id, first=weeks[0],
+             last=weeks[-1]), out
 
 
 def sex_figure(split: pd.DataFrame, name: str, lang: Language) -> go.Figure:
@@ -187,6 +222,7 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
             section(t("scorecard.sec.scorecard", lg), html.Div(id=TBL_SCORECARD),
                     html.Div(t("scorecard.equality_note", lg), className="note")),
             section(t("scorecard.sec.sex", lg), graph(FIG_SEX), html.Div(id=TBL_SEX)),
+            section(t("scorecard.sec.forecast_sex", lg), html.Div(id=TBL_FORECAST)),
             section(t("scorecard.sec.kpp", lg), html.Div(id=KPP_NOTE, className="note"),
                     html.Div(id=TBL_KPP)),
         ])
@@ -200,6 +236,7 @@ def register_callbacks(app: Dash, svc: DataService,
         Output(NOTE, "children"), Output(TBL_SCORECARD, "children"),
         Output(FIG_SEX, "figure"), Output(TBL_SEX, "children"),
         Output(KPP_NOTE, "children"), Output(TBL_KPP, "children"),
+        Output(TBL_FORECAST, "children"),
         Input(ids.NODE, "value"), Input(ids.SCENARIO, "value"),
         Input(ids.LEVEL_FILTER, "value"), State(ids.LANG, "data"))
     def _update(node: str, scenario: str, level_type: str, lang: str) -> tuple[Any, ...]:
@@ -208,6 +245,8 @@ def register_callbacks(app: Dash, svc: DataService,
         return (v["period_note"],
                 data_table(v["scorecard"], SCORECARD_COLS, lg, "tbl-fu-scorecard"),
                 v["fig_sex"], data_table(v["sex"], SEX_COLS, lg, "tbl-fu-sex"),
-                v["kpp_note"], data_table(v["kpp"], KPP_COLS, lg, "tbl-fu-kpp"))
+                v["kpp_note"], data_table(v["kpp"], KPP_COLS, lg, "tbl-fu-kpp"),
+                [html.Div(v["forecast_note"], className="note"),
+                 data_table(v["forecast"], FORECAST_COLS, lg, "tbl-fu-forecast")])
 
     del _update
