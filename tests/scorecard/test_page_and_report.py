@@ -149,3 +149,21 @@ def test_page_shows_the_forecast_split_by_sex(db_copy: Path, repo_root: Path,
     assert root.at["female", "forecast_demand_cases"] == 5.0
     assert root.at["male", "forecast_share_pu"] == pytest.approx(3 / 8)
     assert week in v["forecast_note"]
+
+
+def test_board_report_region_scorecard_is_the_reports_own_figures(svc: DataService) -> None:
+    from pks.i18n import format_pct
+    from pks.report.scorecard import region_scorecard_html
+
+    rep = svc.board_content(LOCAL_USER, "base", svc.year("base"), 10)
+    text = region_scorecard_html(rep, "sv")
+    root = rep.waiting["node_id"].iloc[0]
+    past = float(rep.waiting.loc[rep.waiting["node_id"] == root, "past_guarantee_pu"].iloc[0])
+    prod = float(rep.production.loc[rep.production["node_id"] == root,
+                                    "production_deviation_pu"].iloc[0])
+    for p in ("medborgare", "verksamhet", "medarbetare", "ekonomi"):
+        assert t(f"scorecard.perspective.{p}", "sv") in text
+    assert format_pct(past, "sv") in text and format_pct(prod, "sv") in text
+    assert text.index("Medborgare") < text.index("Verksamhet") < text.index("Ekonomi")
+    full = board_report(svc, LOCAL_USER, "base", svc.year("base"), 10, "sv")
+    assert text in full

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pks.followup.board import BoardReport
 from pks.i18n import format_number, format_pct, format_sek, t
-from pks.report.scorecard import scorecard_reds_html
+from pks.report.scorecard import region_scorecard_html, scorecard_reds_html
 from pks.rules.lights import KINDS
 from pks.types import Language
 
@@ -273,6 +273,7 @@ def board_report_html(rep: BoardReport, lang: Language = "sv",
                       ("missing_weeks", t("dash.col.missing_weeks", lang), "num0"),
                       ("missing_list", t("dash.col.missing_list", lang), "text")], lang)
         if len(gaps) else "",
+        region_scorecard_html(rep, lang),
         f"<h2>{h[5]}</h2>",
         _reds_html(rep, lang),
         scorecard_reds_html(rep.reds, lang),

@@ -18,9 +18,15 @@ from pks.config.dashboard import DashboardConfig
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree
 from pks.data.weeks import weeks_of_year
-from pks.followup.board import month_weeks
+from pks.followup.board import BoardReport, month_weeks
+from pks.followup.kpis import KPI_COLUMNS
 from pks.followup.kpp import KppBenchmark, kpp_by_unit, somatic_units
-from pks.followup.scorecard import KIND_PERSPECTIVE, PERSPECTIVES, count_by_perspective
+from pks.followup.scorecard import (
+    KIND_PERSPECTIVE,
+    PERSPECTIVES,
+    count_by_perspective,
+    scorecard,
+)
 from pks.followup.sex_split import sex_split
 from pks.i18n import format_number, format_pct, format_sek, t
 from pks.rules.lights import KINDS
@@ -67,6 +73,37 @@ def scorecard_reds_html(reds: pd.DataFrame, lang: Language) -> str:
             f"<p>{_esc(t('scorecard.reds_total', lang, n=len(reds)))}</p>"
             + _table([t("scorecard.col.perspective", lang), t("scorecard.col.reds", lang),
                       t("scorecard.col.kinds", lang)], rows, {1}))
+
+
+STOCK_KPIS: frozenset[str] = frozenset({"waiting", "past_guarantee"})
+"""KPIs the report takes at the month's last week; the others are year to date."""
+
+
+def region_scorecard_html(rep: BoardReport, lang: Language) -> str:
+    """The region's KPIs grouped by perspective: stocks at month end, the rest year to date.
+
+    Cost is the year-end forecast against the frame of the top frame-holding node.
+    """
+    root = rep.production["node_id"].iloc[0] if len(rep.production) else None
+    values: dict[str, tuple[float, str]] = {}
+    for kpi, col in KPI_COLUMNS.items():
+        frame = rep.waiting if kpi in STOCK_KPIS else rep.production
+        row = frame[frame["node_id"] == root]
+        if len(row) and col in row.columns:
+            values[kpi] = (float(row.iloc[0][col]), str(row.iloc[0][f"{kpi}_light"]))
+    top = rep.cost[rep.cost["frame_basis"] == "own"]
+    if len(top):
+        values["cost"] = (float(top.iloc[0]["frame_gap_pu"]), str(top.iloc[0]["light"]))
+    sc = scorecard(values)
+    rows = [[_esc(t(f"scorecard.perspective.{p}", lang)), _esc(t(f"scorecard.kpi.{k}", lang)),
+             _esc(_num(v, lang) if k == "overtime" else _pct(v, lang)),
+             _light("none" if lt in ("nan", "None") else lt, lang)]
+            for p, k, v, lt in zip(sc["perspective"], sc["kpi"], sc["value"], sc["light"],
+                                   strict=True)]
+    return (f"<h2>{_esc(t('scorecard.sec.scorecard', lang))} – {_esc(rep.region_name)}</h2>"
+            + _table([t("scorecard.col.perspective", lang), t("scorecard.col.kpi", lang),
+                      t("scorecard.col.value", lang), t("scorecard.col.status", lang)],
+                     rows, {2}))
 
 
 SEX_TABLE: tuple[tuple[str, str], ...] = (
