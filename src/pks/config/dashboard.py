@@ -48,3 +48,14 @@ class DashboardConfig(FrozenModel):
     forecast_method: Literal["plan", "run_rate"] = "plan"
     """Year-end cost forecast: actuals to date plus the plan for the rest of the year
     ('plan'), or the actual weekly run-rate extended to the whole year ('run_rate')."""
+    kpp_benchmark_sek_per_drg_point: float = 65_000.0
+    """National KPP benchmark: cost per DRG point of county and district hospitals
+    (läns- och länsdelssjukhus), age-adjusted, SEK (R-32). The seeds give no value: the
+    default is an assumed order of magnitude; set it from SKR's KPP database."""
+    kpp_benchmark_source: str = "Antaget värde; ersätt med SKR:s KPP-databas (läns- och " \
+        "länsdelssjukhus)"
+    """Where the benchmark comes from (shown with it on the follow-up page and report)."""
+    kpp_red_margin_pu: float = 0.05
+    """Cost per DRG point above the benchmark is amber; above it by more than this, red."""
+    kpp_excluded_node_ids: tuple[str, ...] = ()
+    """Nodes whose units are not somatic (psychiatry, primary care): left out of KPP."""

@@ -18,6 +18,7 @@ import pandas as pd
 
 from pks.followup.board import BoardReport
 from pks.i18n import format_number, format_pct, format_sek, t
+from pks.report.scorecard import region_scorecard_html, scorecard_reds_html
 from pks.rules.lights import KINDS
 from pks.types import Language
 
@@ -34,6 +35,7 @@ td{padding:3px 6px;border-bottom:1px solid #e5e8e8} td.num,th.num{text-align:rig
 font-variant-numeric:tabular-nums} .dot{display:inline-block;width:10px;height:10px;
 border-radius:50%;margin-right:4px;vertical-align:middle} .green{background:#2e8b57}
 .amber{background:#e0a100} .red{background:#c0392b} .none{background:#bdc3c7}
+.flagged{background:#7d3c98}
 .figs{display:flex;gap:12px;flex-wrap:wrap} .figs svg{max-width:48%;height:auto}
 .note{color:#566573;font-size:9pt} @page{size:A4;margin:14mm}
 """
@@ -187,9 +189,10 @@ def board_report_html(rep: BoardReport, lang: Language = "sv",
                       sections: Sequence[str] = ()) -> str:
     """The monthly board report as one HTML page.
 
-    Production, waiting lists, staff, economy, coverage and every red deviation, then
-    ``sections`` (HTML fragments from :mod:`pks.report.sections`: the managers' analysis
-    and the balanced-budget assessment).
+    Production, waiting lists, staff, economy, coverage, every red deviation by kind and
+    their count per balanced-scorecard perspective, then
+    ``sections`` (HTML fragments from :mod:`pks.report.sections`: the managers' analysis,
+    the split by legal sex, KPP and the balanced-budget assessment).
     """
     cost_svg = _cost_svg(rep.cost_monthly, rep.top_frame_sek, lang) \
         if not rep.cost_monthly.empty else ""
@@ -270,8 +273,10 @@ def board_report_html(rep: BoardReport, lang: Language = "sv",
                       ("missing_weeks", t("dash.col.missing_weeks", lang), "num0"),
                       ("missing_list", t("dash.col.missing_list", lang), "text")], lang)
         if len(gaps) else "",
+        region_scorecard_html(rep, lang),
         f"<h2>{h[5]}</h2>",
         _reds_html(rep, lang),
+        scorecard_reds_html(rep.reds, lang),
         *sections,
         "</body></html>",
     ]

@@ -3,7 +3,9 @@
 Follow-up computes the report's content; these sections come from the layers above it:
 the managers' analysis per node for the month (:mod:`pks.governance.comments`, R-18/R-21)
 and the balanced-budget assessment (*balanskravsutredning*, :mod:`pks.economy.assessment`,
-R-49/R-50). Each returns an HTML fragment for :func:`pks.report.html.board_report_html`.
+R-49/R-50), and the follow-up by legal sex and the KPP benchmark
+(:mod:`pks.report.scorecard`, R-23/R-32). Each returns an HTML fragment for
+:func:`pks.report.html.board_report_html`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import html
 import logging
 from pathlib import Path
 
-from pks.config.loader import ConfigError
+from pks.config.loader import ConfigError, load_scenario
 from pks.data.checks import ValidationFailed
 from pks.data.store import Store
 from pks.economy.assessment import assessment_html, balanced_budget_assessment
 from pks.economy.scenario import load_economy_scenario
+from pks.followup.plans import as_of_week
 from pks.governance.comments import comments_for_month
 from pks.i18n import t
+from pks.report.scorecard import dimension_sections
 from pks.types import Language
 
 log = logging.getLogger(__name__)
@@ -52,8 +56,18 @@ def balanced_budget_section(store: Store, model_dir: str | Path, scenario: str,
         return ""
 
 
+def dimensions_section(store: Store, model_dir: str | Path, scenario: str, year: int,
+                       month: int, lang: Language) -> list[str]:
+    """The month's split by legal sex and KPP per somatic unit (empty before the month)."""
+    cfg = load_scenario(model_dir, scenario)
+    data = store.read_inputs()
+    week = as_of_week(cfg.data.as_of_week, data.actuals_production)
+    return dimension_sections(data, cfg.dashboard, year, month, week, lang)
+
+
 def board_sections(store: Store, model_dir: str | Path, scenario: str, year: int,
                    month: int, names: dict[str, str], lang: Language) -> list[str]:
     """Every section the board report gains beyond follow-up's content, in report order."""
     return [s for s in (comments_section(store, year, month, names, lang),
+                        *dimensions_section(store, model_dir, scenario, year, month, lang),
                         balanced_budget_section(store, model_dir, scenario, lang)) if s]

@@ -6,4 +6,4 @@ functions taking the data service and the principal first, so tests call them di
 """
 
 PAGE_MODULES = ("operative", "tactical", "strategic", "report", "economy", "governance",
-                "measures_page", "whatif")
+                "measures_page", "whatif", "followup")
