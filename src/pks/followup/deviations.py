@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pks.calendar import MEAN_WEEKS_PER_YEAR
 from pks.data.tree import OrgTree, roll_up
 from pks.followup.periods import Period, to_period
 
@@ -138,7 +139,7 @@ def planned_sick_leave(staffing: pd.DataFrame, staff_availability: pd.DataFrame,
     weekly = staffing.merge(staff_categories[["staff_category", "contracted_h_per_fte_year"]],
                             on="staff_category")
     weekly["contracted_h"] = (weekly["staffing_target_fte"]
-                              * weekly["contracted_h_per_fte_year"] / (365.25 / 7))
+                              * weekly["contracted_h_per_fte_year"] / MEAN_WEEKS_PER_YEAR)
     m = staff_availability.merge(weekly[["unit_id", "staff_category", "contracted_h"]],
                                  on=["unit_id", "staff_category"])
     m["sick_leave_h"] = m["contracted_h"] * m["sick_leave_pu"]
@@ -200,7 +201,8 @@ def overtime_per_fte_year(staff: pd.DataFrame, staffing: pd.DataFrame, tree: Org
                   tree, ["staffing_target_fte"])
     ot = roll_up(staff, tree, ["actual_overtime_h"])
     m = fte.merge(ot, on="node_id", how="left").fillna({"actual_overtime_h": 0.0})
-    m["overtime_h_per_fte_year"] = _ratio(m["actual_overtime_h"] * (365.25 / 7) / max(weeks, 1),
+    m["overtime_h_per_fte_year"] = _ratio(m["actual_overtime_h"] * MEAN_WEEKS_PER_YEAR
+                                          / max(weeks, 1),
                                           m["staffing_target_fte"])
     return m
 

@@ -1,0 +1,70 @@
+"""House rules checked on the source: calendar constants in one place, few ``# type: ignore``.
+
+These tests scan all of ``src/pks`` (every layer, the simulator and the optimiser included),
+so they hold for the merged code base, not for one corner of it.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from pks import calendar
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "pks"
+CONSTANTS_MODULE = SRC / "calendar.py"
+
+CALENDAR_LITERALS: frozenset[float] = frozenset({52, 7.0, 52.18, 365.25})
+"""Values that are calendar facts (weeks per year, days per week, days per year) when they
+appear as literals; the integer 7 is not in the list (it is also a count of other things)."""
+
+ALLOWED_LITERALS: frozenset[tuple[str, int]] = frozenset()
+"""(file relative to ``src/pks``, value) pairs where such a number is not a calendar fact."""
+
+
+def _sources() -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def calendar_literals(source: str) -> list[tuple[int, float]]:
+    """(line, value) of each numeric literal in ``source`` equal to a calendar constant.
+
+    Booleans are not numbers here (``True == 1``); a float literal ``52.0`` counts as 52.
+    """
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float) \
+                and node.value in CALENDAR_LITERALS \
+                and not (type(node.value) is int and node.value == 7):
+            out.append((node.lineno, node.value))
+    return sorted(out)
+
+
+def test_the_scanner_finds_calendar_literals_and_ignores_other_numbers():
+    src = "a = x / 52\nb = y * 7.0\nc = 52.0 + 7\nd = 365.25 / 7\ne = 53 + 6.9 + True\n"
+    assert calendar_literals(src) == [(1, 52), (2, 7.0), (3, 52.0), (4, 365.25)]
+
+
+def test_the_constants_hold_the_calendar():
+    assert calendar.WEEKS_PER_YEAR == 52
+    assert calendar.DAYS_PER_WEEK == calendar.DAYS_PER_WEEK_INT == 7
+    assert calendar.MEAN_WEEKS_PER_YEAR == pytest.approx(365.25 / 7)
+    assert calendar.ROUNDED_MEAN_WEEKS_PER_YEAR == round(calendar.MEAN_WEEKS_PER_YEAR, 2)
+
+
+def test_no_calendar_literal_outside_the_constants_module():
+    """52 (weeks per year), 7.0 (days per week), 365.25 and 52.18 live in :mod:`pks.calendar`."""
+    found = []
+    for path in _sources():
+        if path == CONSTANTS_MODULE:
+            continue
+        rel = path.relative_to(SRC).as_posix()
+        for line, value in calendar_literals(path.read_text(encoding="utf-8")):
+            if (rel, int(value)) not in ALLOWED_LITERALS:
+                found.append(f"{rel}:{line}: {value!r}")
+    assert not found, "calendar literals outside pks.calendar:\n" + "\n".join(found)
