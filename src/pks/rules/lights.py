@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -159,6 +159,14 @@ def at_least(value: np.ndarray | float, limit: np.ndarray | float) -> np.ndarray
     return np.asarray(value) >= np.asarray(limit) - TOLERANCE
 
 
+def _as_light(text: str) -> Light:
+    """``text`` as a :data:`Light`; anything else is an error."""
+    for light in get_args(Light):
+        if text == light:
+            return light
+    raise ValueError(f"not a light: {text!r}")
+
+
 def _light(v: np.ndarray, direction: str, amber: float, red: float) -> np.ndarray:
     if direction == "above":
         conds = [np.isnan(v), ~at_most(v, red), ~at_most(v, amber)]
@@ -185,8 +193,7 @@ def judge(kpi: str, value: float | None, th: Thresholds) -> Light:
     """
     direction, amber, red = th.limits(kpi)
     v = np.array([np.nan if value is None else float(value)], dtype="float64")
-    out: Light = str(_light(v, direction, amber, red)[0])  # type: ignore[assignment]
-    return out
+    return _as_light(str(_light(v, direction, amber, red)[0]))
 
 
 def judge_series(kpi: str, values: pd.Series, th: Thresholds) -> pd.Series:
