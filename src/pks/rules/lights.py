@@ -90,15 +90,8 @@ class Thresholds:
     overtime_h_per_fte_year_max: float
     agency_cost_share_max_pu: float
     within_guarantee_share_pu: float
-    production_amber_pu: float
-    production_red_pu: float
-    waiting_amber_pu: float
-    waiting_red_pu: float
-    staffing_amber_pu: float
-    staffing_red_pu: float
-    near_target_pu: float
-    occupancy_amber_margin_pu: float
-    cost_amber_margin_pu: float
+    margins: LightMargins
+    """How far from plan or how close to a ceiling turns a light amber or red."""
 
     @property
     def past_guarantee_share_max_pu(self) -> float:
@@ -107,20 +100,21 @@ class Thresholds:
 
     def limits(self, kpi: str) -> tuple[Literal["above", "below"], float, float]:
         """``(direction, amber, red)`` of ``kpi``: worse ``above`` or ``below`` the limits."""
-        n = self.near_target_pu
+        m = self.margins
+        n = m.near_target_pu
         cap_g = self.past_guarantee_share_max_pu
         table: dict[str, tuple[Literal["above", "below"], float, float]] = {
-            "production": ("below", -self.production_amber_pu, -self.production_red_pu),
-            "waiting": ("above", self.waiting_amber_pu, self.waiting_red_pu),
+            "production": ("below", -m.production_amber_pu, -m.production_red_pu),
+            "waiting": ("above", m.waiting_amber_pu, m.waiting_red_pu),
             "past_guarantee": ("above", n * cap_g, cap_g),
-            "staffing": ("below", -self.staffing_amber_pu, -self.staffing_red_pu),
+            "staffing": ("below", -m.staffing_amber_pu, -m.staffing_red_pu),
             "overtime": ("above", n * self.overtime_h_per_fte_year_max,
                          self.overtime_h_per_fte_year_max),
             "agency": ("above", n * self.agency_cost_share_max_pu,
                        self.agency_cost_share_max_pu),
-            "occupancy": ("above", self.occupancy_max_pu - self.occupancy_amber_margin_pu,
+            "occupancy": ("above", self.occupancy_max_pu - m.occupancy_amber_margin_pu,
                           self.occupancy_max_pu),
-            "cost": ("above", -self.cost_amber_margin_pu, 0.0),
+            "cost": ("above", -m.cost_amber_margin_pu, 0.0),
         }
         if kpi not in table:
             raise KeyError(f"unknown KPI {kpi!r}; known: {list(table)}")
@@ -131,14 +125,13 @@ def resolve_thresholds(targets: pd.DataFrame, target_set: str, on: dt.date,
                        margins: LightMargins | None = None) -> Thresholds:
     """The target set in force on ``on`` combined with the light margins."""
     row = target_set_in_force(targets, target_set, on)
-    m = margins or LightMargins.default()
     return Thresholds(
         target_set=target_set, version=int(row["version"]),
         occupancy_max_pu=float(row["occupancy_max_pu"]),
         overtime_h_per_fte_year_max=float(row["overtime_h_per_fte_year_max"]),
         agency_cost_share_max_pu=float(row["agency_cost_share_max_pu"]),
         within_guarantee_share_pu=float(row["within_guarantee_share_pu"]),
-        **{f: getattr(m, f) for f in LightMargins.__dataclass_fields__})
+        margins=margins or LightMargins.default())
 
 
 TOLERANCE = 1e-9
