@@ -91,3 +91,27 @@ def test_type_ignores_are_fewer_than_ten():
               for p in _sources()}
     used = {k: v for k, v in sorted(counts.items()) if v}
     assert sum(used.values()) < TYPE_IGNORE_LIMIT, used
+
+
+VULTURE_CONFIDENCE = 60
+"""Vulture's confidence floor in percent (60 = also unused attributes and variables)."""
+
+
+def _dead_code() -> list[str]:
+    vulture = pytest.importorskip("vulture")
+    from tests.vulture_allowlist import IGNORE_DECORATORS, IGNORE_NAMES
+
+    v = vulture.Vulture(ignore_names=list(IGNORE_NAMES),
+                        ignore_decorators=list(IGNORE_DECORATORS))
+    v.scavenge([str(SRC), str(ROOT / "tests"), str(ROOT / "benchmarks")],
+               exclude=["*/vulture_allowlist.py"])
+    return [f"{Path(item.filename).relative_to(SRC).as_posix()}:{item.first_lineno}: "
+            f"{item.typ} {item.name!r}"
+            for item in v.get_unused_code(min_confidence=VULTURE_CONFIDENCE)
+            if Path(item.filename).is_relative_to(SRC)]
+
+
+def test_no_dead_code_in_the_library():
+    """Vulture finds nothing unused in ``src/pks`` beyond ``tests/vulture_allowlist.py``."""
+    dead = _dead_code()
+    assert not dead, "unused code:\n" + "\n".join(dead)

@@ -16,7 +16,7 @@ import pandas as pd
 from pks.calendar import MEAN_WEEKS_PER_YEAR
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree, roll_up
-from pks.data.weeks import add_weeks, week_range, week_year, weeks_of_year
+from pks.data.weeks import add_weeks, week_range, week_year
 from pks.followup.deviations import (
     agency_cost_share,
     beds_vs_capacity,
@@ -204,12 +204,6 @@ def deviation_list(kpis: pd.DataFrame, include_green: bool = False) -> pd.DataFr
     order = {"red": 0, "amber": 1, "green": 2}
     return out.sort_values(["light", "kpi", "node_id"], key=lambda s: s.map(order)
                            if s.name == "light" else s).reset_index(drop=True)
-
-
-def year_weeks_upto(year: int, as_of_week: str) -> tuple[str, str]:
-    """First week of ``year`` and the last week up to ``as_of_week``."""
-    weeks = weeks_of_year(year)
-    return weeks[0], min(as_of_week, weeks[-1])
 
 
 def coming_weeks(as_of_week: str, n: int) -> list[str]:

@@ -63,9 +63,6 @@ FREQUENCY = {WEEKS_PER_YEAR: "weekly", MONTHS_PER_YEAR: "monthly"}
 AE_FILES = ("nhs_ae_attendances_england.csv", "nhs_ae_attendances.csv")
 """A&E files in a public-data folder, first found is used: the vendored England extract
 (``data/public``, summed over organisations) or the full per-organisation file."""
-PUBLIC_DIR = "data/public"
-"""The vendored public extracts, relative to the repository root."""
-
 COVID_MONTHS = ("2020-04-01", "2020-05-01", "2020-06-01")
 RTT_GAP_AREAS = {
     "QNQ": "Frimley FT did not report 2022-07..2022-11 (values fall to a few hundred)",

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -154,7 +154,7 @@ def at_least(value: np.ndarray | float, limit: np.ndarray | float) -> np.ndarray
 
 def _as_light(text: str) -> Light:
     """``text`` as a :data:`Light`; anything else is an error."""
-    for light in get_args(Light):
+    for light in LIGHTS:
         if text == light:
             return light
     raise ValueError(f"not a light: {text!r}")
@@ -194,12 +194,3 @@ def judge_series(kpi: str, values: pd.Series, th: Thresholds) -> pd.Series:
     direction, amber, red = th.limits(kpi)
     v = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
     return pd.Series(_light(v, direction, amber, red), index=values.index, dtype="object")
-
-
-def excess(kpi: str, value: float, th: Thresholds) -> float:
-    """How far a value lies beyond the red limit, in the KPI's own unit (≥ 0 when red).
-
-    Red deviations of one kind are sorted by this size.
-    """
-    direction, _amber, red = th.limits(kpi)
-    return float(value - red) if direction == "above" else float(red - value)
