@@ -115,6 +115,9 @@ def test_template_and_docs_commands(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("cmd", ["validate", "load", "export", "info", "template", "docs"])
-def test_help_documents_exit_codes(cmd: str) -> None:
+def test_help_documents_exit_codes(cmd: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = runner.invoke(app, [cmd, "--help"])
+    assert r.exit_code == 0 and "Slutkoder" in r.output
+    monkeypatch.setenv("PKS_LANG", "en")
     r = runner.invoke(app, [cmd, "--help"])
     assert r.exit_code == 0 and "Exit codes" in r.output
