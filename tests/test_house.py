@@ -115,3 +115,95 @@ def test_no_dead_code_in_the_library():
     """Vulture finds nothing unused in ``src/pks`` beyond ``tests/vulture_allowlist.py``."""
     dead = _dead_code()
     assert not dead, "unused code:\n" + "\n".join(dead)
+
+
+# --------------------------------------------------------------------------- Swedish CLI
+
+GIVEAWAYS: tuple[str, ...] = (
+    "the", "and", "of", "objective", "status draft", "status optimal", "(typ need)", "(adopted",
+    "missing_column", "unknown_column", "Count by code",
+    "Options", "Commands", "default:", "env var", "Scenario name", "Database URL",
+)
+"""English words and internal codes that must not appear in Swedish output (whole words)."""
+
+
+def _giveaways(text: str) -> list[str]:
+    import re
+
+    return [w for w in GIVEAWAYS
+            if re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text)]
+
+
+def _snake_case_not_translated(text: str) -> list[str]:
+    """snake_case words in ``text`` that no Swedish catalogue text contains (internal ids)."""
+    import re
+
+    from pks.i18n import catalogue
+
+    swedish = " ".join(str(v.get("sv", "")) for v in catalogue().values())
+    words = set(re.findall(r"(?<![\w./<-])[a-z]+(?:_[a-z0-9]+)+(?![\w.>-])", text))
+    return sorted(w for w in words if w not in swedish)
+
+
+def _command_paths() -> list[list[str]]:
+    import typer
+
+    from pks.cli import app
+
+    out: list[list[str]] = [[]]
+
+    def walk(cmd: object, path: list[str]) -> None:
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            out.append([*path, name])
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return out
+
+
+def _run(args: list[str], monkeypatch: pytest.MonkeyPatch, lang: str = "sv") -> str:
+    from typer.testing import CliRunner
+
+    from pks.cli import app
+
+    monkeypatch.setenv("PKS_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "200")
+    r = CliRunner().invoke(app, args)
+    return r.output + (r.stderr if r.stderr_bytes is not None else "")
+
+
+def test_the_giveaway_check_can_fail():
+    assert _giveaways("Optimise the plan (adopted 2026-01-02), objective 4.1e10 SEK") == [
+        "the", "objective", "(adopted"]
+    assert _giveaways("Kör planen; status fastställd") == []
+    assert _snake_case_not_translated("kolumnen saknas: missing_column, first_line_manager") \
+        == ["missing_column"]
+
+
+def test_every_help_is_swedish(monkeypatch: pytest.MonkeyPatch):
+    """``pks --help`` and every command's ``--help``: no English, no untranslated identifiers."""
+    problems = {}
+    for path in _command_paths():
+        text = _run([*path, "--help"], monkeypatch)
+        found = _giveaways(text) + _snake_case_not_translated(text)
+        if found:
+            problems[" ".join(["pks", *path])] = found
+    assert not problems, problems
+
+
+def test_help_is_english_on_request(monkeypatch: pytest.MonkeyPatch):
+    text = _run(["plan", "--help"], monkeypatch, lang="en")
+    assert "Optimise a production and capacity plan" in text and "Options" in text
+
+
+def test_validation_report_is_swedish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``pks validate`` on a bad folder: every problem in Swedish, codes by their names."""
+    from pks.data.io import write_csv_folder
+    from tests.data.tiny_region import tiny_tables
+
+    tables = tiny_tables()
+    tables["org_nodes"] = tables["org_nodes"].drop(columns=["name"])
+    write_csv_folder(tables, tmp_path / "region")
+    text = _run(["validate", str(tmp_path / "region")], monkeypatch)
+    assert "Antal per feltyp: saknad kolumn 1" in text
+    assert _giveaways(text) == []

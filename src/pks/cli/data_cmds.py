@@ -61,7 +61,7 @@ def issues_table(issues: list[Issue], lang: Language, max_issues: int = 200) -> 
         lines.append(t("data.more_issues", lang, n=len(issues) - len(shown)))
     codes = pd.Series([i.code for i in issues]).value_counts()
     lines += ["", t("data.by_code", lang) + " " +
-              ", ".join(f"{c} {n}" for c, n in codes.items())]
+              ", ".join(f"{t(f'cli.code.{c}', lang)} {n}" for c, n in codes.items())]
     return "\n".join(lines)
 
 

@@ -369,7 +369,9 @@ def analysis_list(year: YearOpt = None, db: DbOpt = "", lang: LangOpt = "sv") ->
 
 
 @analysis_app.command("show")
-def analysis_show(analysis_id: Annotated[int, typer.Argument()], db: DbOpt = "",
+def analysis_show(analysis_id: Annotated[int, typer.Argument(
+                      metavar="ANALYS-ID", help="Analysis id (see pks analysis list).")],
+                  db: DbOpt = "",
                   lang: LangOpt = "sv") -> None:
     """Reopen an analysis: its narrative and the comparison of its first two runs."""
     from pks.governance.analyses import get_analysis

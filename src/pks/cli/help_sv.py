@@ -62,6 +62,9 @@ def localise(cmd: Any, lang: Language, path: tuple[str, ...] = ()) -> None:
         if getattr(param, "help", None):
             param.help = _text([f"cli.{name}.{param.name}", f"cli.opt.{param.name}"],
                                param.help, lang)
+    help_option = cmd.get_help_option(typer.Context(cmd))
+    if help_option is not None:
+        help_option.help = t("cli.opt.help", lang)
     for sub_name, sub in getattr(cmd, "commands", {}).items():
         localise(sub, lang, (*path, sub_name))
 
