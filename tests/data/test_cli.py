@@ -54,7 +54,7 @@ def test_validate_lists_every_issue_as_a_table(folder: Path) -> None:
 
 def test_missing_path_is_a_clean_error(tmp_path: Path) -> None:
     r = runner.invoke(app, ["validate", str(tmp_path / "nope")])
-    assert r.exit_code == 1 and "Traceback" not in r.output and "not_found" in r.output
+    assert r.exit_code == 1 and "Traceback" not in r.output and "hittades inte" in r.output
 
 
 def test_load_info_export_round_trip(folder: Path, tmp_path: Path) -> None:
