@@ -207,3 +207,26 @@ def test_validation_report_is_swedish(tmp_path: Path, monkeypatch: pytest.Monkey
     text = _run(["validate", str(tmp_path / "region")], monkeypatch)
     assert "Antal per feltyp: saknad kolumn 1" in text
     assert _giveaways(text) == []
+
+
+def test_a_plan_row_is_in_planner_units_and_swedish(tmp_path: Path):
+    """``pks plans``' row: status and level translated, the objective's parts in mnkr and
+    weighted case-weeks (41,1 mnkr real net cost, 250 case-weeks, 0,5 mnkr overrun)."""
+    import pandas as pd
+
+    from pks.cli.common import plan_row
+    from pks.data.store import Store
+
+    objective = pd.DataFrame({
+        "part": ["real_cost", "real_cost", "care", "frame"],
+        "component": ["staff", "agency", "care_weighted", "frame_overrun"],
+        "value": [40_000_000.0, 1_100_000.0, 250.0, 500_000.0]})
+    store = Store.open(f"sqlite:///{tmp_path / 'pks.db'}")
+    run_id = store.save_run("plan", {"plan_objective": objective}, scenario="base",
+                            level="tactical", status="draft", note="")
+    row = plan_row(store, store.run(run_id), "", "sv")
+    store.close()
+    assert "taktisk" in row and "utkast" in row
+    assert "verklig nettokostnad 41,1 mnkr" in row and "ej given vård 250 viktade" in row
+    assert "ramöverskridning 0,5 mnkr" in row
+    assert _giveaways(row) == [] and _snake_case_not_translated(row) == []
