@@ -230,3 +230,16 @@ def test_a_plan_row_is_in_planner_units_and_swedish(tmp_path: Path):
     assert "verklig nettokostnad 41,1 mnkr" in row and "ej given vård 250 viktade" in row
     assert "ramöverskridning 0,5 mnkr" in row
     assert _giveaways(row) == [] and _snake_case_not_translated(row) == []
+
+
+def test_info_names_care_type_kinds_in_swedish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``pks info``: the care-type kinds by their Swedish names, no internal codes."""
+    from pks.data.io import write_csv_folder
+    from tests.data.tiny_region import tiny_tables
+
+    write_csv_folder(tiny_tables(), tmp_path / "region")
+    db = f"sqlite:///{tmp_path / 'pks.db'}"
+    _run(["load", str(tmp_path / "region"), "--db", db], monkeypatch)
+    text = _run(["info", "--db", db], monkeypatch)
+    assert "nybesök 3" in text and "vårdtillfälle 1" in text
+    assert _giveaways(text) == [] and _snake_case_not_translated(text) == []
