@@ -69,7 +69,7 @@ def test_load_info_export_round_trip(folder: Path, tmp_path: Path) -> None:
     r = runner.invoke(app, ["info", "--db", url])
     assert r.exit_code == 0, r.output
     for text in ("Division Närsjukvård", "Enheter per division", "2025-W50 – 2026-W03 (6 veckor)",
-                 "100,0", "plan/draft: 1", rid):
+                 "100,0", "plan/utkast: 1", rid):
         assert text in r.output, text
     r = runner.invoke(app, ["info", "--db", url, "--lang", "en"])
     assert "Units per division" in r.output and "Net-cost frames" in r.output

@@ -103,7 +103,9 @@ def open_store(db: str, lang: Language, need_inputs: bool = True) -> Store:
 def parse_lang(lang: str) -> Language:
     """Check ``--lang``; exits with the usage code on anything but sv or en."""
     if lang not in ("sv", "en"):
-        typer.echo(f"--lang: 'sv' or 'en', not {lang!r}", err=True)
+        from pks.i18n import t
+
+        typer.echo(t("cli.lang.invalid", "sv", value=repr(lang)), err=True)
         raise typer.Exit(EXIT_USAGE)
     return cast(Language, lang)
 
@@ -146,3 +148,11 @@ def plan_row(store: Store, run: Any, who: str, lang: Language) -> str:
     return (f"{run.run_id}  {level:<10} {run.scenario:<16} "
             f"{t(f'gov.status.{run.status}', lang):<14} {run.created_at:%Y-%m-%d %H:%M}  "
             f"{who}  {plan_summary(tables.get('plan_objective'), lang)}")
+
+
+def label(prefix: str, code: object, lang: Language) -> str:
+    """The translated name of ``code`` (key ``prefix + code``), else the code itself."""
+    from pks.i18n import catalogue, t
+
+    key = f"{prefix}{code}"
+    return t(key, lang) if key in catalogue() else str(code)

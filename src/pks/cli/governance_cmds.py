@@ -330,7 +330,7 @@ def revise_cmd(update: Annotated[list[str], typer.Option(
     for u in update:
         name, _, path = u.partition("=")
         if not path:
-            _fail([f"--update: table=path, not {u!r}"], 2)
+            _fail([t("cli.revise.bad_update", lg, value=repr(u))], 2)
         updates[name] = read_csv_table(Path(path), name)
     cfg = load_scenario(model, scenario)
     store = open_store(db, lg)
