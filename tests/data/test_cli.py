@@ -54,7 +54,7 @@ def test_validate_lists_every_issue_as_a_table(folder: Path) -> None:
 
 def test_missing_path_is_a_clean_error(tmp_path: Path) -> None:
     r = runner.invoke(app, ["validate", str(tmp_path / "nope")])
-    assert r.exit_code == 1 and "Traceback" not in r.output and "not_found" in r.output
+    assert r.exit_code == 1 and "Traceback" not in r.output and "hittades inte" in r.output
 
 
 def test_load_info_export_round_trip(folder: Path, tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_load_info_export_round_trip(folder: Path, tmp_path: Path) -> None:
     r = runner.invoke(app, ["info", "--db", url])
     assert r.exit_code == 0, r.output
     for text in ("Division Närsjukvård", "Enheter per division", "2025-W50 – 2026-W03 (6 veckor)",
-                 "100,0", "plan/draft: 1", rid):
+                 "100,0", "plan/utkast: 1", rid):
         assert text in r.output, text
     r = runner.invoke(app, ["info", "--db", url, "--lang", "en"])
     assert "Units per division" in r.output and "Net-cost frames" in r.output
@@ -115,6 +115,9 @@ def test_template_and_docs_commands(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("cmd", ["validate", "load", "export", "info", "template", "docs"])
-def test_help_documents_exit_codes(cmd: str) -> None:
+def test_help_documents_exit_codes(cmd: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    r = runner.invoke(app, [cmd, "--help"])
+    assert r.exit_code == 0 and "Slutkoder" in r.output
+    monkeypatch.setenv("PKS_LANG", "en")
     r = runner.invoke(app, [cmd, "--help"])
     assert r.exit_code == 0 and "Exit codes" in r.output

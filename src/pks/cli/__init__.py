@@ -28,5 +28,5 @@ app = typer.Typer(
 
 for _module in ("data_cmds", "forecast_cmds", "plan_cmds", "simulate_cmds", "sweep_cmds",
                 "economy_cmds", "governance_cmds", "dashboard_cmds", "demo_cmds", "dev_cmds",
-                "gaps_cmds"):
+                "gaps_cmds", "help_sv"):
     importlib.import_module(f"pks.cli.{_module}").register(app)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
 from pks.types import Language
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pks.data.store import Store
 
 EXIT_OK = 0
@@ -101,7 +103,9 @@ def open_store(db: str, lang: Language, need_inputs: bool = True) -> Store:
 def parse_lang(lang: str) -> Language:
     """Check ``--lang``; exits with the usage code on anything but sv or en."""
     if lang not in ("sv", "en"):
-        typer.echo(f"--lang: 'sv' or 'en', not {lang!r}", err=True)
+        from pks.i18n import t
+
+        typer.echo(t("cli.lang.invalid", "sv", value=repr(lang)), err=True)
         raise typer.Exit(EXIT_USAGE)
     return cast(Language, lang)
 
@@ -114,3 +118,41 @@ def fail(lines: list[str], code: int = EXIT_INVALID, header: str | None = None) 
     for line in lines:
         typer.echo(line, err=True)
     raise typer.Exit(code)
+
+
+def plan_summary(objective: pd.DataFrame | None, lang: Language) -> str:
+    """The plan's figures in planner units, e.g. ``verklig nettokostnad 41,1 mnkr; ...``.
+
+    From the plan's ``plan_objective`` table, as :func:`pks.optimise.run.plan_note` sums it:
+    real net cost = Σ value of part ``real_cost``; care not given = Σ value of component
+    ``care_weighted`` (weighted case-weeks); unavoidable frame overrun = Σ value of part
+    ``frame`` — never an objective value in penalty kronor.
+    """
+    from pks.i18n import format_number, format_sek, t
+
+    real = care = frame = 0.0
+    if objective is not None and not objective.empty and "part" in objective:
+        real = float(objective.loc[objective["part"] == "real_cost", "value"].sum())
+        care = float(objective.loc[objective["component"] == "care_weighted", "value"].sum())
+        frame = float(objective.loc[objective["part"] == "frame", "value"].sum())
+    return t("cli.plans.summary", lang, real=format_sek(real, lang, "M"),
+             care=format_number(care, lang, 0), frame=format_sek(frame, lang, "M"))
+
+
+def plan_row(store: Store, run: Any, who: str, lang: Language) -> str:
+    """One line of ``pks plans``: id, level, scenario and status translated, date, who, figures."""
+    from pks.i18n import t
+
+    tables = store.load_run_tables(run.run_id, ["plan_objective"])
+    level = t(f"cli.level.{run.level}", lang) if run.level else ""
+    return (f"{run.run_id}  {level:<10} {run.scenario:<16} "
+            f"{t(f'gov.status.{run.status}', lang):<14} {run.created_at:%Y-%m-%d %H:%M}  "
+            f"{who}  {plan_summary(tables.get('plan_objective'), lang)}")
+
+
+def label(prefix: str, code: object, lang: Language) -> str:
+    """The translated name of ``code`` (key ``prefix + code``), else the code itself."""
+    from pks.i18n import catalogue, t
+
+    key = f"{prefix}{code}"
+    return t(key, lang) if key in catalogue() else str(code)

@@ -20,6 +20,7 @@ from pks.cli.common import (
     EXIT_USAGE,
     DbOpt,
     LangOpt,
+    label,
     open_store,
 )
 from pks.cli.common import parse_lang as _lang
@@ -61,7 +62,7 @@ def issues_table(issues: list[Issue], lang: Language, max_issues: int = 200) -> 
         lines.append(t("data.more_issues", lang, n=len(issues) - len(shown)))
     codes = pd.Series([i.code for i in issues]).value_counts()
     lines += ["", t("data.by_code", lang) + " " +
-              ", ".join(f"{c} {n}" for c, n in codes.items())]
+              ", ".join(f"{t(f'cli.code.{c}', lang)} {n}" for c, n in codes.items())]
     return "\n".join(lines)
 
 
@@ -181,10 +182,13 @@ def info_cmd(db: DbOpt = DEFAULT_DB_URL, lang: LangOpt = "sv") -> None:
     else:
         counts = runs.groupby(["kind", "status"]).size()
         typer.echo(t("data.cli.runs", lg, n=len(runs)) + " " +
-                   ", ".join(f"{k}/{s}: {n}" for (k, s), n in counts.items()))
+                   ", ".join(f"{label('cli.run_kind.', k, lg)}/{label('gov.status.', s, lg)}: {n}"
+                             for (k, s), n in counts.items()))
         for r in runs.head(5).itertuples():
             level = r.level if isinstance(r.level, str) else ""
-            typer.echo(f"  {r.run_id}  {r.kind:<10} {r.scenario:<16} {level:<10} {r.status}")
+            typer.echo(f"  {r.run_id}  {label('cli.run_kind.', r.kind, lg):<10} {r.scenario:<16} "
+                       f"{label('cli.level.', level, lg) if level else '':<10} "
+                       f"{label('gov.status.', r.status, lg)}")
 
 
 def template_cmd(out: Annotated[Path, typer.Option("--out", "-o", help="Workbook to write "

@@ -13,7 +13,7 @@ written); 2 usage error; 3 the plan could not be made.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, SupportsFloat
 
 import typer
 
@@ -70,8 +70,8 @@ def _load(model: Path, scenario: str, db: str, use_db: bool, lg: Language) -> An
         _fail([t("economy.cli.error", lg) + ":", *str(exc).splitlines()])
 
 
-def _pct(v: object, lg: Language) -> str:
-    return "–" if v is None else format_pct(float(v), lg, 1)  # type: ignore[arg-type]
+def _pct(v: SupportsFloat | None, lg: Language) -> str:
+    return "–" if v is None else format_pct(float(v), lg, 1)
 
 
 def _mnkr(v: float, lg: Language) -> str:

@@ -330,7 +330,7 @@ def revise_cmd(update: Annotated[list[str], typer.Option(
     for u in update:
         name, _, path = u.partition("=")
         if not path:
-            _fail([f"--update: table=path, not {u!r}"], 2)
+            _fail([t("cli.revise.bad_update", lg, value=repr(u))], 2)
         updates[name] = read_csv_table(Path(path), name)
     cfg = load_scenario(model, scenario)
     store = open_store(db, lg)
@@ -369,7 +369,9 @@ def analysis_list(year: YearOpt = None, db: DbOpt = "", lang: LangOpt = "sv") ->
 
 
 @analysis_app.command("show")
-def analysis_show(analysis_id: Annotated[int, typer.Argument()], db: DbOpt = "",
+def analysis_show(analysis_id: Annotated[int, typer.Argument(
+                      metavar="ANALYS-ID", help="Analysis id (see pks analysis list).")],
+                  db: DbOpt = "",
                   lang: LangOpt = "sv") -> None:
     """Reopen an analysis: its narrative and the comparison of its first two runs."""
     from pks.governance.analyses import get_analysis

@@ -59,11 +59,6 @@ class Principal:
         return self.role == "first_line_manager"
 
     @property
-    def may_upload(self) -> bool:
-        """Uploading weekly actuals (own units for first-line managers)."""
-        return True
-
-    @property
     def may_run(self) -> bool:
         """Starting re-plans and simulations."""
         return self.role in ("strategist", "planner")

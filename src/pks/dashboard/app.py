@@ -143,7 +143,7 @@ def export_frame(svc: DataService, principal: Principal, table: str, state: dict
         mod = importlib.import_module(f"pks.dashboard.pages.{name}")
         fns: dict[str, Any] = getattr(mod, "export_tables", dict)()
         if table in fns:
-            return fns[table](svc, principal, state)  # type: ignore[no-any-return]
+            return fns[table](svc, principal, state)
     raise KeyError(f"unknown table {table!r}")
 
 

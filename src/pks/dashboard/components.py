@@ -17,27 +17,27 @@ Formatter = Callable[[object, Language], str]
 
 def fmt_num(decimals: int = 0) -> Formatter:
     """Swedish (or English) number with ``decimals`` places; blank when missing."""
-    def f(v: object, lang: Language) -> str:
-        return "" if v is None or pd.isna(v) else format_number(float(v), lang, decimals)  # type: ignore[arg-type]
+    def f(v: Any, lang: Language) -> str:
+        return "" if v is None or pd.isna(v) else format_number(float(v), lang, decimals)
     return f
 
 
 def fmt_pct(decimals: int = 1, signed: bool = False) -> Formatter:
     """Share as a percentage (``12,3 %``)."""
-    def f(v: object, lang: Language) -> str:
+    def f(v: Any, lang: Language) -> str:
         if v is None or pd.isna(v):
             return ""
-        x = float(v)  # type: ignore[arg-type]
+        x = float(v)
         s = format_pct(x, lang, decimals)
         return ("+" + s) if signed and x > 0 else s
     return f
 
 
-def fmt_msek(v: object, lang: Language) -> str:
+def fmt_msek(v: Any, lang: Language) -> str:
     """Millions of SEK, one decimal."""
     if v is None or pd.isna(v):
         return ""
-    return format_number(float(v) / 1e6, lang, 1)  # type: ignore[arg-type]
+    return format_number(float(v) / 1e6, lang, 1)
 
 
 def fmt_text(v: object, lang: Language) -> str:
@@ -56,8 +56,8 @@ def care_type_label(code: object, lang: Language) -> str:
 
 def fmt_key(prefix: str) -> Formatter:
     """Translate a code through the catalogue (``prefix`` + value)."""
-    def f(v: object, lang: Language) -> str:
-        return "" if v is None or pd.isna(v) else t(f"{prefix}{v}", lang)  # type: ignore[call-overload]
+    def f(v: Any, lang: Language) -> str:
+        return "" if v is None or pd.isna(v) else t(f"{prefix}{v}", lang)
     return f
 
 
@@ -140,7 +140,7 @@ def graph(graph_id: str, figure: object | None = None) -> dcc.Graph:
         "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
 
 
-def section(title: str, *children: object, sid: str | None = None) -> html.Section:
+def section(title: str, *children: Any, sid: str | None = None) -> html.Section:
     """A titled card on a page."""
     kw: dict[str, Any] = {"id": sid} if sid else {}
-    return html.Section([html.H3(title), *children], className="card", **kw)  # type: ignore[list-item]
+    return html.Section([html.H3(title), *children], className="card", **kw)

@@ -154,9 +154,10 @@ class DataService:
             if snap is not None and snap.checksum == checksum:
                 # same inputs: keep them (and every derived table, keyed by plan run id)
                 if len(runs) != len(snap.runs):
+                    old = snap
                     snap = Snapshot(data=snap.data, runs=runs, checksum=checksum,
                                     loaded_at=snap.loaded_at)
-                    snap.__dict__["tree"] = self._cache.snapshot.tree  # type: ignore[union-attr]
+                    snap.__dict__["tree"] = old.tree
                     self._cache.snapshot = snap
                 self._cache.checked_at = now
                 return snap

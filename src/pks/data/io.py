@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -81,12 +82,16 @@ def read_csv_tables(path: str | Path) -> tuple[dict[str, pd.DataFrame], list[Iss
     return tables, issues
 
 
-def excel_engine() -> str:
+ExcelEngine = Literal["calamine", "openpyxl"]
+"""The workbook readers pks uses (pandas ``engine=``)."""
+
+
+def excel_engine() -> ExcelEngine:
     """``calamine`` (Rust reader, several times faster) when installed, else ``openpyxl``."""
     return "calamine" if importlib.util.find_spec("python_calamine") else "openpyxl"
 
 
-def read_excel_tables(path: str | Path, engine: str | None = None
+def read_excel_tables(path: str | Path, engine: ExcelEngine | None = None
                       ) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Raw cells of every table sheet of a workbook and the problems met reading it."""
     p = Path(path)
@@ -94,7 +99,7 @@ def read_excel_tables(path: str | Path, engine: str | None = None
         return {}, [Issue(p.name, None, "", str(p), "folder / .xlsx", "not_found")]
     try:
         sheets = pd.read_excel(p, sheet_name=None, dtype=object,
-                               engine=engine or excel_engine())  # type: ignore[call-overload]
+                               engine=engine or excel_engine())
     except Exception as exc:  # noqa: BLE001 - any reader failure is a user-file problem
         return {}, [Issue(p.name, None, "", str(exc).splitlines()[0] if str(exc) else
                           type(exc).__name__, ".xlsx", "unreadable")]

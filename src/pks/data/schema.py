@@ -9,10 +9,11 @@ reference in ``docs/data-model.md``.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, get_args
 
 import pandas as pd
 
@@ -70,10 +71,23 @@ def _opt_float(text: str) -> float | None:
     return float(text) if text.strip() else None
 
 
+def _dtype(text: str) -> Dtype:
+    """The column type named in a schema CSV; anything but a :data:`Dtype` is an error."""
+    for dtype in get_args(Dtype):
+        if text == dtype:
+            return dtype
+    raise ValueError(f"unknown column dtype {text!r} (one of {', '.join(get_args(Dtype))})")
+
+
+def _reference(text: str) -> tuple[str, str]:
+    """``table.column`` of a foreign key as ``(table, column)``."""
+    table, _, column = text.partition(".")
+    return table, column
+
+
 def _read_columns(table: str) -> tuple[ColumnSpec, ...]:
     path = resources.files("pks.data").joinpath("schema", f"{table}.csv")
-    with path.open(encoding="utf-8", newline="") as fh:  # type: ignore[call-overload]
-        rows = list(csv.DictReader(fh))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     cols = []
     for r in rows:
         ref = r["references"].strip()
@@ -81,13 +95,13 @@ def _read_columns(table: str) -> tuple[ColumnSpec, ...]:
         cols.append(
             ColumnSpec(
                 name=r["column"],
-                dtype=r["dtype"],  # type: ignore[arg-type]
+                dtype=_dtype(r["dtype"]),
                 unit=r["unit"],
                 min=_opt_float(r["min"]),
                 max=_opt_float(r["max"]),
                 required=r["required"] == "yes",
                 key=r["key"] == "yes",
-                references=tuple(ref.split(".", 1)) if ref else None,  # type: ignore[arg-type]
+                references=_reference(ref) if ref else None,
                 allowed=tuple(allowed.split("|")) if allowed else None,
                 description=r["description"],
                 description_sv=r["description_sv"],
@@ -100,8 +114,7 @@ def _read_columns(table: str) -> tuple[ColumnSpec, ...]:
 def load_schemas() -> dict[str, TableSchema]:
     """Read every table schema shipped with the package, in declared order."""
     path = resources.files("pks.data").joinpath("schema", "_tables.csv")
-    with path.open(encoding="utf-8", newline="") as fh:  # type: ignore[call-overload]
-        tables = list(csv.DictReader(fh))
+    tables = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     return {
         t["table"]: TableSchema(
             name=t["table"],

@@ -147,7 +147,8 @@ def format_summary(s: RegionSummary, lang: Language = "sv") -> str:
     out += _table([t("common.division", lang), "id", t("data.summary.units", lang),
                    t("data.summary.lines", lang)], rows, {2, 3})
     out.append("")
-    kinds = ", ".join(f"{r.care_type_kind} {r.lines}" for r in s.care_types_by_kind.itertuples())
+    kinds = ", ".join(f"{t(f'cli.kind.{r.care_type_kind}', lang)} {r.lines}"
+                      for r in s.care_types_by_kind.itertuples())
     out.append(t("data.summary.care_types", lang, n=s.n_care_type_lines, kinds=kinds))
     out.append(t("data.summary.history", lang, first=s.first_week or "—",
                  last=s.last_week or "—", n=s.n_weeks))

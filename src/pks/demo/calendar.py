@@ -13,6 +13,7 @@ from functools import cache
 import holidays
 import numpy as np
 
+from pks.calendar import DAYS_PER_YEAR, ROUNDED_MEAN_WEEKS_PER_YEAR
 from pks.data.weeks import week_monday, week_number
 
 
@@ -110,11 +111,11 @@ def christmas_weight(weeks: list[str]) -> np.ndarray:
 def winter_wave(weeks: list[str], peak_week: float = 6.0) -> np.ndarray:
     """Cosine with its peak at ``peak_week`` (amplitude 1), e.g. respiratory infections."""
     wn = week_numbers(weeks).astype(float)
-    return np.cos(2.0 * np.pi * (wn - peak_week) / 52.18)
+    return np.cos(2.0 * np.pi * (wn - peak_week) / ROUNDED_MEAN_WEEKS_PER_YEAR)
 
 
 def year_fraction(weeks: list[str], origin: int) -> np.ndarray:
     """Years since 1 January ``origin`` at the Thursday of each week (for trends)."""
     base = dt.date(origin, 1, 1)
-    return np.array([((week_monday(w) + dt.timedelta(days=3)) - base).days / 365.25
+    return np.array([((week_monday(w) + dt.timedelta(days=3)) - base).days / DAYS_PER_YEAR
                      for w in weeks])

@@ -88,12 +88,13 @@ def op(per_week: float, theatre_h: float, los: float, drg: float, var: float, *,
 def ip(per_week: float, los: float, drg: float, *, acute: bool = True, age: str = "adult",
        care_type: str | None = None, day_var: float = 1_500.0) -> CareTypeProfile:
     """Inpatient episode (vårdtillfälle); acute by default."""
-    hours = tuple(e + w * los for e, w in zip(EPISODE_H, WARD_H_PER_BED_DAY, strict=True))
+    lak, ssk, usk, ovr = (e + w * los for e, w in zip(EPISODE_H, WARD_H_PER_BED_DAY, strict=True))
+    hours = (lak, ssk, usk, ovr)
     name = care_type or ("inpatient_acute" if acute else "inpatient_elective")
     prio = ((1.0, 0),) if acute else ((0.30, 30), (0.50, 90), (0.20, 180))
     return CareTypeProfile(name, "inpatient_episode", acute, "none" if acute else "treatment",
                            per_week, los_days=los, drg=drg, var_cost_sek=day_var * los,
-                           revenue_sek=100.0 * los, hours=hours, age=age,  # type: ignore[arg-type]
+                           revenue_sek=100.0 * los, hours=hours, age=age,
                            priorities=prio)
 
 

@@ -8,12 +8,21 @@
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from pks.demo.population import norrbotten_scenarios, vasterbotten_scenarios
 from pks.demo.profiles import GENERIC_PROFILE
 from pks.demo.spec import LPIK_NORRBOTTEN, Calibration, FrameSpec, NodeSpec, RegionSpec, UnitSpec
 
 HOSPITALS = ("Sunderby", "Piteå", "Kalix", "Gällivare", "Kiruna")
 MALMFALTEN = ("Gällivare", "Kiruna")
+
+
+class _CostCentre(TypedDict):
+    """The node kind of a cost centre (keyword arguments of :class:`UnitSpec`)."""
+
+    node_type: str
+    pks_level: str
 
 
 def _area(div: str, code: str, name: str, role: str = "verksamhetschef") -> NodeSpec:
@@ -83,18 +92,18 @@ def demo_spec() -> RegionSpec:
     units: list[UnitSpec] = []
 
     def add(area: str, site: str, name: str, profile: str, size: float, staffing: float = 1.0,
-            code: str | None = None, **kw: object) -> None:
+            code: str | None = None, **kw: Any) -> None:
         parent = f"{area}"
         uid = f"{parent}-{code or site_code[site]}"
         somatic = profile not in ("psychiatry_inpatient", "psychiatry_outpatient",
                                   "child_psychiatry", "primary_care")
-        extra: dict[str, object] = {"kpp_exception": site in malm and somatic,
-                                    "remote": site in malm}
+        extra: dict[str, Any] = {"kpp_exception": site in malm and somatic,
+                                 "remote": site in malm}
         if site in malm:
             extra["agency_base_pu"] = 0.06
         extra.update(kw)
         units.append(UnitSpec(uid, parent, name, profile, size, site, staffing,
-                              **extra))  # type: ignore[arg-type]
+                              **extra))
 
     med, akm, ger, bum, onk = (a.node_id for a in areas[:5])
     ort, kir, uro, onh, ogo, kvi = (a.node_id for a in areas[5:11])
@@ -216,27 +225,27 @@ def vasterbotten_spec() -> RegionSpec:
         NodeSpec("VLL-HSF-PV-UME", "VLL-HSF", "Basenhet Primärvård Umeå", "unit", "tactical",
                  "verksamhetschef"),
     ]
-    cc = {"node_type": "cost_centre", "pks_level": "operative"}
+    cc = _CostCentre(node_type="cost_centre", pks_level="operative")
     units = (
         UnitSpec("VLL-HSF-ORT-NUS-MOT", be[0].node_id, "Ortopedmottagning NUS", "orthopaedics",
-                 1.2, "Umeå (NUS)", 0.95, n_care_types=3, **cc),  # type: ignore[arg-type]
+                 1.2, "Umeå (NUS)", 0.95, n_care_types=3, **cc),
         UnitSpec("VLL-HSF-ORT-NUS-OP", be[0].node_id, "Ortopedoperation och avdelning NUS",
-                 "orthopaedics", 1.2, "Umeå (NUS)", 0.97, **cc),  # type: ignore[arg-type]
+                 "orthopaedics", 1.2, "Umeå (NUS)", 0.97, **cc),
         UnitSpec("VLL-HSF-MED-SKE-AVD", be[1].node_id, "Medicinavdelning Skellefteå",
-                 "medicine", 1.2, "Skellefteå", 1.0, **cc),  # type: ignore[arg-type]
+                 "medicine", 1.2, "Skellefteå", 1.0, **cc),
         UnitSpec("VLL-HSF-MED-SKE-AKM", be[1].node_id, "Akutmottagning Skellefteå", "emergency",
-                 0.7, "Skellefteå", 1.0, **cc),  # type: ignore[arg-type]
+                 0.7, "Skellefteå", 1.0, **cc),
         UnitSpec("VLL-HSF-PSY-LYC-OV", be[2].node_id, "Psykiatrisk öppenvård Lycksele",
                  "psychiatry_outpatient", 0.5, "Lycksele", 0.95, agency_base_pu=0.15,
-                 **cc),  # type: ignore[arg-type]
+                 **cc),
         UnitSpec("VLL-HSF-PSY-LYC-SV", be[2].node_id, "Psykiatrisk slutenvård Lycksele",
-                 "psychiatry_inpatient", 0.6, "Lycksele", 1.0, **cc),  # type: ignore[arg-type]
+                 "psychiatry_inpatient", 0.6, "Lycksele", 1.0, **cc),
         UnitSpec("VLL-HSF-PV-UME-ALI", be[3].node_id, "Hälsocentral Ålidhem", "primary_care",
                  0.9, "Umeå", 1.0, funding_mode="capitation", agency_base_pu=0.14,
-                 **cc),  # type: ignore[arg-type]
+                 **cc),
         UnitSpec("VLL-HSF-PV-UME-TEG", be[3].node_id, "Hälsocentral Teg", "primary_care", 0.8,
                  "Umeå", 0.97, funding_mode="capitation", agency_base_pu=0.14,
-                 actuals_missing_weeks=("2026-W46",), **cc),  # type: ignore[arg-type]
+                 actuals_missing_weeks=("2026-W46",), **cc),
     )
     frames = (
         FrameSpec("VLL-HSF", fit_pu=0.99),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pks.calendar import DAYS_PER_WEEK
 from pks.data.weeks import week_range, weeks_of_year
 from pks.demo.population import PopulationScenario
 
@@ -121,7 +122,7 @@ class Calibration:
     guaranteed_slack_pu: float = 0.0
     other_slack_pu: float = 0.0
     plan_path: bool = False
-    plan_target_weeks: float = 90.0 / 7.0 / 4.0
+    plan_target_weeks: float = 90.0 / DAYS_PER_WEEK / 4.0
     plan_gain: float = 0.0
     plan_max_adjust_pu: float = 0.0
     physician_direct_time_pu: float = 1.0

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from pks.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR
+from pks.calendar import ROUNDED_MEAN_WEEKS_PER_YEAR as MEAN_WEEKS
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_range, weeks_of_year
 from pks.demo import calendar as cal
@@ -39,7 +41,6 @@ __all__ = ["HOSPITALS", "FrameSpec", "NodeSpec", "RegionSpec", "UnitSpec", "demo
            "generate_region", "sized_spec", "vasterbotten_spec"]
 
 SEXES = ("female", "male")
-WEEKS_PER_YEAR = 52.18
 
 # Staff categories: id, Swedish, English, contracted hours per FTE and year, LPIK cost type.
 # 40 h/week × 52.18 weeks = 2 087 h minus ≈ 11 weekday public holidays (≈ 88 h) ≈ 2 000 h for
@@ -238,7 +239,7 @@ def _demand(spec: RegionSpec, nu: int, lines: _Lines, demo_factor: dict[int, np.
     season = np.where(lines.acute[:, None], acute_season[None, :], elective_season[None, :])
     season = season / season.mean(axis=1, keepdims=True)
     level = lines.per_week[:, None] * trend * demo
-    annual = level[:, c.year_mask(spec.budget_year)].mean(axis=1) * WEEKS_PER_YEAR
+    annual = level[:, c.year_mask(spec.budget_year)].mean(axis=1) * MEAN_WEEKS
     return _Demand(level, level * season, annual)
 
 
@@ -258,10 +259,10 @@ def _physical(units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand,
     nu = len(units)
     bed_days_week = np.zeros(nu)
     theatre_week = np.zeros(nu)
-    np.add.at(bed_days_week, lines.unit_idx, d.annual_budget / WEEKS_PER_YEAR * lines.los)
-    np.add.at(theatre_week, lines.unit_idx, d.annual_budget / WEEKS_PER_YEAR * lines.theatre_h)
+    np.add.at(bed_days_week, lines.unit_idx, d.annual_budget / MEAN_WEEKS * lines.los)
+    np.add.at(theatre_week, lines.unit_idx, d.annual_budget / MEAN_WEEKS * lines.theatre_h)
     is_psych = np.array([u.profile.startswith("psych") for u in units])
-    beds_normal = np.where(bed_days_week > 0, np.ceil(bed_days_week / 7.0 / 0.87), 0.0)
+    beds_normal = np.where(bed_days_week > 0, np.ceil(bed_days_week / DAYS_PER_WEEK / 0.87), 0.0)
     closure = np.where(is_psych[:, None], 0.15, 0.30) * c.summer[None, :] + 0.15 * c.xmas[None, :]
     beds = np.round(beds_normal[:, None] * (1.0 - closure))
     theatre_normal = np.round(theatre_week / 0.85 * 2.0) / 2.0
@@ -332,7 +333,7 @@ def _simulate(spec: RegionSpec, units: tuple[UnitSpec, ...], lines: _Lines, d: _
         np.where(guaranteed, cal_.initial_extra_weeks[1], cal_.other_initial_extra_weeks[1])
     init_extra = lo + draw * (hi - lo)
     init_extra = np.where(is_pc, init_extra * 0.1, init_extra)
-    mean_ref = ref_s[:, :52].mean(axis=1)
+    mean_ref = ref_s[:, :WEEKS_PER_YEAR].mean(axis=1)
     buffer_s = np.floor(np.repeat(buffer_weeks, 2) * mean_ref)
     init_s = np.floor((np.repeat(buffer_weeks + init_extra, 2)) * mean_ref)
     guarantee_weeks = np.where(guaranteed, GUARANTEE_WEEKS, 0)
@@ -398,7 +399,7 @@ def _staffing(spec: RegionSpec, units: tuple[UnitSpec, ...], lines: _Lines, d: _
     remote = np.array([u.remote for u in units])
     cost_fte = np.round(COST_PER_FTE[None, :] * np.where(remote, 1.04, 1.0)[:, None]
                         * rng.uniform(0.97, 1.03, size=(nu, 4)), -3)
-    agency_max = np.round(req_h / WEEKS_PER_YEAR * np.array([0.25, 0.08, 0.12, 0.10])[None, :])
+    agency_max = np.round(req_h / MEAN_WEEKS * np.array([0.25, 0.08, 0.12, 0.10])[None, :])
     recruit = np.round(np.maximum(0.5, fte_target * 0.15), 1)
     attrition = np.round(ATTRITION[None, :] + np.where(remote, 0.02, 0.0)[:, None]
                          + rng.uniform(-0.01, 0.01, size=(nu, 4)), 3)
@@ -432,7 +433,7 @@ def _economy(units: tuple[UnitSpec, ...], lines: _Lines, d: _Demand, st: _Staffi
     revenue = np.array([p.revenue_sek for p in lines.profiles])
     ext_factor = np.array([p.ext_factor for p in lines.profiles])
     ext_price = np.round(ext_factor * internal_cost_line * 1.15, -2)  # 1.15: fixed-cost share
-    ext_cap = np.where(ext_factor > 0, np.round(d.annual_budget / WEEKS_PER_YEAR * 0.15, 1), 0.0)
+    ext_cap = np.where(ext_factor > 0, np.round(d.annual_budget / MEAN_WEEKS * 0.15, 1), 0.0)
     staff_cost = (st.fte_target * st.cost_fte).sum(axis=1)
     staff_cost_full = (st.fte_need * st.cost_fte).sum(axis=1)
     var_total = np.zeros(nu)
@@ -703,7 +704,7 @@ def _actuals(calibration: Calibration, units: tuple[UnitSpec, ...], rng: np.rand
     np.add.at(req, lines.unit_idx, prod_line[:, None, :] * lines.hours[:, :, None])
     vacancy = rng.uniform(0.0, 0.06, size=(nu, 4)) + np.where(st.remote, 0.04, 0.0)[:, None]
     fte_act = st.fte_target * (1.0 - vacancy)
-    contracted_w = fte_act[:, :, None] * (CONTRACTED_H / WEEKS_PER_YEAR)[None, :, None]
+    contracted_w = fte_act[:, :, None] * (CONTRACTED_H / MEAN_WEEKS)[None, :, None]
     wn = c.week_no[idx]
     flu = ((wn >= 3) & (wn <= 9)).astype(float)
     sick_act = av.sick[:, :, idx] * (1.0 + 0.35 * flu[None, None, :]) * rng.lognormal(
@@ -720,7 +721,7 @@ def _actuals(calibration: Calibration, units: tuple[UnitSpec, ...], rng: np.rand
     base_share = np.stack([agency_base, agency_base * 0.03 + floor[0],
                            agency_base * 0.07 + floor[1], agency_base * 0.04 + floor[2]],
                           axis=1)
-    overtime_cap = fte_act[:, :, None] * 200.0 / WEEKS_PER_YEAR * 2.0
+    overtime_cap = fte_act[:, :, None] * 200.0 / MEAN_WEEKS * 2.0
     overtime = np.minimum(0.03 * worked + 0.6 * shortfall, overtime_cap)
     rest = np.maximum(0.03 * worked + shortfall - overtime, 0.0)
     rest_share = np.array([0.8, 0.05, 0.12, 0.08])[None, :, None]
@@ -738,27 +739,27 @@ def _actuals(calibration: Calibration, units: tuple[UnitSpec, ...], rng: np.rand
     # beds: occupied bed-days ≈ admissions × LOS (Little's law); a stay spans weeks, so
     # admissions are smoothed with weight 7 / (LOS + 7) on the current week
     occ_line = np.empty_like(prod_line)
-    alpha = np.minimum(1.0, 7.0 / (lines.los + 7.0))[:, None]
+    alpha = np.minimum(1.0, DAYS_PER_WEEK / (lines.los + DAYS_PER_WEEK))[:, None]
     state = prod_line[:, :1].copy()
     for w in range(nw):
         state = alpha * prod_line[:, w:w + 1] + (1.0 - alpha) * state
         occ_line[:, w:w + 1] = state
     bed_days = np.zeros((nu, nw))
     np.add.at(bed_days, lines.unit_idx, occ_line * lines.los[:, None])
-    occ = bed_days / 7.0
+    occ = bed_days / DAYS_PER_WEEK
     # overflow: expected census above the staffed beds, daily census ~ N(occ, 1.44 occ)
     beds = ph.beds[:, idx]
     sd = np.sqrt(np.maximum(occ, 1e-9)) * 1.2
     z = (occ - beds) / sd
     expected_excess = (occ - beds) * norm.cdf(z) + sd * norm.pdf(z)
-    overflow = np.where(occ > 0, 7.0 * expected_excess, 0.0)
+    overflow = np.where(occ > 0, DAYS_PER_WEEK * expected_excess, 0.0)
     hourly = st.cost_fte / CONTRACTED_H[None, :]
-    staff_cost = (fte_act * st.cost_fte).sum(axis=1)[:, None] / WEEKS_PER_YEAR \
+    staff_cost = (fte_act * st.cost_fte).sum(axis=1)[:, None] / MEAN_WEEKS \
         + (overtime * (hourly * OVERTIME_FACTOR[None, :])[:, :, None]).sum(axis=1) \
         + (agency * (hourly * AGENCY_FACTOR[None, :])[:, :, None]).sum(axis=1)
     var = np.zeros((nu, nw))
     np.add.at(var, lines.unit_idx, prod_line * (ec.var_cost - ec.revenue)[:, None])
-    cost = staff_cost + var + ec.fixed[:, None] / WEEKS_PER_YEAR
+    cost = staff_cost + var + ec.fixed[:, None] / MEAN_WEEKS
     actuals_unit = pd.DataFrame({
         "unit_id": np.repeat(uid, nw),
         "week": np.tile(np.array(weeks), nu),

@@ -33,7 +33,6 @@ import pandas as pd
 from pks.data.checks import Issue, ValidationFailed, validate
 from pks.data.io import read_csv_tables
 from pks.data.parse import coerce_table
-from pks.data.planning_data import empty_table
 from pks.data.store import Store
 from pks.types import Language
 
@@ -170,8 +169,3 @@ def store_economy(store: Store, tables: dict[str, pd.DataFrame], years: Sequence
                      after={n: len(df) for n, df in econ.tables().items()},
                      at=dt.datetime.now(dt.UTC))
     return econ
-
-
-def empty_economy() -> EconomyInputs:
-    """Economy inputs with no rows (for tests and regions without an economy)."""
-    return EconomyInputs(*(coerce_table(n, empty_table(n)) for n in ECONOMY_TABLES))

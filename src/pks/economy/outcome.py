@@ -19,7 +19,7 @@ from pks.economy.balanced import RestorationSchedule, YearResult, restoration_sc
 from pks.economy.frames import FrameProjection, project_frames
 from pks.economy.inputs import EconomyInputs
 from pks.economy.required import RequiredResult, required_results
-from pks.economy.reserves import reservation_limit, use_limit
+from pks.economy.reserves import ReserveKind, reservation_limit, use_limit
 from pks.economy.results import ResultsBudget, frames_cost_mnkr, modelled_nodes, results_budget
 from pks.economy.revenue import PopulationEffect, population_effect
 from pks.economy.settings import EconomySettings, EconomyVariant
@@ -56,11 +56,13 @@ def reserve_table(budget: ResultsBudget, settings: EconomySettings) -> pd.DataFr
     for r in budget.table.itertuples(index=False):
         ratio = r.equity_ratio_incl_pension_pu
         negative = bool(ratio is not None and not pd.isna(ratio) and ratio < 0)
-        for kind, bal in (("RER", settings.rer_balance_mnkr), ("RUR", settings.rur_balance_mnkr)):
-            res = reservation_limit(int(r.year), kind, float(r.year_result_mnkr),  # type: ignore[arg-type]
+        balances: tuple[tuple[ReserveKind, float], ...] = (("RER", settings.rer_balance_mnkr),
+                                                           ("RUR", settings.rur_balance_mnkr))
+        for kind, bal in balances:
+            res = reservation_limit(int(r.year), kind, float(r.year_result_mnkr),
                                     float(r.balanced_result_mnkr), float(r.revenue_base_mnkr),
                                     negative, bal)
-            use = use_limit(int(r.year), kind, float(r.balanced_result_mnkr), bal,  # type: ignore[arg-type]
+            use = use_limit(int(r.year), kind, float(r.balanced_result_mnkr), bal,
                             unforeseen_event=settings.tax_base_growth_below_average)
             rows.append({"year": int(r.year), "reserve": kind, "balance_mnkr": bal,
                          "reservation_max_mnkr": res.max_mnkr, "reservation_reason": res.reason,

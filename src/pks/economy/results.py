@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import SupportsFloat
 
 import numpy as np
 import pandas as pd
@@ -76,9 +77,9 @@ def frames_cost_mnkr(data: PlanningData, level: str) -> dict[int, float]:
             for y, v in bf.groupby("year")["frame_sek"].sum().items()}
 
 
-def _num(v: object) -> float | None:
+def _num(v: SupportsFloat | None) -> float | None:
     return None if v is None or (isinstance(v, float) and np.isnan(v)) or pd.isna(v) \
-        else float(v)  # type: ignore[arg-type]
+        else float(v)
 
 
 def results_budget(econ: EconomyInputs, modelled_cost_mnkr: Mapping[int, float],

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import SupportsFloat
 
 import numpy as np
 import pandas as pd
@@ -109,8 +110,8 @@ def select_targets(targets: pd.DataFrame, on: dt.date, target_set: str = ""
     return chosen.reset_index(drop=True)
 
 
-def _opt(v: object) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
+def _opt(v: SupportsFloat | None) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
 
 
 def _drivers(tab: pd.DataFrame, items: pd.DataFrame, year: int, sign: float = 1.0

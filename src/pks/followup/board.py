@@ -16,6 +16,7 @@ guarantee), else in the KPI's own unit (share of plan, share over target or over
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -83,13 +84,22 @@ def month_last_week(year: int, month: int, as_of_week: str) -> str | None:
     return weeks[-1] if weeks else None
 
 
+def _cost_method(text: str) -> Literal["plan", "run_rate"]:
+    """The cost forecast's method named by ``text`` (``plan`` or ``run_rate``)."""
+    if text == "plan":
+        return "plan"
+    if text == "run_rate":
+        return "run_rate"
+    raise ValueError(f"no cost forecast method {text!r} (plan or run_rate)")
+
+
 def cost_annual(fi: FollowupInputs, th: Thresholds, year: int, last_week: str,
                 forecast_method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Net cost forecast per node with its light and the reds below it (monthly, annual)."""
     d = fi.data
     monthly, annual = cost_forecast(fi.plan_table("plan_cost"), d.actuals_unit,
                                     d.budget_frames, fi.tree, d.unit_ids, year, last_week,
-                                    forecast_method,  # type: ignore[arg-type]
+                                    _cost_method(forecast_method),
                                     unit_finance=d.unit_finance)
     annual["light"] = cost_lights(annual, th)
     names = dict(zip(d.org_nodes["node_id"], d.org_nodes["name"], strict=True))

@@ -13,9 +13,9 @@ against it; :mod:`pks.followup.coverage` lists what is missing.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from pks.calendar import MEAN_WEEKS_PER_YEAR
 from pks.data.tree import OrgTree, roll_up
 from pks.followup.periods import Period, to_period
 
@@ -138,7 +138,7 @@ def planned_sick_leave(staffing: pd.DataFrame, staff_availability: pd.DataFrame,
     weekly = staffing.merge(staff_categories[["staff_category", "contracted_h_per_fte_year"]],
                             on="staff_category")
     weekly["contracted_h"] = (weekly["staffing_target_fte"]
-                              * weekly["contracted_h_per_fte_year"] / (365.25 / 7))
+                              * weekly["contracted_h_per_fte_year"] / MEAN_WEEKS_PER_YEAR)
     m = staff_availability.merge(weekly[["unit_id", "staff_category", "contracted_h"]],
                                  on=["unit_id", "staff_category"])
     m["sick_leave_h"] = m["contracted_h"] * m["sick_leave_pu"]
@@ -190,21 +190,6 @@ def staff_vs_plan(plan_staff: pd.DataFrame, actuals_staff: pd.DataFrame, tree: O
     return up
 
 
-def overtime_per_fte_year(staff: pd.DataFrame, staffing: pd.DataFrame, tree: OrgTree,
-                          weeks: int) -> pd.DataFrame:
-    """Actual overtime per FTE, annualised, per node (for the overtime target).
-
-    ``staff`` is a per-unit frame ``unit_id, actual_overtime_h`` summed over ``weeks`` weeks.
-    """
-    fte = roll_up(staffing.groupby("unit_id", as_index=False)["staffing_target_fte"].sum(),
-                  tree, ["staffing_target_fte"])
-    ot = roll_up(staff, tree, ["actual_overtime_h"])
-    m = fte.merge(ot, on="node_id", how="left").fillna({"actual_overtime_h": 0.0})
-    m["overtime_h_per_fte_year"] = _ratio(m["actual_overtime_h"] * (365.25 / 7) / max(weeks, 1),
-                                          m["staffing_target_fte"])
-    return m
-
-
 def agency_cost_share(staff_h: pd.DataFrame, staffing: pd.DataFrame,
                       staff_categories: pd.DataFrame, tree: OrgTree,
                       own_col: str = "own_h", agency_col: str = "agency_h") -> pd.DataFrame:
@@ -245,16 +230,6 @@ def beds_vs_capacity(actuals_unit: pd.DataFrame, staffed_beds: pd.DataFrame, tre
     up = roll_up(m, tree, values, by=["week"])
     up["occupancy_pu"] = _ratio(up["actual_occupied_beds"], up["plan_reported_staffed_beds"])
     return up
-
-
-def latest_rows(frame: pd.DataFrame, week: str) -> pd.DataFrame:
-    """Rows of ``week`` (helper for the operative "this week" view)."""
-    return frame[frame["week"].astype(str) == week]
-
-
-def finite_or_nan(x: float) -> float:
-    """``x`` when finite, else NaN (for JSON-safe tables)."""
-    return float(x) if np.isfinite(x) else float("nan")
 
 
 def production_to_period(weekly: pd.DataFrame, period: Period, keys: list[str]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pks.calendar import MEAN_WEEKS_PER_YEAR
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree, roll_up
-from pks.data.weeks import add_weeks, week_range, week_year, weeks_of_year
+from pks.data.weeks import add_weeks, week_range, week_year
 from pks.followup.deviations import (
     agency_cost_share,
     beds_vs_capacity,
@@ -139,7 +140,7 @@ def node_kpis(fi: FollowupInputs, first_week: str, last_week: str, th: Threshold
     ot = roll_up(per_unit_ot, tree, ["actual_overtime_h"]) if not per_unit_ot.empty else \
         pd.DataFrame({"node_id": [], "actual_overtime_h": []})
     ot = fte.merge(ot, on="node_id", how="left").fillna({"actual_overtime_h": 0.0})
-    ot["overtime_h_per_fte_year"] = (ot["actual_overtime_h"] * (365.25 / 7) / n_weeks
+    ot["overtime_h_per_fte_year"] = (ot["actual_overtime_h"] * MEAN_WEEKS_PER_YEAR / n_weeks
                                      / ot["staffing_target_fte"].where(
                                          ot["staffing_target_fte"] > 0))
     ag_h = ast.groupby(["unit_id", "staff_category"], as_index=False)[
@@ -203,12 +204,6 @@ def deviation_list(kpis: pd.DataFrame, include_green: bool = False) -> pd.DataFr
     order = {"red": 0, "amber": 1, "green": 2}
     return out.sort_values(["light", "kpi", "node_id"], key=lambda s: s.map(order)
                            if s.name == "light" else s).reset_index(drop=True)
-
-
-def year_weeks_upto(year: int, as_of_week: str) -> tuple[str, str]:
-    """First week of ``year`` and the last week up to ``as_of_week``."""
-    weeks = weeks_of_year(year)
-    return weeks[0], min(as_of_week, weeks[-1])
 
 
 def coming_weeks(as_of_week: str, n: int) -> list[str]:

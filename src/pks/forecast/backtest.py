@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pks.calendar import MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from pks.data.weeks import week_range
 from pks.forecast._threads import single_blas_thread
 from pks.forecast.calendar import working_days_months, working_days_weeks
@@ -50,21 +51,18 @@ from pks.forecast.model import SeriesSpec, fit_series, month_phase, seasonal_nai
 
 log = logging.getLogger(__name__)
 
-WEEKLY_SPEC = SeriesSpec(period=52, damped_trend=True, harmonics=10)
-MONTHLY_SPEC = SeriesSpec(period=12, damped_trend=True, harmonics=4)
-WEEKLY_BUCKETS = ((1, 4), (5, 13), (14, 26), (27, 52))
+WEEKLY_SPEC = SeriesSpec(period=WEEKS_PER_YEAR, damped_trend=True, harmonics=10)
+MONTHLY_SPEC = SeriesSpec(period=MONTHS_PER_YEAR, damped_trend=True, harmonics=4)
+WEEKLY_BUCKETS = ((1, 4), (5, 13), (14, 26), (27, WEEKS_PER_YEAR))
 MONTHLY_BUCKETS = ((1, 1), (2, 3), (4, 6))
 LEVELS = (0.8, 0.95)
 N_FOLDS = 2
-FREQUENCY = {52: "weekly", 12: "monthly"}
+FREQUENCY = {WEEKS_PER_YEAR: "weekly", MONTHS_PER_YEAR: "monthly"}
 """Frequency name by periods per year (the calibration is pooled per frequency)."""
 
 AE_FILES = ("nhs_ae_attendances_england.csv", "nhs_ae_attendances.csv")
 """A&E files in a public-data folder, first found is used: the vendored England extract
 (``data/public``, summed over organisations) or the full per-organisation file."""
-PUBLIC_DIR = "data/public"
-"""The vendored public extracts, relative to the repository root."""
-
 COVID_MONTHS = ("2020-04-01", "2020-05-01", "2020-06-01")
 RTT_GAP_AREAS = {
     "QNQ": "Frimley FT did not report 2022-07..2022-11 (values fall to a few hundred)",
@@ -245,7 +243,7 @@ def run_backtest(series: Sequence[BacktestSeries],
 
 
 def demo_series(instance_dir: str | Path, max_series: int | None = None,
-                min_train: int = 104, step: int = 13, horizon: int = 52
+                min_train: int = 104, step: int = 13, horizon: int = WEEKS_PER_YEAR
                 ) -> list[BacktestSeries]:
     """Weekly referrals per unit × care type (both sexes) of a region's ``demand_history``.
 

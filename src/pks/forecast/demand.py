@@ -39,6 +39,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_range, week_year, weeks_of_year
@@ -298,7 +299,8 @@ def _forecast_demand(
     year_of_week = _years_of(tuple(weeks))
     years_fc = sorted({int(v) for v in year_of_week})
     counties = _unit_counties(data)
-    spec = SeriesSpec(period=52, damped_trend=fc.damped_trend, harmonics=fc.season_harmonics,
+    spec = SeriesSpec(period=WEEKS_PER_YEAR, damped_trend=fc.damped_trend,
+                      harmonics=fc.season_harmonics,
                       estimate_holidays=fc.holiday_effect)
     calibration = load_calibration(WEEKLY) if fc.calibrate_intervals else None
     profiles = {k: g for k, g in data.demand_age_profile.groupby(["unit_id", "care_type"])}

@@ -43,6 +43,7 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel, ETSResults
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.forecast.intervals import IntervalCalibration
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 class SeriesSpec:
     """Settings of the per-series model (see :class:`pks.config.forecast.ForecastConfig`)."""
 
-    period: int = 52
+    period: int = WEEKS_PER_YEAR
     """Periods per year (52 weekly, 12 monthly); used for the fallback level."""
     damped_trend: bool = True
     """Damped additive trend (True) or no trend (False)."""

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pks import rules
+from pks.calendar import DAYS_PER_WEEK
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.weeks import week_year, weeks_in_year
@@ -31,8 +32,6 @@ from pks.forecast import queueing as q
 from pks.forecast.demand import ForecastResult
 
 log = logging.getLogger(__name__)
-
-DAYS_PER_WEEK = 7.0
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-import numpy as np
-
 from pks.rules import guarantee as rules_guarantee
 
 
@@ -229,17 +227,6 @@ def erlang_b(servers: int, offered_load: float) -> float:
     for k in range(1, int(servers) + 1):
         b = offered_load * b / (k + offered_load * b)
     return b
-
-
-def erlang_b_table(max_servers: int, offered_load: float) -> np.ndarray:
-    """Blocking probabilities for 0..``max_servers`` servers at one offered load."""
-    out = np.empty(int(max_servers) + 1)
-    b = 1.0
-    out[0] = b
-    for k in range(1, int(max_servers) + 1):
-        b = offered_load * b / (k + offered_load * b)
-        out[k] = b
-    return out
 
 
 def beds_for_refusal(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.config.edits import apply_edits
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
@@ -88,7 +89,7 @@ def summarise_forecast(data: PlanningData, result: ForecastResult, top: int = 5
     hist = hist.assign(year=hist["week"].map(week_year))
     last_year = int(hist["year"].max())
     if (hist["year"] == last_year).sum() and hist.loc[hist["year"] == last_year, "week"].nunique(
-    ) < 52:
+    ) < WEEKS_PER_YEAR:
         last_year -= 1  # last history year incomplete: compare with the last full year
     h = hist[hist["year"] == last_year].groupby(["unit_id", "care_type"])[
         "referrals_cases"].sum().rename("history_cases")

@@ -41,6 +41,9 @@ from pks.governance.roles import (
 )
 from pks.types import PLAN_STATUSES
 
+_STATUS_ORDER: tuple[str, ...] = PLAN_STATUSES
+"""The plan statuses in order, indexable by a stored status text."""
+
 Action = Literal["propose", "agree", "adopt", "send_back"]
 ACTIONS: tuple[Action, ...] = ("propose", "agree", "adopt", "send_back")
 DRAFT = "draft"
@@ -177,7 +180,7 @@ def act(store: Store, tree: OrgTree, actor: Actor, run_id: str, node_id: str,
     step = AgreementStep(run_id, node_id, action, new, actor.username, actor.role,
                          line_role(actor, tree), stamp, comment)
     if node_id == scope and new != DRAFT and \
-            PLAN_STATUSES.index(new) > PLAN_STATUSES.index(info.status):  # type: ignore[arg-type]
+            PLAN_STATUSES.index(new) > _STATUS_ORDER.index(info.status):
         store.set_plan_status(run_id, new, by=f"{actor.username} ({step.line_role})",
                               note=comment)
     with store.transaction() as conn:

@@ -62,8 +62,8 @@ def save_analysis(store: Store, actor: Actor, year: int, title: str, narrative: 
         res = conn.execute(ANALYSES.insert().values(
             year=year, title=title.strip(), narrative=narrative.strip(),
             run_ids_json=json.dumps(list(run_ids)), user=actor.username,
-            at_utc=now.isoformat()))
-        new_id = int(res.inserted_primary_key[0])  # type: ignore[index]
+            at_utc=now.isoformat()).returning(ANALYSES.c.analysis_id))
+        new_id = int(res.scalar_one())
         record_audit(conn, user=actor.username, role=actor.role, action="analysis.save",
                      object_type="analysis", object_id=str(new_id), node_id=None,
                      after={"title": title, "run_ids": list(run_ids)}, at=now)

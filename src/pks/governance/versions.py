@@ -37,6 +37,7 @@ from pks.data.store import Store
 from pks.data.tree import OrgTree, roll_up
 from pks.governance.records import RUN_BASES, ensure_governance_tables
 from pks.governance.roles import Actor
+from pks.types import LEVELS, Level
 
 BASIS_ORDER: tuple[str, ...] = ("cost_index", "efficiency", "frame", "staff_cost",
                                 "staffing_target", "population", "actuals", "config")
@@ -288,6 +289,14 @@ class Revision:
     comparison: VersionComparison
 
 
+def _as_level(level: str) -> Level:
+    """``level`` as a plan :data:`~pks.types.Level`; anything else is an error."""
+    for known in LEVELS:
+        if known == level:
+            return known
+    raise KeyError(f"no plan level {level!r} (one of {', '.join(LEVELS)})")
+
+
 def revise_plan(store: Store, cfg: ScenarioConfig, level: str, actor: Actor,
                 updates: Mapping[str, pd.DataFrame], note: str = "Finansplan") -> Revision:
     """Re-plan ``level`` with updated prerequisites as a new version (R-52, R-40).
@@ -319,7 +328,7 @@ def revise_plan(store: Store, cfg: ScenarioConfig, level: str, actor: Actor,
     demand = stored_demand(store, cfg.name)
     if demand is None:
         demand = demand_for(data, cfg, horizon_weeks(cfg))
-    run = plan_level(data, cfg, level, upper, demand)  # type: ignore[arg-type]
+    run = plan_level(data, cfg, _as_level(level), upper, demand)
     if not run.result.ok:
         raise RevisionFailed(f"the revised {level} plan is {run.result.status.value}; "
                              "nothing was written")

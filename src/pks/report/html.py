@@ -13,6 +13,7 @@ import html as htmllib
 import io
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +22,10 @@ from pks.i18n import format_number, format_pct, format_sek, t
 from pks.report.scorecard import region_scorecard_html, scorecard_reds_html
 from pks.rules.lights import KINDS
 from pks.types import Language
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +87,17 @@ def _table(df: pd.DataFrame, cols: list[tuple[str, str, str]], lang: Language) -
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _svg(fig: object) -> str:
+def _svg(fig: Figure) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
+    fig.savefig(buf, format="svg", bbox_inches="tight")
     import matplotlib.pyplot as plt
 
-    plt.close(fig)  # type: ignore[arg-type]
+    plt.close(fig)
     text = buf.getvalue()
     return text[text.find("<svg"):]
 
 
-def _dec(lang: Language) -> object:
+def _dec(lang: Language) -> FuncFormatter:
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda v, _p: format_number(v, lang, 0))
@@ -115,7 +120,7 @@ def _cost_svg(monthly: pd.DataFrame, frame_sek: float | None, lang: Language) ->
     if frame_sek is not None and pd.notna(frame_sek):
         ax.axhline(frame_sek / 1e6, color="#b22222", label=t("dash.frame", lang))
     ax.set_xticks(range(1, 13), [t(f"dash.month.{m}", lang) for m in range(1, 13)])
-    ax.yaxis.set_major_formatter(_dec(lang))  # type: ignore[arg-type]
+    ax.yaxis.set_major_formatter(_dec(lang))
     ax.set_ylabel(t("dash.unit.msek", lang))
     ax.set_title(t("dash.fig.cost", lang), fontsize=10)
     ax.legend(fontsize=8, frameon=False)
@@ -134,7 +139,7 @@ def _production_svg(monthly: pd.DataFrame, lang: Language) -> str:
     ax.bar(x, monthly["actual_cases"], color="#2e8b57", label=t("dash.actual", lang))
     ax.plot(x, monthly["plan_cases"], "-o", color="#1f4e79", label=t("dash.plan", lang))
     ax.set_xticks(list(x), [t(f"dash.month.{int(p[-2:])}", lang) for p in monthly["period"]])
-    ax.yaxis.set_major_formatter(_dec(lang))  # type: ignore[arg-type]
+    ax.yaxis.set_major_formatter(_dec(lang))
     ax.set_ylabel(t("dash.unit.cases", lang))
     ax.set_title(t("dash.fig.production", lang), fontsize=10)
     ax.legend(fontsize=8, frameon=False)

@@ -38,12 +38,6 @@ class Completeness:
         """Every unit under the node has reported."""
         return self.reported_units >= self.expected_units
 
-    @property
-    def missing_units(self) -> int:
-        """Units that have not reported."""
-        return max(self.expected_units - self.reported_units, 0)
-
-
 def unit_week_reported(actuals: dict[str, pd.DataFrame], unit_ids: list[str],
                        weeks: list[str]) -> pd.DataFrame:
     """``unit_id, week, reported`` for every unit × week (see the module rule)."""

@@ -16,7 +16,7 @@ listed inhabitant. So the net cost of a unit-week is
 
    n_{uw} = c_{uw} - K_u / 52,
 
-the same weekly share of capitation the optimiser counts (:data:`PLAN_WEEKS_PER_YEAR`),
+the same weekly share of capitation the optimiser counts (:data:`pks.calendar.WEEKS_PER_YEAR`),
 so a year of actuals and the plan compare like with like, and a capitation-financed unit's
 cost is compared with its frame net, as the plan is.
 """
@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-PLAN_WEEKS_PER_YEAR = 52.0
-"""Weeks over which the optimiser spreads an annual amount (its frames use W_y / 52)."""
+from pks.calendar import WEEKS_PER_YEAR
 
 
 def weekly_capitation_sek(unit_finance: pd.DataFrame) -> pd.Series:
@@ -35,7 +34,7 @@ def weekly_capitation_sek(unit_finance: pd.DataFrame) -> pd.Series:
             or "capitation_revenue_sek_per_year" not in unit_finance:
         return pd.Series(dtype="float64")
     k = pd.to_numeric(unit_finance["capitation_revenue_sek_per_year"], errors="coerce")
-    return pd.Series(k.fillna(0.0).to_numpy() / PLAN_WEEKS_PER_YEAR,
+    return pd.Series(k.fillna(0.0).to_numpy() / WEEKS_PER_YEAR,
                      index=unit_finance["unit_id"].astype(str), dtype="float64")
 
 

@@ -24,7 +24,8 @@ import math
 import numpy as np
 import pandas as pd
 
-DAYS_PER_WEEK = 7.0
+from pks.calendar import DAYS_PER_WEEK
+
 DEFAULT_WAIT_FACTOR = 4.0
 """NHSRwaitinglist factor: target mean wait = limit / 4 (used when no share is given)."""
 GUARANTEE_STAGES: dict[str, str] = {"first_visit": "first_visit_days",

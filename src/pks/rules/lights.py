@@ -90,15 +90,8 @@ class Thresholds:
     overtime_h_per_fte_year_max: float
     agency_cost_share_max_pu: float
     within_guarantee_share_pu: float
-    production_amber_pu: float
-    production_red_pu: float
-    waiting_amber_pu: float
-    waiting_red_pu: float
-    staffing_amber_pu: float
-    staffing_red_pu: float
-    near_target_pu: float
-    occupancy_amber_margin_pu: float
-    cost_amber_margin_pu: float
+    margins: LightMargins
+    """How far from plan or how close to a ceiling turns a light amber or red."""
 
     @property
     def past_guarantee_share_max_pu(self) -> float:
@@ -107,20 +100,21 @@ class Thresholds:
 
     def limits(self, kpi: str) -> tuple[Literal["above", "below"], float, float]:
         """``(direction, amber, red)`` of ``kpi``: worse ``above`` or ``below`` the limits."""
-        n = self.near_target_pu
+        m = self.margins
+        n = m.near_target_pu
         cap_g = self.past_guarantee_share_max_pu
         table: dict[str, tuple[Literal["above", "below"], float, float]] = {
-            "production": ("below", -self.production_amber_pu, -self.production_red_pu),
-            "waiting": ("above", self.waiting_amber_pu, self.waiting_red_pu),
+            "production": ("below", -m.production_amber_pu, -m.production_red_pu),
+            "waiting": ("above", m.waiting_amber_pu, m.waiting_red_pu),
             "past_guarantee": ("above", n * cap_g, cap_g),
-            "staffing": ("below", -self.staffing_amber_pu, -self.staffing_red_pu),
+            "staffing": ("below", -m.staffing_amber_pu, -m.staffing_red_pu),
             "overtime": ("above", n * self.overtime_h_per_fte_year_max,
                          self.overtime_h_per_fte_year_max),
             "agency": ("above", n * self.agency_cost_share_max_pu,
                        self.agency_cost_share_max_pu),
-            "occupancy": ("above", self.occupancy_max_pu - self.occupancy_amber_margin_pu,
+            "occupancy": ("above", self.occupancy_max_pu - m.occupancy_amber_margin_pu,
                           self.occupancy_max_pu),
-            "cost": ("above", -self.cost_amber_margin_pu, 0.0),
+            "cost": ("above", -m.cost_amber_margin_pu, 0.0),
         }
         if kpi not in table:
             raise KeyError(f"unknown KPI {kpi!r}; known: {list(table)}")
@@ -131,14 +125,13 @@ def resolve_thresholds(targets: pd.DataFrame, target_set: str, on: dt.date,
                        margins: LightMargins | None = None) -> Thresholds:
     """The target set in force on ``on`` combined with the light margins."""
     row = target_set_in_force(targets, target_set, on)
-    m = margins or LightMargins.default()
     return Thresholds(
         target_set=target_set, version=int(row["version"]),
         occupancy_max_pu=float(row["occupancy_max_pu"]),
         overtime_h_per_fte_year_max=float(row["overtime_h_per_fte_year_max"]),
         agency_cost_share_max_pu=float(row["agency_cost_share_max_pu"]),
         within_guarantee_share_pu=float(row["within_guarantee_share_pu"]),
-        **{f: getattr(m, f) for f in LightMargins.__dataclass_fields__})
+        margins=margins or LightMargins.default())
 
 
 TOLERANCE = 1e-9
@@ -157,6 +150,14 @@ def at_most(value: np.ndarray | float, limit: np.ndarray | float) -> np.ndarray:
 def at_least(value: np.ndarray | float, limit: np.ndarray | float) -> np.ndarray:
     """``value ≥ limit`` (within :data:`TOLERANCE`): a floor is met, the light not red."""
     return np.asarray(value) >= np.asarray(limit) - TOLERANCE
+
+
+def _as_light(text: str) -> Light:
+    """``text`` as a :data:`Light`; anything else is an error."""
+    for light in LIGHTS:
+        if text == light:
+            return light
+    raise ValueError(f"not a light: {text!r}")
 
 
 def _light(v: np.ndarray, direction: str, amber: float, red: float) -> np.ndarray:
@@ -185,8 +186,7 @@ def judge(kpi: str, value: float | None, th: Thresholds) -> Light:
     """
     direction, amber, red = th.limits(kpi)
     v = np.array([np.nan if value is None else float(value)], dtype="float64")
-    out: Light = str(_light(v, direction, amber, red)[0])  # type: ignore[assignment]
-    return out
+    return _as_light(str(_light(v, direction, amber, red)[0]))
 
 
 def judge_series(kpi: str, values: pd.Series, th: Thresholds) -> pd.Series:
@@ -194,12 +194,3 @@ def judge_series(kpi: str, values: pd.Series, th: Thresholds) -> pd.Series:
     direction, amber, red = th.limits(kpi)
     v = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
     return pd.Series(_light(v, direction, amber, red), index=values.index, dtype="object")
-
-
-def excess(kpi: str, value: float, th: Thresholds) -> float:
-    """How far a value lies beyond the red limit, in the KPI's own unit (≥ 0 when red).
-
-    Red deviations of one kind are sorted by this size.
-    """
-    direction, _amber, red = th.limits(kpi)
-    return float(value - red) if direction == "above" else float(red - value)

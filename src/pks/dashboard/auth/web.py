@@ -225,7 +225,7 @@ def setup_login(server: flask.Flask, settings: DashboardSettings, users: UserSto
 
     def principal() -> Principal:
         if flask.has_request_context() and current_user.is_authenticated:
-            return current_user.principal  # type: ignore[no-any-return]
+            return current_user.principal
         raise AccessDenied("not signed in")
     return principal
 

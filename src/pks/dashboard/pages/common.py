@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from dash import dcc, html
 
 from pks.dashboard import ids
@@ -161,8 +160,3 @@ def help_panel(lang: Language) -> html.Details:
         *[html.Div([html.H4(t(f"dash.help.{k}.title", lang)), html.P(t(f"dash.help.{k}", lang))])
           for k in HELP_KEYS],
     ], className="help", id="help-panel")
-
-
-def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-safe records (NaN → None)."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")

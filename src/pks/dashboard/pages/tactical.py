@@ -123,10 +123,10 @@ def tactical_view(svc: DataService, principal: Principal, node: str, scenario: s
         prod_w = prod_w[prod_w["care_type"] == care_type].drop(columns=["care_type"])
     else:
         prod_w = svc.weekly_production(principal, node, scenario, "tactical")
-    prod = production_to_period(prod_w, period, ["node_id"])  # type: ignore[arg-type]
+    prod = production_to_period(prod_w, period, ["node_id"])
     wait = svc.weekly_waiting(principal, node, scenario, "tactical")
     staff = staff_to_period(svc.weekly_staff(principal, node, scenario, "tactical"),
-                            period, ["node_id"])  # type: ignore[arg-type]
+                            period, ["node_id"])
     monthly, annual = svc.cost(principal, node, scenario, "tactical")
     annual = annual.assign(frame_note=frame_notes(annual, lang))
     frame = annual.loc[annual["node_id"] == node, "judged_frame_sek"]
