@@ -24,6 +24,7 @@ FRAMEWORK_NAMES: tuple[str, ...] = (
     "session_protection", "is_active", "is_anonymous", "get_id", "permanent",
     "isolation_level",  # sqlite3 connection: pks issues BEGIN itself
     "freeze_panes", "font",  # openpyxl worksheet and cell styling
+    "short_help",  # click reads a command's one-line help (cleared so the Swedish help shows)
     # highspy.HighsLp fields set when a model is handed to HiGHS
     "num_col_", "num_row_", "col_lower_", "col_upper_", "row_lower_", "row_upper_",
     "format_", "start_", "index_", "value_", "col_names_", "row_names_",
@@ -38,6 +39,9 @@ READ_BY_NAME: tuple[str, ...] = (
 )
 
 DOCUMENTING: tuple[str, ...] = (
+    "reads_optional",  # a piece's declared optional blocks (pks.optimise.piece), for readers
+    # solver facts of a SolveResult, for library users and the benchmarks' reports
+    "bound_sek", "solver_name", "solver_version",
     "SOURCE",  # provenance of the vendored SCB population (pks.demo.scb)
     # the domain vocabulary of pks.types, kept whole for annotations
     "NodeId", "UnitId", "CareTypeId", "StaffCategoryId", "IsoWeek", "PksLevel", "Sex",

@@ -37,9 +37,9 @@ TopOpt = Annotated[int, typer.Option("--top", "-n", min=1,
 def gaps_cmd(pair: PairOpt = "strategic-tactical", scenario: ScenarioOpt = "base",
              model: ModelOpt = DEFAULT_MODEL_DIR, db: DbOpt = "", top: TopOpt = 5,
              lang: LangOpt = "sv") -> None:
-    """Förklara skillnaderna mellan planeringsnivåerna per enhet.
+    """Explain per unit why the plans of two planning levels differ.
 
-    Varje skillnad delas upp i sammanslagning, horisont, överlämning och nya utfall.
+    Each difference is split into pooling, horizon, hand-off and new actuals.
     """
     lg = _lang(lang)
     from pks.optimise.level_gap_chain import PAIRS, ChainSolveError, level_gaps

@@ -22,6 +22,7 @@ from pks.cli.common import (
     ModelOpt,
     ScenarioOpt,
     open_store,
+    plan_row,
 )
 from pks.cli.common import fail as _fail
 from pks.cli.common import parse_lang as _lang
@@ -149,7 +150,6 @@ def plan_cmd(
         typer.echo(line)
     if out is not None:
         from pks.data.io import write_tables
-
         from pks.optimise.rolling import BASIS_TABLE
 
         write_tables({k: v for k, v in run.tables.items() if k != BASIS_TABLE}, out)
@@ -193,8 +193,7 @@ def plans_cmd(
         who = ""
         if last is not None and r.run_id in last.index:
             who = f"{last.at[r.run_id, 'by']} {last.at[r.run_id, 'at']}"
-        typer.echo(f"{r.run_id}  {r.level or '':<10} {r.scenario:<16} {r.status:<10} "
-                   f"{r.created_at:%Y-%m-%d %H:%M}  {who}  {r.note}")
+        typer.echo(plan_row(store, r, who, lg))
     store.close()
 
 

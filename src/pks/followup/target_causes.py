@@ -23,11 +23,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pks.calendar import DAYS_PER_WEEK
 from pks.forecast.queueing import beds_for_refusal, max_offered_load
 from pks.i18n import format_number, t
 from pks.types import Language
 
-DAYS_PER_WEEK = 7.0
 BED_TARGETS = ("occupancy", "overflow")
 PCT_TARGETS = ("guarantee", "occupancy", "overflow", "utilisation")
 SHOWN_UNITS = 3

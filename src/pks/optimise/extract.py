@@ -15,6 +15,7 @@ row's bound. Meanings:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,14 @@ DUAL_FAMILIES = {
     "c_theatre": "value_of_one_more_theatre_hour_sek",
     "c_max_wait": "value_of_one_more_waiting_case_sek",
 }
+
+
+def model_inputs(m: LinearModel) -> ModelInputs:
+    """The prepared inputs a level's builder stored on the model (``m.meta["inputs"]``)."""
+    inputs = m.meta.get("inputs")
+    if not isinstance(inputs, ModelInputs):
+        raise ValueError(f"model {m.name!r} carries no prepared inputs (meta['inputs'])")
+    return inputs
 
 
 def _vals(m: LinearModel, name: str, x: np.ndarray, col: str) -> pd.DataFrame | None:
@@ -56,7 +65,7 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None,
     ``dual_parts``: row duals of the parts in :func:`dual_part_weights` (optional), which
     split each shadow price into real cost and care not given.
     """
-    inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
+    inputs = model_inputs(m)
     tables: dict[str, pd.DataFrame] = {}
     uck, uc, T = inputs.uck, inputs.uc, inputs.grid.n
 
@@ -161,9 +170,7 @@ def extract(m: LinearModel, x: np.ndarray, row_dual: np.ndarray | None,
 
     # plan_cost
     if "cost_terms" in m.meta:
-        terms: pd.DataFrame
-        const: np.ndarray
-        terms, const = m.meta["cost_terms"]  # type: ignore[misc]
+        terms, const = cast(tuple[pd.DataFrame, np.ndarray], m.meta["cost_terms"])
         uy = np.array(sorted(set(inputs.grid.year.tolist())))
         net = const.copy()
         np.add.at(net, (terms["unit_pos"].to_numpy(), terms["year_pos"].to_numpy()),
@@ -294,7 +301,7 @@ def dual_part_weights(m: LinearModel) -> dict[str, np.ndarray]:
     * ``care_weighted_case_weeks``: the care part of the objective (all care not given,
       priority-weighted), which ranks what a step buys.
     """
-    inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
+    inputs = model_inputs(m)
     c = m.cost
     out = {k: np.zeros(m.n_vars) for k in DUAL_PARTS}
     for name in REAL_COST_BLOCKS:
@@ -336,7 +343,7 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
     case-weeks past the acceptable wait by ``Σ dual_wait × bound change`` (reduced costs
     of a part: ``w_part − Aᵀ dual_part``). NaN without parts.
     """
-    inputs: ModelInputs = m.meta["inputs"]  # type: ignore[assignment]
+    inputs = model_inputs(m)
     units = inputs.units.set_index("unit_id")
     parts = parts or {}
     weights = dual_part_weights(m) if parts else {}
@@ -355,8 +362,8 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
 
     keys = inputs.uc[["unit_id", "care_type"]].rename(columns={"care_type": "key"})
     out.append(_kind(keys, "case", per_case, 1.0, m.objective, y, weights, parts))
-    bounds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = \
-        m.meta.get(FTE_BOUNDS, [])  # type: ignore[assignment]
+    bounds = cast(list[tuple[str, np.ndarray, np.ndarray, np.ndarray]],
+                  m.meta.get(FTE_BOUNDS, []))
     if "fte" not in m.var_blocks and bounds:
         a_t = m.matrix().T.tocsr()
         hi = m.col_hi
@@ -389,7 +396,7 @@ def shadow_prices(m: LinearModel, y: np.ndarray,
             raise ValueError("c_guarantee needs inputs.meta['guarantee_factor'] "
                              "(pks.rules.guarantee.wait_factor of the target set in force)")
         dq = ent["demand_cases_per_week"].to_numpy(float) / float(
-            inputs.meta["guarantee_factor"])  # type: ignore[arg-type]
+            cast(float, inputs.meta["guarantee_factor"]))
 
         def per_week(v: np.ndarray, _: np.ndarray) -> np.ndarray:
             return -v[g.start:g.start + g.size].reshape(g.n_entities, -1).sum(axis=1) * dq

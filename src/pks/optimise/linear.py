@@ -115,7 +115,6 @@ class LinearModel:
     _coo_r: list[np.ndarray] = field(default_factory=list)
     _coo_c: list[np.ndarray] = field(default_factory=list)
     _coo_v: list[np.ndarray] = field(default_factory=list)
-    _extra_cost: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     n_vars: int = 0
     n_cons: int = 0
     _matrix: sp.csc_matrix | None = None
@@ -144,11 +143,6 @@ class LinearModel:
         self.n_vars += b.size
         self._matrix = None
         return b
-
-    def add_cost(self, ids: np.ndarray, cost: np.ndarray) -> None:
-        """Add ``cost`` to the objective coefficients of variables ``ids`` (accumulates)."""
-        self._extra_cost.append((np.asarray(ids, np.int64).ravel(),
-                                 np.broadcast_to(np.asarray(cost, float), np.shape(ids)).ravel()))
 
     def add_cons(self, name: str, entities: pd.DataFrame, periods: Sequence[str] = (),
                  terms: Sequence[tuple[Any, Any, Any]] = (),
@@ -195,10 +189,7 @@ class LinearModel:
     @property
     def cost(self) -> np.ndarray:
         """Objective coefficients (SEK per unit of each variable)."""
-        c = _cat(self._cost)
-        for ids, v in self._extra_cost:
-            np.add.at(c, ids, v)
-        return c
+        return _cat(self._cost)
 
     @property
     def care(self) -> np.ndarray:
@@ -309,23 +300,6 @@ def _cat(parts: list[np.ndarray], dtype: type = float) -> np.ndarray:
     if not parts:
         return np.zeros(0, dtype=dtype)
     return np.concatenate(parts).astype(dtype, copy=False)
-
-
-def positions(table: pd.DataFrame, keys: pd.DataFrame, on: list[str], what: str) -> np.ndarray:
-    """Row positions in ``table`` of each row of ``keys`` (joined on ``on``).
-
-    Raises ``KeyError`` naming the first missing keys, so a data gap never silently
-    drops a term.
-    """
-    t = table[on].copy()
-    t["_pos"] = np.arange(len(t))
-    m = keys[on].merge(t, on=on, how="left", sort=False)
-    if len(m) != len(keys):
-        raise ValueError(f"{what}: duplicate keys in the target table")
-    if m["_pos"].isna().any():
-        missing = keys.loc[m["_pos"].isna().to_numpy(), on].drop_duplicates().head(5)
-        raise KeyError(f"{what}: keys not found: {missing.to_dict('records')}")
-    return m["_pos"].to_numpy(np.int64)
 
 
 def expand(local_entity: np.ndarray, n_periods: int, periods: np.ndarray | None = None

@@ -84,8 +84,3 @@ def check_order(pieces: Sequence[Piece], level: str) -> None:
                              "piece adds it")
         vars_ |= set(p.adds)
         meta |= set(p.adds_meta)
-
-
-def needed_inputs(pieces: Sequence[Piece]) -> frozenset[str]:
-    """The ``ModelInputs`` fields the pieces read (what input preparation must provide)."""
-    return frozenset(n for p in pieces for n in p.needs)

@@ -90,8 +90,22 @@ def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
     nodes, and the plan tables are split back to units.
     """
     m, built = build_level(data, cfg, level, upper, demand)
-    raw_data, data = data, built.data
-    r = solve(m, cfg.solve, timings=built.timings)
+    return finish_level(data, cfg, level, upper, demand, built,
+                        solve(m, cfg.solve, timings=built.timings))
+
+
+def finish_level(raw_data: PlanningData, cfg: ScenarioConfig, level: Level,
+                 upper: Mapping[str, pd.DataFrame] | None, demand: pd.DataFrame | None,
+                 built: BuiltLevel, r: SolveResult) -> LevelRun:
+    """The stored tables of a solved level.
+
+    Whole cases (operative), gaps to the level above, frame need, reallocation proposal
+    and explanation; split back to units when pooled.
+
+    Shared by :func:`plan_level` and the warm re-plan (:mod:`pks.optimise.rolling`), so a
+    warm and a cold plan are finished the same way.
+    """
+    data = built.data
     tables = dict(r.tables)
     if not r.ok:
         return LevelRun(level, r, tables, timings=r.timings)

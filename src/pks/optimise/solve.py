@@ -36,6 +36,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,9 @@ from pks.optimise.highs_run import (
     solve_arrays,
 )
 from pks.optimise.linear import STAGE_COST, LinearModel
+
+if TYPE_CHECKING:
+    from highspy import Highs
 
 log = logging.getLogger(__name__)
 
@@ -204,8 +208,8 @@ class Basis:
         return Basis(out[0], out[1])
 
 
-def _read_basis(h: object) -> Basis | None:
-    b = h.getBasis()  # type: ignore[attr-defined]
+def _read_basis(h: Highs) -> Basis | None:
+    b = h.getBasis()
     if not b.valid:
         return None
     return Basis(np.fromiter((int(s) for s in b.col_status), np.int8),
@@ -215,17 +219,17 @@ def _read_basis(h: object) -> Basis | None:
 class _BasisRecorder:
     """Passes every call to a ``Highs`` object; keeps its basis before the first ``addRow``."""
 
-    def __init__(self, h: object) -> None:
+    def __init__(self, h: Highs) -> None:
         self._h = h
         self.first: Basis | None = None
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._h, name)
 
-    def addRow(self, *args: object) -> object:  # noqa: N802 (HiGHS's name)
+    def addRow(self, *args: Any) -> object:  # noqa: N802 (HiGHS's name)
         if self.first is None:
             self.first = _read_basis(self._h)
-        return self._h.addRow(*args)  # type: ignore[attr-defined]
+        return self._h.addRow(*args)
 
 
 class Resolver:
@@ -249,7 +253,6 @@ class Resolver:
         lp.offset_ = 0.0
         self.h.passModel(lp)  # type: ignore[call-overload]
         self._arrays = self._snapshot(model)
-        self.n_updates = 0
         self._basis: Basis | None = None
         self.warm_from_basis = basis is not None and basis.fits(model) and self.set_basis(basis)
 
@@ -288,7 +291,7 @@ class Resolver:
             # without a valid basis: restart from the last first-stage optimal basis
             self.set_basis(self._basis)
         rec = _BasisRecorder(self.h)
-        raw = run_stages(rec, self.model.stages(), self.model.offset, self.cfg,
+        raw = run_stages(cast("Highs", rec), self.model.stages(), self.model.offset, self.cfg,
                          part_weights(self.model, self.cfg))
         self._basis = rec.first if rec.first is not None else _read_basis(self.h)
         return _finish(self.model, raw, self.cfg, {"solve": raw.solve_s})
@@ -333,7 +336,6 @@ class Resolver:
             n += 1  # the offset is added to the last stage's value, not held in HiGHS
         self.model = new
         self._arrays = s_new
-        self.n_updates += 1
         return n
 
 

@@ -184,7 +184,6 @@ class KeptTactical:
         model = self.build(data, demand, self.handoff)
         self.resolver = Resolver(model, solve_cfg or SolveConfig(method="simplex"))
         self.base = self.resolver.solve()
-        self._base_model = model
 
     def build(self, data: PlanningData, demand: pd.DataFrame,
               handoff: TacticalHandoff | None) -> LinearModel:

@@ -37,12 +37,12 @@ def _esc(x: object) -> str:
     return htmllib.escape(str(x))
 
 
-def _num(v: object, lang: Language, decimals: int = 0) -> str:
-    return "" if v is None or pd.isna(v) else format_number(float(v), lang, decimals)  # type: ignore[arg-type]
+def _num(v: float | None, lang: Language, decimals: int = 0) -> str:
+    return "" if v is None or pd.isna(v) else format_number(float(v), lang, decimals)
 
 
-def _pct(v: object, lang: Language) -> str:
-    return "" if v is None or pd.isna(v) else format_pct(float(v), lang)  # type: ignore[arg-type]
+def _pct(v: float | None, lang: Language) -> str:
+    return "" if v is None or pd.isna(v) else format_pct(float(v), lang)
 
 
 def _light(lt: str, lang: Language) -> str:

@@ -12,8 +12,8 @@ times (a slot always serves the most urgent patient present).
 Examples
 --------
 >>> import numpy as np
->>> used, cnt = fifo_match(np.array([0, 0]), np.array([0.0, 5.0]),
-...                        np.array([0, 0, 0]), np.array([1.0, 2.0, 6.0]), 1)
+>>> used, cnt = match_counts(np.array([0.0, 5.0]), np.array([2]), np.array([0, 0, 0]),
+...                          np.array([1.0, 2.0, 6.0]), np.array([3]), segment_scale(6.0))
 >>> used.tolist(), cnt.tolist()
 ([True, False, True], [2])
 """
@@ -39,31 +39,6 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(np.asarray(starts, dtype=np.int64) - excl, lengths) + np.arange(total)
 
 
-def fifo_match(
-    pseg: np.ndarray, pt: np.ndarray, sseg: np.ndarray, st: np.ndarray, nseg: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Serve FIFO lists by slots, all segments at once.
-
-    Parameters
-    ----------
-    pseg, pt : segment id and arrival time of each waiting patient, sorted by (segment, time).
-    sseg, st : segment id and time of each slot, sorted by (segment, time).
-    nseg : number of segments.
-
-    Returns
-    -------
-    used : bool per slot, True where the slot served a patient.
-    served : patients served per segment; they are the first ``served[g]`` patients of
-        segment ``g`` and took its used slots in order.
-    """
-    npat = np.bincount(pseg, minlength=nseg)
-    nsl = np.bincount(sseg, minlength=nseg)
-    if len(st) == 0 or len(pt) == 0:
-        return np.zeros(len(st), dtype=bool), np.zeros(nseg, dtype=np.int64)
-    span = float(max(np.abs(pt).max(), np.abs(st).max()))
-    return match_counts(pt, npat, sseg, st, nsl, segment_scale(span))
-
-
 def segment_scale(span: float) -> float:
     """A power of two above every ``|time|`` (``span``).
 
@@ -74,9 +49,14 @@ def segment_scale(span: float) -> float:
 
 def match_counts(pt: np.ndarray, npat: np.ndarray, sseg: np.ndarray, st: np.ndarray,
                  nsl: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`fifo_match` given the patients and slots per segment (``npat``, ``nsl``).
+    """Serve FIFO lists by slots, all segments at once.
 
-    ``scale`` is :func:`segment_scale` of a bound on every time.
+    ``pt``: arrival times of the waiting patients, sorted by (segment, time), ``npat`` of
+    them per segment; ``sseg``, ``st``: segment and time of each slot, sorted the same way,
+    ``nsl`` per segment; ``scale``: :func:`segment_scale` of a bound on every time.
+
+    Returns ``used`` (True where a slot served a patient) and ``served`` per segment: the
+    first ``served[g]`` patients of segment ``g``, who took its used slots in order.
     """
     nseg = len(npat)
     if len(st) == 0 or len(pt) == 0:

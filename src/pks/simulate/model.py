@@ -9,7 +9,7 @@ Design (see ``benchmarks/simulate/README.md`` for the measurements behind it)
   numpy arrays ordered by (priority class, line, arrival time).
 * A **weekly waiting-list process** (SimPy) serves, at the start of each week, the week's
   slots of its lines: each slot serves the most urgent patient present at the slot time,
-  first come first served within a class (:func:`pks.simulate.matching.fifo_match`, exact in
+  first come first served within a class (:func:`pks.simulate.matching.match_counts`, exact in
   continuous time, no weekly batching error). ``process_grouping`` chooses whether one
   process serves one unit × care type, one unit, or the whole region: the results are
   identical, the region-wide process is fastest.

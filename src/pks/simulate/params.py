@@ -85,7 +85,6 @@ class SimParams:
     demand_sigma_week: np.ndarray
     capacity_plan: np.ndarray
     class_shares: np.ndarray
-    class_max_wait_days: np.ndarray
     demo_shares: np.ndarray
     mean_los: np.ndarray
     initial_ages: tuple[np.ndarray, ...]
@@ -317,13 +316,11 @@ def build_params(
 
     # priority classes
     class_shares = np.zeros((n_l, len(PRIORITY_CLASSES)))
-    class_wait = np.full((n_l, len(PRIORITY_CLASSES)), np.nan)
     pr = data.care_type_priorities
     if pr is not None and not pr.empty:
         pr = keys[["unit_id", "care_type"]].reset_index().merge(pr, on=["unit_id", "care_type"])
         ci = pr["priority_class"].astype(int).to_numpy() - 1
         class_shares[pr["index"].to_numpy(), ci] = _num(pr, "share_pu").to_numpy()
-        class_wait[pr["index"].to_numpy(), ci] = _num(pr, "max_wait_days").to_numpy()
     tot = class_shares.sum(axis=1)
     class_shares[tot <= 0, 0] = 1.0
     class_shares /= class_shares.sum(axis=1, keepdims=True)
@@ -429,7 +426,7 @@ def build_params(
         line_unit_idx=line_unit_idx, acute=acute, inpatient=inpatient,
         guarantee_days=guarantee, demand_mean=demand_mean, demand_sigma_level=sig_l,
         demand_sigma_week=sig_w, capacity_plan=capacity, class_shares=class_shares,
-        class_max_wait_days=class_wait, demo_shares=demo, mean_los=mean_los,
+        demo_shares=demo, mean_los=mean_los,
         initial_ages=tuple(initial), list_target=list_target, staff_categories=cats,
         h_per_case=h, staff_available=arrays["available_h"],
         staff_overtime=arrays["overtime_h"], staff_agency=arrays["agency_h"],

@@ -88,21 +88,3 @@ def hash_to_uniform(h: np.ndarray, purpose: int) -> np.ndarray:
 _DROP_BITS = 11
 """A double has a 53-bit mantissa: the top 53 of the 64 hash bits make the uniform."""
 _TWO_POW_MINUS_53 = 1.0 / 9007199254740992.0
-
-
-def counter_uniform(key: int, *counters: np.ndarray) -> np.ndarray:
-    """Uniforms on [0, 1) that depend only on ``key`` and the counters (counter-based RNG).
-
-    Used where common random numbers must survive a change in *how many* draws are made:
-    slot ``r`` of week ``w`` gets the same uniform whatever the capacity of other weeks.
-    The last counter plays the role of :func:`hash_to_uniform`'s purpose.
-
-    Examples
-    --------
-    >>> u = counter_uniform(7, np.array([0, 1]), np.array([3, 3]))
-    >>> v = counter_uniform(7, np.array([1]), np.array([3]))
-    >>> bool(u[1] == v[0]), bool(((0 <= u) & (u < 1)).all())
-    (True, True)
-    """
-    x = counter_hash(key, *counters)
-    return (x >> np.uint64(_DROP_BITS)).astype(np.float64) * _TWO_POW_MINUS_53

@@ -19,12 +19,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 
+from pks.calendar import WEEKS_PER_YEAR
 from pks.dashboard import ids
 from pks.dashboard.access import Principal
 from pks.dashboard.components import Col, data_table, fmt_key, fmt_num, fmt_pct, graph, section
 from pks.dashboard.data import DataService
 from pks.dashboard.figures import separators
 from pks.dashboard.pages.common import controls, lang_of, node_names
+from pks.data.parse import is_missing
 from pks.data.weeks import add_weeks, weeks_of_year
 from pks.followup.kpis import KPI_COLUMNS
 from pks.followup.kpp import kpp_by_node, kpp_by_unit, somatic_units
@@ -44,7 +46,7 @@ TBL_KPP = "fu-tbl-kpp"
 FIG_SEX = "fu-fig-sex"
 KPP_NOTE = "fu-kpp-note"
 TBL_FORECAST = "fu-tbl-forecast"
-FORECAST_WEEKS = 52
+FORECAST_WEEKS = WEEKS_PER_YEAR
 """Weeks after the as-of week whose forecast demand the page splits by sex."""
 LIGHT_COLOURS: dict[str, str] = {"green": "#2e8b57", "amber": "#e0a100", "red": "#c0392b",
                                  "none": "#bdc3c7", "flagged": "#7d3c98"}
@@ -57,17 +59,17 @@ SEX_MEASURES: tuple[str, ...] = ("referrals_cases", "production_cases", "waiting
 
 def status_badge(light: object, lang: Language) -> Any:
     """A coloured dot and the light's name, ``flagged`` included."""
-    lt = "none" if light is None or pd.isna(light) else str(light)  # type: ignore[call-overload]
+    lt = "none" if is_missing(light) else str(light)
     return html.Span([html.Span(className="dot", style={"background": LIGHT_COLOURS[lt]}),
                       html.Span(t(f"scorecard.light.{lt}", lang), className="light-text")],
                      className=f"light kpp-{lt}")
 
 
-def kpi_value(kpi: str, value: object, lang: Language) -> str:
+def kpi_value(kpi: str, value: float | None, lang: Language) -> str:
     """A scorecard value with its unit (percent, h per FTE and year, percentage points)."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return "–"
-    v = float(value)  # type: ignore[arg-type]
+    v = float(value)
     if kpi == "past_guarantee_gap":
         return format_number(100 * v, lang, 1)
     if kpi in PCT_KPIS:

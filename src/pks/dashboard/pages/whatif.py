@@ -11,7 +11,7 @@ within the guarantee, FTE and net cost in kronor.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html
@@ -22,7 +22,7 @@ from pks.dashboard.data import DataService, WhatIfService
 from pks.dashboard.pages.common import lang_of, node_names
 from pks.dashboard.pages.governance import node_dropdown_options
 from pks.i18n import format_number, t
-from pks.optimise.whatif import WHATIF_KINDS, WhatIf
+from pks.optimise.whatif import WHATIF_KINDS, WhatIf, WhatIfKind
 from pks.types import Language
 
 PATH = "/vad-om"
@@ -66,7 +66,7 @@ def do_whatif(svc: DataService, wis: WhatIfService, principal: Principal, scenar
         problems.append(t("whatif.err.value", lang))
     if problems:
         return html.Div([html.Div(p) for p in problems], className="note warn", id="whatif-err")
-    w = WhatIf(kind, str(target), float(value), str(detail or ""))  # type: ignore[arg-type]
+    w = WhatIf(cast(WhatIfKind, kind), str(target), float(value), str(detail or ""))
     try:
         ans = wis.ask(principal, scenario, w)
     except AccessDenied as exc:

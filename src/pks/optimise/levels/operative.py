@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -17,6 +18,9 @@ from pks.optimise.handoff import OperativeHandoff
 from pks.optimise.inputs import ModelInputs, demand_for, prepare, weekly_grid
 from pks.optimise.levels import BuiltLevel, build_from_pieces
 from pks.optimise.linear import LinearModel
+
+if TYPE_CHECKING:
+    from pks.optimise.solve import SolveConfig
 
 PIECES = (c.PRODUCTION, c.WAITING_LIST, c.PRIORITY, c.GUARANTEE, c.STAFF_CAPACITY, c.BEDS,
           c.THEATRE, c.LEVELLING, c.WORKING_TIME, c.DEVIATION, c.RAMP)
@@ -108,7 +112,7 @@ def build_operative(inputs: ModelInputs, cfg: ScenarioConfig) -> LinearModel:
 
 
 def roll_forward(data: PlanningData, cfg: ScenarioConfig, tactical: object, steps: int,
-                 demand: pd.DataFrame | None = None, solve_cfg: object | None = None
+                 demand: pd.DataFrame | None = None, solve_cfg: SolveConfig | None = None
                  ) -> list[object]:
     """Re-plan the operative window week by week, reusing the built model in HiGHS.
 
@@ -136,7 +140,7 @@ def roll_forward(data: PlanningData, cfg: ScenarioConfig, tactical: object, step
         inputs = operative_inputs(data, cfg, h, d, as_of_week=a, extra_lists=extra)
         m = build_operative(inputs, cfg)
         if resolver is None:
-            resolver = Resolver(m, solve_cfg or SolveConfig(method="simplex"))  # type: ignore[arg-type]
+            resolver = Resolver(m, solve_cfg or SolveConfig(method="simplex"))
         else:
             resolver.update(m)
         r = resolver.solve()
