@@ -21,6 +21,8 @@ from pks.cli import app
 from pks.data.checks import ValidationFailed
 from pks.data.io import read_csv_folder, write_csv_folder, write_excel
 from pks.data.store import Store, input_checksum_of
+from pks.i18n import t
+from pks.types import Language
 
 Tables = dict[str, pd.DataFrame]
 
@@ -193,6 +195,11 @@ def test_corpus_is_large_enough() -> None:
     assert len(CASES) >= 20
 
 
+def _code_name(code: str, lang: Language) -> str:
+    """How the CLI's count-by-code line names an issue code (``cli.code.<code>``)."""
+    return t(f"cli.code.{code}", lang)
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_broken_input(case: str, kind: str, tmp_path: Path,
@@ -215,7 +222,8 @@ def test_broken_input(case: str, kind: str, tmp_path: Path,
         assert result.exit_code == 1, result.output
         assert isinstance(result.exception, SystemExit)
         assert "Traceback" not in result.output
-        assert code in result.output  # the count-by-code line names it
+        # the count-by-code line names it, in the command's language
+        assert _code_name(code, "en" if "en" in args else "sv") in result.output
         # ... and so does the CLI's issue table: a row with the table and the column
         assert any(line.startswith(table) and (not column or column[:31] in line)
                    for line in result.output.splitlines()), result.output
@@ -251,7 +259,7 @@ def test_real_process_exits_1_without_traceback(case: str, kind: str, tmp_path: 
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert CASES[case][1][2] in proc.stderr
+    assert _code_name(CASES[case][1][2], "en") in proc.stderr
     assert "The input data have" in proc.stderr  # --lang en
     with Store.open(url) as s:
         assert not s.has_inputs()

@@ -68,7 +68,7 @@ def test_plan_store_adopt_and_never_overwrite(model_dir, tmp_path):
     with Store.open(db) as s:
         assert s.run(run_id).status == "adopted"
         assert len(s.runs(kind="plan", level="tactical")) == 2
-    r = invoke("plans", "--db", db)
+    r = invoke("plans", "--db", db, "--lang", "en")
     assert r.exit_code == 0 and run_id in r.output and "Anna Andersson" in r.output
     # issue 10: real net cost and care not given in their units, no objective value
     assert "real net cost" in r.output and "weighted case-weeks" in r.output
