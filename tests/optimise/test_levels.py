@@ -99,6 +99,22 @@ def test_negative_limit_is_a_clear_error():
         cfg(overtime_h_per_fte_year_max=-1.0)
 
 
+def test_problems_of_every_group_in_one_error():
+    """Frames, staff and the units' org nodes are checked together: one InputError."""
+    d = data()
+    bf = pd.concat([d.budget_frames, pd.DataFrame([{"node_id": "GHOST", "year": 2026,
+                                                    "frame_sek": -1.0, "efficiency_pu": 0.0}])])
+    ct = pd.concat([d.care_types, d.care_types.head(1).assign(unit_id="NOWHERE")])
+    st = d.staffing.assign(agency_h_per_week_max=-5.0)
+    with pytest.raises(InputError) as e:
+        build_level(d.replace(budget_frames=bf, staffing=st, care_types=ct), cfg(),
+                    "tactical", demand=demand_from_history(d, horizon_weeks(cfg())))
+    text = "\n".join(e.value.problems)
+    for part in ("unit 'NOWHERE' is not an org node", "negative limit",
+                 "frame for unknown node 'GHOST'", "negative frame for GHOST"):
+        assert part in text
+
+
 def test_resolver_update_equals_fresh_solve():
     d = data()
     c = cfg()

@@ -2,7 +2,9 @@
 
 Everything here is pure and vectorised (pandas joins, numpy). The pieces in
 ``constraints/`` only read :class:`ModelInputs`; the levels decide the grid and the
-hand-off overrides (FTE, unit budgets, plan targets, initial lists).
+hand-off overrides (FTE, unit budgets, plan targets, initial lists). :func:`prepare`
+sequences the group functions of :mod:`pks.optimise.input_groups` (one per group of
+fields) and raises one :class:`InputError` with every problem they find.
 """
 
 from __future__ import annotations
@@ -17,27 +19,33 @@ import numpy as np
 import pandas as pd
 
 from pks import rules
-from pks.calendar import DAYS_PER_WEEK, WEEKS_PER_YEAR
 from pks.config.optimise import BuildConfig
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
 from pks.data.tree import OrgTree
 from pks.data.weeks import add_weeks, parse_week, week_month, week_number, weeks_of_year
+from pks.optimise.input_groups import (
+    UC,
+    US,
+    InputError,
+    frame_problems,
+    prepare_beds_theatre,
+    prepare_care_lines,
+    prepare_demand,
+    prepare_frames,
+    prepare_guarantee,
+    prepare_initial_lists,
+    prepare_plan_target,
+    prepare_prices,
+    prepare_resource_use,
+    prepare_staff,
+    prepare_transfers,
+    prepare_units,
+    row_positions,
+    unit_problems,
+)
 
 log = logging.getLogger(__name__)
-
-UC = ["unit_id", "care_type"]
-UCK = ["unit_id", "care_type", "priority_class"]
-US = ["unit_id", "staff_category"]
-
-
-class InputError(ValueError):
-    """Inputs that cannot form a model; the message lists every problem."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("invalid optimiser inputs:\n  " + "\n  ".join(self.problems))
-
 
 @dataclass(frozen=True)
 class TimeGrid:
@@ -188,30 +196,20 @@ class ModelInputs:
         units = self.units.reset_index(drop=True)
         uc = self.uc.reset_index(drop=True)
         uck = self.uck.reset_index(drop=True).drop(columns=["uc_pos"], errors="ignore")
-        uck["uc_pos"] = _pos(uc, uck, UC)
+        uck["uc_pos"] = row_positions(uc, uck, UC)
         staff = self.staff.reset_index(drop=True)
         ru = self.resource_use.drop(columns=["uc_pos", "us_pos"], errors="ignore")
         ru = ru.reset_index(drop=True)
-        ru["uc_pos"] = _pos(uc, ru, UC)
-        ru["us_pos"] = _pos(staff, ru, US)
+        ru["uc_pos"] = row_positions(uc, ru, UC)
+        ru["us_pos"] = row_positions(staff, ru, US)
         tr = self.transfers
         if tr is not None:
             tr = tr.reset_index(drop=True).copy()
-            tr["from_pos"] = _pos(staff, tr.rename(columns={"from_unit": "unit_id"}), US)
-            tr["to_pos"] = _pos(staff, tr.rename(columns={"to_unit": "unit_id"}), US)
+            tr["from_pos"] = row_positions(staff, tr.rename(columns={"from_unit": "unit_id"}), US)
+            tr["to_pos"] = row_positions(staff, tr.rename(columns={"to_unit": "unit_id"}), US)
         return replace(self, units=units, uc=uc, uck=uck, staff=staff, resource_use=ru,
                        frames=self.frames.reset_index(drop=True),
                        frame_units=self.frame_units.reset_index(drop=True), transfers=tr)
-
-
-def _pos(table: pd.DataFrame, keys: pd.DataFrame, on: list[str]) -> np.ndarray:
-    t = table[on].copy()
-    t["_pos"] = np.arange(len(t))
-    m = keys[on].merge(t, on=on, how="left", sort=False)
-    if m["_pos"].isna().any():
-        bad = keys.loc[m["_pos"].isna().to_numpy(), on].drop_duplicates().head(5)
-        raise InputError([f"no match for {bad.to_dict('records')} in {on}"])
-    return m["_pos"].to_numpy(np.int64)
 
 
 # ---------------------------------------------------------------------- demand
@@ -257,67 +255,7 @@ def demand_for(data: PlanningData, scenario: ScenarioConfig,
     return d
 
 
-# ---------------------------------------------------------------------- helpers
-
-
-def weekly_values(table: pd.DataFrame, keys: list[str], cols: list[str],
-                  weeks: Sequence[str]) -> pd.DataFrame:
-    """Values per key × week, filling gaps.
-
-    Weeks missing from ``table`` take the same ISO week number of the latest year
-    present, then the key's mean.
-    """
-    target = table[keys].drop_duplicates().merge(pd.DataFrame({"week": list(weeks)}),
-                                                 how="cross")
-    exact = target.merge(table[[*keys, "week", *cols]], on=[*keys, "week"], how="left")
-    if exact[cols].isna().any().any():
-        t2 = table[[*keys, "week", *cols]].copy()
-        t2["wk"] = t2["week"].map(week_number)
-        t2["yr"] = t2["week"].str.slice(0, 4).astype(int)
-        latest = t2.sort_values("yr").groupby([*keys, "wk"], as_index=False).last()
-        target_wk = exact[[*keys, "week"]].copy()
-        target_wk["wk"] = target_wk["week"].map(week_number)
-        by_wk = target_wk.merge(latest[[*keys, "wk", *cols]], on=[*keys, "wk"], how="left")
-        means = exact[keys].merge(table.groupby(keys, as_index=False)[cols].mean(), on=keys,
-                                  how="left")
-        for c in cols:
-            v = exact[c].to_numpy(float)
-            v = np.where(np.isnan(v), by_wk[c].to_numpy(float), v)
-            exact[c] = np.where(np.isnan(v), means[c].to_numpy(float), v)
-    return exact
-
-
-def to_period_matrix(long: pd.DataFrame, keys_table: pd.DataFrame, keys: list[str],
-                     col: str, grid: TimeGrid, how: str = "sum") -> np.ndarray:
-    """Aggregate a long weekly frame to a (len(keys_table), n_periods) array."""
-    wt = grid.week_table()
-    d = long.merge(wt, on="week", how="inner")
-    agg = d.groupby([*keys, "t"], as_index=False)[col].agg(how)
-    pos = keys_table[keys].copy()
-    pos["_e"] = np.arange(len(pos))
-    agg = agg.merge(pos, on=keys, how="inner")
-    out = np.zeros((len(keys_table), grid.n))
-    out[agg["_e"].to_numpy(), agg["t"].to_numpy()] = agg[col].to_numpy(float)
-    return out
-
-
-def uprating_factors(cost_indices: pd.DataFrame, base_year: int, years: Sequence[int],
-                     cost_type: str) -> dict[int, float]:
-    """Cumulative LPIK factor per year relative to ``base_year`` (1.0 at the base year).
-
-    Uses ``cost_type`` where present, else ``lpik_total``, else no change.
-    """
-    ci = cost_indices
-    out: dict[int, float] = {}
-    for y in years:
-        f = 1.0
-        for yy in range(base_year + 1, y + 1):
-            rows = ci[(ci["year"] == yy) & (ci["cost_type"] == cost_type)]
-            if rows.empty:
-                rows = ci[(ci["year"] == yy) & (ci["cost_type"] == "lpik_total")]
-            f *= 1.0 + (float(rows["uprating_pu"].iloc[0]) if not rows.empty else 0.0)
-        out[int(y)] = f
-    return out
+# ---------------------------------------------------------------------- assembly
 
 
 def active_targets(targets: pd.DataFrame, target_set: str, first_week: str) -> pd.Series:
@@ -330,47 +268,6 @@ def active_targets(targets: pd.DataFrame, target_set: str, first_week: str) -> p
         raise InputError([str(exc.args[0])]) from exc
 
 
-def sustainable_occupancy(beds: float, p_refuse: float) -> float:
-    """Erlang-B occupancy a ward of ``beds`` beds sustains at refusal probability ``p_refuse``."""
-    if beds < 1 or p_refuse <= 0:
-        return 0.0
-    try:
-        from pks.forecast.queueing import sustainable_occupancy as so
-
-        return float(so(int(round(beds)), p_refuse))
-    except ImportError:  # pragma: no cover
-        return _erlang_occupancy(int(round(beds)), p_refuse)
-
-
-def _erlang_occupancy(c: int, p: float) -> float:
-    def eb(a: float) -> float:
-        b = 1.0
-        for k in range(1, c + 1):
-            b = a * b / (k + a * b)
-        return b
-    lo, hi = 0.0, float(c) * 2 + 10
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if eb(mid) <= p else (lo, mid)
-    return lo * (1 - eb(lo)) / c
-
-
-def initial_lists(history: pd.DataFrame, uc: pd.DataFrame, before_week: str) -> np.ndarray:
-    """Waiting list per unit × care type at the latest history week before ``before_week``."""
-    if history.empty:
-        return np.zeros(len(uc))
-    h = history[history["week"] < before_week]
-    if h.empty:
-        h = history
-    last = h.groupby(UC, as_index=False)["week"].max()
-    h = h.merge(last, on=[*UC, "week"])
-    wl = h.groupby(UC, as_index=False)["waiting_list_cases"].sum()
-    return uc[UC].merge(wl, on=UC, how="left")["waiting_list_cases"].fillna(0.0).to_numpy(float)
-
-
-# ---------------------------------------------------------------------- assembly
-
-
 def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: str,
             budget_year: int, target_set: str, build: BuildConfig,
             fte: pd.DataFrame | None = None, unit_budgets: pd.DataFrame | None = None,
@@ -378,7 +275,11 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
             sick_leave_pu: pd.DataFrame | None = None,
             plan_target: pd.DataFrame | None = None,
             transfers: bool = False, fte_variable: bool = False) -> ModelInputs:
-    """Align the planning data to ``grid``.
+    """Align the planning data to ``grid``, one group of fields at a time.
+
+    The groups (:mod:`pks.optimise.input_groups`) are pure; the groups that can find
+    problems run first and ``prepare`` raises one :class:`InputError` listing all of them
+    before aligning the rest.
 
     Parameters
     ----------
@@ -393,202 +294,57 @@ def prepare(data: PlanningData, demand: pd.DataFrame, grid: TimeGrid, *, level: 
     plan_target : optional unit_id, care_type, week, production_cases (operative target).
     """
     b = build
-    problems: list[str] = []
-    weeks = [w for ws in grid.weeks for w in ws]
-    first = weeks[0]
-    tgt = active_targets(data.targets, target_set, first)
-
-    # --- units and org
+    first_week = grid.weeks[0][0]
+    tgt = active_targets(data.targets, target_set, first_week)
     tree = OrgTree(data.org_nodes)
     unit_ids = data.unit_ids
-    units = pd.DataFrame({"unit_id": unit_ids})
     known_nodes = set(data.org_nodes["node_id"])
-    for u in unit_ids:
-        if u not in known_nodes:
-            problems.append(f"care_types: unit {u!r} is not an org node")
+
+    # the groups that validate: every problem in one error
+    care = prepare_care_lines(data.care_types, data.care_type_priorities)
+    staff = prepare_staff(data.staffing, data.staff_categories, data.staff_availability,
+                          unit_ids, grid, fte=fte, sick_leave_pu=sick_leave_pu,
+                          overtime_h_per_fte_year_max=b.overtime_h_per_fte_year_max)
+    ru = prepare_resource_use(data.resource_use, care.uc, staff.table)
+    problems = [*unit_problems(unit_ids, known_nodes), *care.problems, *staff.problems,
+                *ru.problems, *frame_problems(data.budget_frames, known_nodes)]
     if problems:
         raise InputError(problems)
 
-    def _anc(u: str, typ: str) -> str:
-        a = tree.ancestor_of_type(u, typ)
-        return a if a is not None else (tree.parent(u) or u)
-
-    units["area_id"] = [_anc(u, "area") for u in unit_ids]
-    units["division_id"] = [_anc(u, "division") for u in unit_ids]
-    fin = data.unit_finance.set_index("unit_id")
-    units["fixed_cost_sek_per_year"] = units["unit_id"].map(
-        fin["fixed_cost_sek_per_year"]).fillna(0.0).astype(float)
-    units["capitation_sek_per_year"] = units["unit_id"].map(
-        fin["capitation_revenue_sek_per_year"]).fillna(0.0).astype(float)
-
-    # --- care types and classes
-    ct = data.care_types.copy()
-    uc = ct.sort_values(UC).reset_index(drop=True)
-    uc["acute"] = uc["acute"].astype(bool)
-    pr = data.care_type_priorities.copy()
-    pr["priority_class"] = pr["priority_class"].astype(int)
-    uck = uc[[*UC, "acute"]].merge(pr, on=UC, how="left")
-    no_pr = uck[uck["priority_class"].isna()]
-    if not no_pr.empty:  # a care type without a priority split is one class-1 line
-        uck.loc[no_pr.index, "priority_class"] = 1
-        uck.loc[no_pr.index, "share_pu"] = 1.0
-        uck.loc[no_pr.index, "max_wait_days"] = 365
-    uck["priority_class"] = uck["priority_class"].astype(int)
-    uck = uck.sort_values(UCK).reset_index(drop=True)
-    sums = uck.groupby(UC)["share_pu"].sum()
-    bad = sums[(sums - 1.0).abs() > 1e-6]
-    for (u, c), s in bad.items():
-        problems.append(f"care_type_priorities: shares of {u}/{c} sum to {s:.4f}, not 1")
-    uck["uc_pos"] = _pos(uc, uck, UC)
-    uck["max_wait_weeks"] = uck["max_wait_days"].astype(float) / DAYS_PER_WEEK
-
-    # --- demand per uck and period
-    dem = demand.groupby([*UC, "week"], as_index=False)["demand_cases"].sum()
-    d_uc = to_period_matrix(dem, uc, UC, "demand_cases", grid)
-    missing_d = set(map(tuple, uc[UC].to_numpy())) - set(map(tuple, dem[UC].to_numpy()))
-    if missing_d:
-        log.warning("no demand for %d unit/care-type pairs; zero assumed", len(missing_d))
-    demand_arr = d_uc[uck["uc_pos"].to_numpy()] * uck["share_pu"].to_numpy(float)[:, None]
-    n_weeks = float(len(weeks))
-    uc["demand_cases_per_week"] = d_uc.sum(axis=1) / n_weeks
-    uck["demand_cases_per_week"] = demand_arr.sum(axis=1) / n_weeks
-
-    # --- guarantee queue size (Little's law on the target mean wait)
-    share = float(tgt["within_guarantee_share_pu"])
-    factor = rules.wait_factor(share)
-    gdays = rules.limit_days_of(uc["guarantee_stage"], uc["acute"], tgt)
-    uc["guarantee_days"] = gdays
-    uc["target_wait_weeks"] = rules.target_mean_wait_weeks(gdays, share)
-    uc["target_queue_cases"] = rules.target_queue_cases(uc["demand_cases_per_week"], gdays, share)
-
-    # --- initial lists split by class share
-    src = data.demand_history if list_source is None else list_source
-    l0_uc = initial_lists(src, uc, first)
-    l0 = l0_uc[uck["uc_pos"].to_numpy()] * uck["share_pu"].to_numpy(float)
-    l0 = np.where(uck["acute"].to_numpy(bool), 0.0, l0)
-
-    # --- staff
-    st = data.staffing.merge(data.staff_categories[["staff_category",
-                                                    "contracted_h_per_fte_year"]],
-                             on="staff_category", how="left")
-    st = st[st["unit_id"].isin(set(unit_ids))].sort_values(US).reset_index(drop=True)
-    if st["contracted_h_per_fte_year"].isna().any():
-        problems.append("staffing: staff categories missing from staff_categories")
-    st["fte"] = st["staffing_target_fte"].astype(float)
-    if fte is not None:
-        f = st[US].merge(fte[[*US, "fte"]], on=US, how="left")["fte"]
-        st["fte"] = np.where(f.isna(), st["fte"], f)
-    st["hourly_cost_sek"] = st["cost_sek_per_fte_year"] / st["contracted_h_per_fte_year"]
-    if b.overtime_h_per_fte_year_max is not None:
-        st["overtime_h_per_fte_year_max"] = b.overtime_h_per_fte_year_max
-    neg = st[(st[["fte", "overtime_h_per_fte_year_max", "agency_h_per_week_max"]] < 0)
-             .any(axis=1)]
-    for r in neg.itertuples():
-        problems.append(f"staffing: negative limit for {r.unit_id}/{r.staff_category}")
-    av = weekly_values(data.staff_availability, US,
-                       ["vacation_pu", "sick_leave_pu", "training_pu"], weeks) \
-        if not data.staff_availability.empty else \
-        st[US].merge(pd.DataFrame({"week": weeks}), how="cross").assign(
-            vacation_pu=0.0, sick_leave_pu=0.0, training_pu=0.0)
-    if sick_leave_pu is not None:
-        s2 = av[US].merge(sick_leave_pu[[*US, "sick_leave_pu"]], on=US, how="left")
-        av["sick_leave_pu"] = np.where(s2["sick_leave_pu"].isna(), av["sick_leave_pu"],
-                                       s2["sick_leave_pu"])
-    av["avail_pu"] = (1 - av["vacation_pu"] - av["sick_leave_pu"] - av["training_pu"]).clip(0, 1)
-    avail = to_period_matrix(av, st, US, "avail_pu", grid)  # sum over weeks of the period
-    covered = to_period_matrix(av.assign(one=1.0), st, US, "one", grid)
-    avail = np.where(covered > 0, avail, grid.length_weeks[None, :])  # no row = fully available
-    hours_per_fte = avail * (st["contracted_h_per_fte_year"].to_numpy(float)
-                             / WEEKS_PER_YEAR)[:, None]
-
-    # --- resource use
-    ru = data.resource_use[data.resource_use["staff_h_per_case"] > 0]
-    ru = ru.merge(uc[UC], on=UC, how="inner").reset_index(drop=True)
-    ru_st = ru.merge(st[US], on=US, how="left", indicator=True)
-    lack = ru_st[ru_st["_merge"] == "left_only"][US].drop_duplicates()
-    for r in lack.itertuples():
-        problems.append(f"resource_use needs {r.staff_category} in {r.unit_id} "
-                        f"but staffing has no such row")
-    if problems:
-        raise InputError(problems)
-    ru["uc_pos"] = _pos(uc, ru, UC)
-    ru["us_pos"] = _pos(st, ru, US)
-
-    # --- beds and theatre
-    if data.unit_capacity.empty:
-        cap = units[["unit_id"]].merge(pd.DataFrame({"week": weeks}), how="cross").assign(
-            staffed_beds=0.0, theatre_h_per_week=0.0)
-    else:
-        cap = weekly_values(data.unit_capacity, ["unit_id"],
-                            ["staffed_beds", "theatre_h_per_week"], weeks)
-    beds_sum = to_period_matrix(cap, units, ["unit_id"], "staffed_beds", grid)
-    staffed_beds = beds_sum / grid.length_weeks[None, :]
-    occ_max = float(tgt["occupancy_max_pu"])
-    p_ref = float(tgt["overflow_probability_max_pu"])
-    mean_beds = staffed_beds.mean(axis=1)
-    if b.ward_size_occupancy and p_ref > 0:
-        occ = np.array([min(occ_max, sustainable_occupancy(x, p_ref)) if x >= 1 else occ_max
-                        for x in mean_beds])
-    else:
-        occ = np.full(len(units), occ_max)
-    units["occupancy_max_pu"] = occ
-    bed_days = beds_sum * DAYS_PER_WEEK * occ[:, None]
-    theatre = to_period_matrix(cap, units, ["unit_id"], "theatre_h_per_week", grid)
-
-    # --- frames
+    units = prepare_units(unit_ids, tree, data.unit_finance)
+    dem = prepare_demand(demand, care.uc, care.uck, grid)
+    uc = care.uc.assign(demand_cases_per_week=dem.uc_cases_per_week)
+    uck = care.uck.assign(demand_cases_per_week=dem.uck_cases_per_week)
+    g = prepare_guarantee(uc, tgt)
+    uc = uc.assign(guarantee_days=g.guarantee_days, target_wait_weeks=g.target_wait_weeks,
+                   target_queue_cases=g.target_queue_cases)
+    l0 = prepare_initial_lists(data.demand_history if list_source is None else list_source,
+                               uc, uck, first_week)
+    cap = prepare_beds_theatre(data.unit_capacity, unit_ids, grid,
+                               occupancy_max_pu=float(tgt["occupancy_max_pu"]),
+                               overflow_probability_max_pu=float(
+                                   tgt["overflow_probability_max_pu"]),
+                               ward_size_occupancy=b.ward_size_occupancy)
+    units = units.assign(occupancy_max_pu=cap.occupancy_max_pu)
     years = sorted(set(grid.year.tolist()))
-    fr = data.budget_frames[data.budget_frames["year"].isin(years)].copy()
-    fr["kind"] = "frame"
-    for r in data.budget_frames.itertuples():
-        if r.node_id not in known_nodes:
-            problems.append(f"budget_frames: frame for unknown node {r.node_id!r}")
-        if r.frame_sek < 0:
-            problems.append(f"budget_frames: negative frame for {r.node_id} {r.year}")
-    if unit_budgets is not None and not unit_budgets.empty:
-        ub = unit_budgets[unit_budgets["year"].isin(years)].copy()
-        ub["kind"] = "handoff"
-        fr = pd.concat([fr, ub[["node_id", "year", "frame_sek", "kind"]]], ignore_index=True)
-    fr = fr[["node_id", "year", "frame_sek", "kind"]].reset_index(drop=True)
-    unit_set = set(unit_ids)
-    pairs = []
-    for n in fr["node_id"].unique():
-        if n in known_nodes:
-            pairs += [(n, u) for u in tree.leaves_under(n) if u in unit_set]
-            if n in unit_set and not tree.children(n):
-                pass
-    fu = pd.DataFrame(pairs, columns=["node_id", "unit_id"]).drop_duplicates()
+    fr = prepare_frames(data.budget_frames, unit_budgets, years, tree, known_nodes, unit_ids)
+    prices = prepare_prices(
+        data.cost_indices, budget_year, years,
+        agency_share_max_pu=float(tgt["agency_cost_share_max_pu"])
+        if b.agency_share_max_pu is None else b.agency_share_max_pu,
+        agency_share_path_pu=b.agency_share_path_pu)
 
-    # --- prices by year
-    wage = uprating_factors(data.cost_indices, budget_year, years, "hourly_wage")
-    cons = uprating_factors(data.cost_indices, budget_year, years, "consumption")
-    base_share = float(tgt["agency_cost_share_max_pu"]) if b.agency_share_max_pu is None \
-        else b.agency_share_max_pu
-    ag = {y: base_share for y in years}
-    for i, s in enumerate(b.agency_share_path_pu):
-        if budget_year + i in ag:
-            ag[budget_year + i] = s
-    if problems:
-        raise InputError(problems)
-
-    # --- operative extras
-    target_arr = None
-    if plan_target is not None:
-        pt = plan_target.groupby([*UC, "week"], as_index=False)["production_cases"].sum()
-        target_arr = to_period_matrix(pt, uc, UC, "production_cases", grid)
-    tr = None
-    if transfers:
-        s2 = st[US].merge(units[["unit_id", "area_id"]], on="unit_id")
-        p = s2.merge(s2, on=["area_id", "staff_category"], suffixes=("_from", "_to"))
-        p = p[p["unit_id_from"] != p["unit_id_to"]]
-        tr = p.rename(columns={"unit_id_from": "from_unit", "unit_id_to": "to_unit"})[
-            ["from_unit", "to_unit", "staff_category", "area_id"]].reset_index(drop=True)
-
-    mi = ModelInputs(level=level, grid=grid, units=units, uc=uc, uck=uck, demand=demand_arr,
-                     initial_list=l0, staff=st, hours_per_fte=hours_per_fte,
-                     resource_use=ru, bed_days=bed_days, staffed_beds=staffed_beds,
-                     theatre_h=theatre, frames=fr, frame_units=fu, wage_factor=wage,
-                     consumption_factor=cons, agency_share_max=ag, plan_target=target_arr,
-                     transfers=tr, fte_variable=fte_variable,
+    mi = ModelInputs(level=level, grid=grid, units=units, uc=uc, uck=uck, demand=dem.cases,
+                     initial_list=l0, staff=staff.table, hours_per_fte=staff.hours_per_fte,
+                     resource_use=ru.table, bed_days=cap.bed_days,
+                     staffed_beds=cap.staffed_beds, theatre_h=cap.theatre_h,
+                     frames=fr.frames, frame_units=fr.frame_units,
+                     wage_factor=prices.wage_factor,
+                     consumption_factor=prices.consumption_factor,
+                     agency_share_max=prices.agency_share_max,
+                     plan_target=prepare_plan_target(plan_target, uc, grid),
+                     transfers=prepare_transfers(staff.table, units) if transfers else None,
+                     fte_variable=fte_variable,
                      meta={"budget_year": budget_year, "target_set": target_set,
-                           "guarantee_factor": factor})
+                           "guarantee_factor": g.wait_factor})
     return mi.reindexed()
