@@ -64,6 +64,20 @@ def level_options(svc: DataService, lang: Language) -> list[dict[str, str]]:
             for k in NODE_TYPE_ORDER if k in types and k != "region"]
 
 
+def scenario_name(svc: DataService, name: str, lang: Language) -> str:
+    """A scenario's human name (workbench label, else its catalogue name, never the id)."""
+    from pks.config.user_scenarios import scenario_labels
+    from pks.dashboard.pages.workbench_panel import scenario_label
+
+    return scenario_label(name, scenario_labels(svc.settings.model_dir), lang)
+
+
+def scenario_options(svc: DataService, names: list[str], lang: Language
+                     ) -> list[dict[str, str]]:
+    """Dropdown choices of scenarios: shown by their human names."""
+    return [{"label": scenario_name(svc, s, lang), "value": s} for s in names]
+
+
 def controls(svc: DataService, principal: Principal, lang: Language, node: str | None,
              *, scenario: str | None = None, level_type: str | None = None,
              extra: list[Any] | None = None, multi_scenario: bool = False,
@@ -79,12 +93,12 @@ def controls(svc: DataService, principal: Principal, lang: Language, node: str |
     scen = svc.scenarios()
     if multi_scenario:
         sc_ctl = html.Div([html.Label(t("dash.scenarios", lang)), dcc.Dropdown(
-            id=ids.SCENARIOS, options=[{"label": s, "value": s} for s in scen],
+            id=ids.SCENARIOS, options=scenario_options(svc, scen, lang),
             value=scenarios_default or [svc.settings.scenario], multi=True, clearable=False)],
             className="ctl ctl-wide")
     else:
         sc_ctl = html.Div([html.Label(t("dash.scenario", lang)), dcc.Dropdown(
-            id=ids.SCENARIO, options=[{"label": s, "value": s} for s in scen],
+            id=ids.SCENARIO, options=scenario_options(svc, scen, lang),
             value=scenario or svc.settings.scenario, clearable=False)], className="ctl")
     return html.Div([
         html.Div([
