@@ -14,6 +14,7 @@ GIVEAWAYS: tuple[str, ...] = (
     "the", "and", "of", "objective", "status draft", "status optimal", "(typ need)", "(adopted",
     "missing_column", "unknown_column", "Count by code",
     "Options", "Commands", "default:", "env var", "Scenario name", "Database URL",
+    "with", "from", "week", "weeks", "cases", "beds", "deviation",
 )
 """English words and internal codes that must not appear in Swedish output (whole words)."""
 
