@@ -212,11 +212,24 @@ def _props_by_id(tree: Any) -> dict[tuple[str, str], Any]:
     return out
 
 
-def _on_load(tree: Any, rec: _Recorder) -> list[Any]:
-    """The outputs of the callbacks that run when the page loads, given its layout."""
+def _choose_all(props: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+    """``props`` with every multi-choice dropdown set to all its options."""
+    out = dict(props)
+    for (cid, key), multi in props.items():
+        if key == "multi" and multi:
+            out[(cid, "value")] = [o["value"] if isinstance(o, dict) else o
+                                   for o in props.get((cid, "options")) or ()]
+    return out
+
+
+def _on_load(tree: Any, rec: _Recorder, everything: bool = False) -> list[Any]:
+    """The outputs of the callbacks that run when the page loads, given its layout
+    (``everything``: with every multi-choice dropdown set to all its options)."""
     from dash.dependencies import Input, Output, State
 
     props = _props_by_id(tree)
+    if everything:
+        props = _choose_all(props)
     outs: list[Any] = []
     for deps, kw, fn in rec.callbacks:
         if kw.get("prevent_initial_call") or kw.get("background"):
@@ -249,7 +262,9 @@ LEVELS = ("region", "division", "unit")
 
 @pytest.fixture(scope="module")
 def rendered(svc: DataService) -> dict[tuple[str, str], list[str]]:  # noqa: F811
-    """Visible text of every page at every level (and the header and breadcrumb)."""
+    """Visible text of every page at every level (and the header and breadcrumb); at
+    region level also with every multi-choice dropdown set to all its options (every
+    scenario compared, every KPI kind shown)."""
     from pks.dashboard.app import header_view
     from pks.dashboard.pages.common import drill_view
 
@@ -266,6 +281,8 @@ def rendered(svc: DataService) -> dict[tuple[str, str], list[str]]:  # noqa: F81
         for level in LEVELS:
             tree = layout(lang="sv", node=nodes[level])
             out[(name, level)] = [*visible_texts(tree), *visible_texts(_on_load(tree, rec))]
+        tree = layout(lang="sv", node=nodes["region"])
+        out[(name, "region, all choices")] = list(visible_texts(_on_load(tree, rec, True)))
     for level in LEVELS:
         crumbs, chips = drill_view(svc, principal, nodes[level], "sv")
         out[("header", level)] = [
@@ -303,6 +320,7 @@ def test_the_scanner_can_fail():
 def test_every_dashboard_page_is_swedish(rendered: dict[tuple[str, str], list[str]]):
     """Every page at region, division and unit level: no English, no internal codes."""
     assert {p for p, _ in rendered} == {*PAGE_MODULES, "header"}
+    assert {lv for _, lv in rendered} == {*LEVELS, "region, all choices"}
     problems = {f"{page}@{level}": found for (page, level), texts in rendered.items()
                 if (found := problems_in(texts))}
     assert not problems, problems
@@ -311,7 +329,9 @@ def test_every_dashboard_page_is_swedish(rendered: dict[tuple[str, str], list[st
 def test_the_pages_are_rendered_with_their_content(rendered: dict[tuple[str, str], list[str]]):
     """The scan sees the loaded content, not only the empty layout."""
     for (page, level), texts in rendered.items():
-        assert len(texts) > 5, (page, level)
+        if level in LEVELS:
+            assert len(texts) > 5, (page, level)
+    assert any("Bas" in x for x in rendered[("strategic", "region, all choices")])
 
 
 def test_the_board_report_is_swedish(svc: DataService):  # noqa: F811
