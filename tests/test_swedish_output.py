@@ -4,9 +4,15 @@ Every page of :data:`pks.dashboard.pages.PAGE_MODULES` is built in Swedish at re
 division and unit level; its callbacks that run when the page loads are called with the
 layout's own initial values (through a recording stand-in for the Dash app), the header
 and breadcrumb are added, and the visible text of the whole component tree is scanned:
-string children, tooltips, placeholders, dropdown and checklist labels, DataTable column
-names and cells, and plotly titles, axis titles, trace names and annotations. The board
-report's HTML is scanned the same way. Ids, CSS classes, URLs and styles are not text.
+string children (table headers and cells included), tooltips, placeholders, dropdown and
+checklist labels, DataTable column names and cells, and plotly titles, axis titles, tick
+texts, trace names and annotations. At region level the pages are also loaded with every
+multi-choice dropdown set to all its options. The board report's HTML is scanned the same
+way. Ids, CSS classes, URLs and styles are not text; ``html.Code`` / ``<code>`` is literal
+file content (a column's internal name to type), not prose.
+
+Not covered: results of button clicks (a what-if answer, a saved comment, the workbench's
+comparison after a run) and the admin page (needs login).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from dash import dcc, html
 from pks.dashboard import ids
 from pks.dashboard.access import LOCAL_USER, Principal
 from pks.dashboard.data import DataService
-from pks.i18n import t
+from pks.i18n import t, t_or
 from pks.types import Language
 
 
@@ -65,11 +65,17 @@ def level_options(svc: DataService, lang: Language) -> list[dict[str, str]]:
 
 
 def scenario_name(svc: DataService, name: str, lang: Language) -> str:
-    """A scenario's human name (workbench label, else its catalogue name, never the id)."""
-    from pks.config.user_scenarios import scenario_labels
-    from pks.dashboard.pages.workbench_panel import scenario_label
+    """A scenario's human name (never its id).
 
-    return scenario_label(name, scenario_labels(svc.settings.model_dir), lang)
+    The workbench label, else ``workbench.scenario.<name>``, else the name with spaces for
+    underscores (as ``workbench_panel.scenario_label``).
+    """
+    from pks.config.user_scenarios import scenario_labels
+
+    labels = scenario_labels(svc.settings.model_dir)
+    if name in labels:
+        return labels[name]
+    return t_or(f"workbench.scenario.{name}", name.replace("_", " "), lang)
 
 
 def scenario_options(svc: DataService, names: list[str], lang: Language
