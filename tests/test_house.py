@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from pks import calendar
+from tests.swedish import giveaways as _giveaways
+from tests.swedish import snake_case_not_translated as _snake_case_not_translated
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "pks"
@@ -118,32 +120,6 @@ def test_no_dead_code_in_the_library():
 
 
 # --------------------------------------------------------------------------- Swedish CLI
-
-GIVEAWAYS: tuple[str, ...] = (
-    "the", "and", "of", "objective", "status draft", "status optimal", "(typ need)", "(adopted",
-    "missing_column", "unknown_column", "Count by code",
-    "Options", "Commands", "default:", "env var", "Scenario name", "Database URL",
-)
-"""English words and internal codes that must not appear in Swedish output (whole words)."""
-
-
-def _giveaways(text: str) -> list[str]:
-    import re
-
-    return [w for w in GIVEAWAYS
-            if re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text)]
-
-
-def _snake_case_not_translated(text: str) -> list[str]:
-    """snake_case words in ``text`` that no Swedish catalogue text contains (internal ids)."""
-    import re
-
-    from pks.i18n import catalogue
-
-    swedish = " ".join(str(v.get("sv", "")) for v in catalogue().values())
-    words = set(re.findall(r"(?<![\w./<-])[a-z]+(?:_[a-z0-9]+)+(?![\w.>-])", text))
-    return sorted(w for w in words if w not in swedish)
-
 
 def _command_paths() -> list[list[str]]:
     import typer

@@ -9,6 +9,7 @@ import pytest
 
 from pks.dashboard.components import data_table
 from pks.dashboard.pages.economy import TARGET_COLS, economy_view
+from pks.i18n import t
 
 
 class _Svc:
@@ -32,10 +33,11 @@ def test_view_compares_scenarios_with_lights(demo_economy, repo_root: Path, lang
     finally:
         os.chdir(cwd)
     tg = v["targets"]
-    assert set(tg["scenario"]) == {"base", "cost_up"}
+    base, cost_up = (t(f"workbench.scenario.{s}", lang) for s in ("base", "cost_up"))
+    assert set(tg["scenario"]) == {base, cost_up}  # scenarios by their names, not ids
     op = tg[(tg["target"] == "operating_result_share") & (tg["period"] == "2026")]
-    assert dict(zip(op["scenario"], op["light"], strict=True)) == {"base": "green",
-                                                                   "cost_up": "red"}
+    assert dict(zip(op["scenario"], op["light"], strict=True)) == {base: "green",
+                                                                   cost_up: "red"}
     assert set(v["required"]["year"]) == {2026, 2027, 2028}
     html = str(data_table(tg, TARGET_COLS, lang, "t", light_col="light"))
     assert ("dot-red" in html) and ("ej uppfyllt" in html if lang == "sv" else "not met" in html)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pks.data.schema import SCHEMAS, ColumnSpec
-from pks.i18n import t
+from pks.i18n import t, t_or
 from pks.types import Language
 
 ACTUALS_TABLES = tuple(n for n, s in SCHEMAS.items() if s.group == "actuals")
@@ -114,7 +114,8 @@ def help_frame(lang: Language) -> pd.DataFrame:
                 t("week.template.col.table", lang): table,
                 t("week.template.col.header", lang): column_label(spec, lang),
                 t("week.template.col.name", lang): spec.name,
-                t("week.template.col.unit", lang): spec.unit,
+                t("week.template.col.unit", lang): t_or(f"data.unit.{spec.unit}", spec.unit,
+                                                        lang) if spec.unit else "",
                 t("week.template.col.range", lang): rng or " | ".join(spec.allowed or ()),
                 t("week.template.col.meaning", lang): (spec.description_sv if lang == "sv"
                                                        else spec.description),

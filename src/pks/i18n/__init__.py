@@ -43,6 +43,16 @@ def t(key: str, lang: Language = "sv", **fmt: Any) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def t_or(key: str, fallback: str, lang: Language = "sv") -> str:
+    """``t(key, lang)`` when the catalogue has ``key``, else ``fallback`` (a name from data)."""
+    return t(key, lang) if key in catalogue() else fallback
+
+
+def target_set_name(name: str, lang: Language = "sv") -> str:
+    """A target set's human name (``workbench.target.<name>``), else the name itself."""
+    return t_or(f"workbench.target.{name}", name, lang)
+
+
 def format_number(value: float, lang: Language = "sv", decimals: int = 0) -> str:
     """Format a number the Swedish way (``1 234,5``, non-breaking space) or the English way."""
     text = f"{value:,.{decimals}f}"

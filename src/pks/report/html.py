@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pks.followup.board import BoardReport
-from pks.i18n import format_number, format_pct, format_sek, t
+from pks.i18n import format_number, format_pct, format_sek, t, target_set_name
 from pks.report.scorecard import region_scorecard_html, scorecard_reds_html
 from pks.rules.lights import KINDS
 from pks.types import Language
@@ -207,10 +207,9 @@ def board_report_html(rep: BoardReport, lang: Language = "sv",
     month_name = t(f"dash.month.{rep.month}", lang)
     title = {"sv": f"Månadsrapport {month_name} {rep.year} – {rep.region_name}",
              "en": f"Monthly report {month_name} {rep.year} – {rep.region_name}"}[lang]
-    meta = {"sv": f"Utfall vecka {first}–{last}. Målversion {rep.target_set} "
-                  f"v{rep.target_version}. Skapad {dt.date.today().isoformat()}.",
-            "en": f"Actuals weeks {first}–{last}. Target set {rep.target_set} "
-                  f"v{rep.target_version}. Made {dt.date.today().isoformat()}."}[lang]
+    meta = t("report.meta", lang, first=first, last=last,
+             target_set=target_set_name(rep.target_set, lang), version=rep.target_version,
+             made=dt.date.today().isoformat())
     comp = rep.month_completeness
     comp_text = t("dash.report.complete_month", lang, m=comp.expected_units) if comp.complete \
         else t("dash.report.partial_month", lang, n=comp.reported_units, m=comp.expected_units)

@@ -9,7 +9,7 @@ from dash import dcc, html
 from pks.dashboard import ids
 from pks.dashboard.access import LOCAL_USER, Principal
 from pks.dashboard.data import DataService
-from pks.i18n import t
+from pks.i18n import t, t_or
 from pks.types import Language
 
 
@@ -64,6 +64,26 @@ def level_options(svc: DataService, lang: Language) -> list[dict[str, str]]:
             for k in NODE_TYPE_ORDER if k in types and k != "region"]
 
 
+def scenario_name(svc: DataService, name: str, lang: Language) -> str:
+    """A scenario's human name (never its id).
+
+    The workbench label, else ``workbench.scenario.<name>``, else the name with spaces for
+    underscores (as ``workbench_panel.scenario_label``).
+    """
+    from pks.config.user_scenarios import scenario_labels
+
+    labels = scenario_labels(svc.settings.model_dir)
+    if name in labels:
+        return labels[name]
+    return t_or(f"workbench.scenario.{name}", name.replace("_", " "), lang)
+
+
+def scenario_options(svc: DataService, names: list[str], lang: Language
+                     ) -> list[dict[str, str]]:
+    """Dropdown choices of scenarios: shown by their human names."""
+    return [{"label": scenario_name(svc, s, lang), "value": s} for s in names]
+
+
 def controls(svc: DataService, principal: Principal, lang: Language, node: str | None,
              *, scenario: str | None = None, level_type: str | None = None,
              extra: list[Any] | None = None, multi_scenario: bool = False,
@@ -79,12 +99,12 @@ def controls(svc: DataService, principal: Principal, lang: Language, node: str |
     scen = svc.scenarios()
     if multi_scenario:
         sc_ctl = html.Div([html.Label(t("dash.scenarios", lang)), dcc.Dropdown(
-            id=ids.SCENARIOS, options=[{"label": s, "value": s} for s in scen],
+            id=ids.SCENARIOS, options=scenario_options(svc, scen, lang),
             value=scenarios_default or [svc.settings.scenario], multi=True, clearable=False)],
             className="ctl ctl-wide")
     else:
         sc_ctl = html.Div([html.Label(t("dash.scenario", lang)), dcc.Dropdown(
-            id=ids.SCENARIO, options=[{"label": s, "value": s} for s in scen],
+            id=ids.SCENARIO, options=scenario_options(svc, scen, lang),
             value=scenario or svc.settings.scenario, clearable=False)], className="ctl")
     return html.Div([
         html.Div([

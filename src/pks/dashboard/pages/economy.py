@@ -27,9 +27,9 @@ from pks.dashboard.components import (
     section,
 )
 from pks.dashboard.data import DataService
-from pks.dashboard.pages.common import lang_of
+from pks.dashboard.pages.common import lang_of, scenario_name, scenario_options
 from pks.economy.frames import SEK_PER_MNKR
-from pks.i18n import format_number, t
+from pks.i18n import format_number, t, target_set_name
 from pks.types import Language
 
 PATH = "/ekonomi"
@@ -96,30 +96,32 @@ def economy_view(svc: DataService, scenarios: list[str], lang: Language) -> dict
 
     names = scenarios or ["base"]
     outs = economy_outcomes(svc, names)
+    shown = {s: scenario_name(svc, s, lang) for s in outs}
     targets, required, pop, lines = [], [], [], []
     fig = go.Figure()
     for s, o in outs.items():
         ev = o.evaluation
         targets.append(pd.DataFrame([{
-            "scenario": s, "target": v.target, "period": v.period, "value_pu": v.value_pu,
+            "scenario": shown[s], "target": v.target, "period": v.period, "value_pu": v.value_pu,
             "limit": _limit(v, lang), "margin_mnkr": v.margin_mnkr, "verdict": v.verdict,
             "light": LIGHT[v.verdict],
             "drivers": ", ".join(f"{t('economy.item.' + i, lang)} "
                                  f"{format_number(a, lang, 0)}" for i, a in v.drivers)}
             for v in ev.verdicts]))
-        required.append(o.required.table.assign(scenario=s))
+        required.append(o.required.table.assign(scenario=shown[s]))
         pop.append(o.population.table[o.population.table["year"].isin(o.years)].assign(
-            scenario=s))
-        lines.append(html.P(f"{s}: " + t("economy.targets_in_force", lang, name=ev.target_set,
+            scenario=shown[s]))
+        lines.append(html.P(f"{shown[s]}: " + t("economy.targets_in_force", lang,
+                                                name=target_set_name(ev.target_set, lang),
                                          version=ev.version, date=ev.valid_from.isoformat())
                             + " " + t("economy.action_plan" if ev.action_plan_required
                                       else "economy.no_action_plan", lang)))
         tab = o.budget.table
-        fig.add_trace(go.Bar(x=tab["year"], y=tab["operating_result_mnkr"], name=s))
+        fig.add_trace(go.Bar(x=tab["year"], y=tab["operating_result_mnkr"], name=shown[s]))
         req = o.required.table
+        required_name = t("economy.col.required_operating_mnkr", lang)
         fig.add_trace(go.Scatter(x=req["year"], y=req["required_operating_mnkr"],
-                                 mode="lines+markers",
-                                 name=f"{s}: {t('economy.col.required_operating_mnkr', lang)}"))
+                                 mode="lines+markers", name=f"{shown[s]}: {required_name}"))
     fig.update_layout(title=t("economy.sec.compare", lang) + " – " +
                       t("economy.row.operating_result_mnkr", lang)
                       + f" ({t('economy.unit_mnkr', lang)})",
@@ -132,7 +134,7 @@ def economy_view(svc: DataService, scenarios: list[str], lang: Language) -> dict
                              name=t(f"economy.cost_type.{c}", lang))
                       for c, g in by.groupby("cost_type")])
     ffig.update_layout(title=t("economy.sec.frames", lang)
-                       + f" – {names[0]} ({t('economy.unit_mnkr', lang)})",
+                       + f" – {shown[names[0]]} ({t('economy.unit_mnkr', lang)})",
                        barmode="stack", height=380,
                        margin={"t": 50, "l": 50, "r": 10, "b": 40},
                        separators=", " if lang == "sv" else ".,")
@@ -157,7 +159,8 @@ def make_layout(svc: DataService, principal_fn: Callable[[], Principal]) -> Call
             dcc.Store(id=LANG, data=lg),
             html.H2(t("economy.title", lg)),
             html.Div([html.Label(t("economy.scenario", lg), htmlFor=SCENARIOS),
-                      dcc.Dropdown(options=options, value=[svc.settings.scenario], multi=True,
+                      dcc.Dropdown(options=scenario_options(svc, options, lg),
+                                   value=[svc.settings.scenario], multi=True,
                                    id=SCENARIOS)], className="controls"),
             html.Div(id=MSG, className="card"),
             section(t("economy.sec.targets", lg), html.Div(id=TBL_TARGETS)),

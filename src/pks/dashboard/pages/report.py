@@ -114,9 +114,11 @@ def template_section(svc: DataService, principal: Principal, lang: Language) -> 
                             id={"type": "actuals-template", "fmt": "csv", "table": name})
                 for name in tpl.ACTUALS_TABLES]
     helpdf = tpl.help_frame(lang)
+    literal = {t("week.template.col.table", lang), t("week.template.col.name", lang)}
     head = html.Thead(html.Tr([html.Th(c) for c in helpdf.columns]))
-    body = html.Tbody([html.Tr([html.Td(str(v)) for v in r]) for r in helpdf.itertuples(
-        index=False)])
+    body = html.Tbody([html.Tr([html.Td(html.Code(str(v)) if c in literal else str(v))
+                                for c, v in zip(helpdf.columns, r, strict=True)])
+                       for r in helpdf.itertuples(index=False)])
     examples = [html.Div([html.Strong(f"{name} – {t('week.template.example', lang)}: "),
                           html.Code(tpl.template_csv(name, lang, example).strip())])
                 for name in tpl.ACTUALS_TABLES]

@@ -17,7 +17,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html
 
 from pks.dashboard.access import AccessDenied, Principal
-from pks.dashboard.components import Col, data_table, fmt_num, section
+from pks.dashboard.components import Col, care_type_label, data_table, fmt_num, section
 from pks.dashboard.data import DataService, WhatIfService
 from pks.dashboard.pages.common import lang_of, node_names
 from pks.dashboard.pages.governance import node_dropdown_options
@@ -49,7 +49,8 @@ def detail_options(svc: DataService, lang: Language) -> list[dict[str, str]]:
     d = svc.snapshot().data
     out = [{"label": t(f"staff.{s}", lang), "value": str(s)}
            for s in d.staff_categories["staff_category"]]
-    out += [{"label": str(c), "value": str(c)} for c in d.care_types["care_type"]]
+    out += [{"label": care_type_label(c, lang), "value": str(c)}
+            for c in d.care_types["care_type"]]
     return out
 
 
