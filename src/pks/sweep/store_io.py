@@ -12,6 +12,8 @@ import pandas as pd
 
 from pks.simulate.executor import Executor, LocalExecutor
 from pks.sweep.run import (
+    PLAN_COST_KEY,
+    PLAN_COST_TABLE,
     RESULT_TABLE,
     SWEEP_PREFIX,
     SweepContext,
@@ -85,7 +87,12 @@ def run_sweep(
         rows = ex.run(run_job, [SweepContext(data, part)], items)
         for (_, k), row in zip(items, rows, strict=True):
             cfg = part[k].cfg
-            store.save_run(SWEEP_RUN_KIND, {RESULT_TABLE: pd.DataFrame([row])},
+            row = dict(row)
+            cost = row.pop(PLAN_COST_KEY, None)
+            tables = {RESULT_TABLE: pd.DataFrame([row])}
+            if cost is not None:
+                tables[PLAN_COST_TABLE] = cost
+            store.save_run(SWEEP_RUN_KIND, tables,
                            scenario=_run_scenario_name(sweep_id, cfg.name), level="strategic",
                            config=cfg, note=f"sweep {sweep_id}")
         finished += len(items)
