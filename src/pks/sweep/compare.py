@@ -43,10 +43,15 @@ def run_scenarios(store: Store, data: PlanningData, model_dir: str | Path,
                   progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Forecast, strategic plan and simulation of every scenario not yet stored.
 
-    Returns :func:`stored_comparison` of ``names``.
+    A scenario stored without its plan's cost (before the cost was kept with the result)
+    is run again, so that the economy can judge its plan. Returns
+    :func:`stored_comparison` of ``names``.
     """
+    stored = _latest_runs(store, names, replications)
+    stale = {n for n, r in stored.items() if PLAN_COST_TABLE not in store.run(r).tables}
     for k, name in enumerate(names):
-        run_sweep(store, data, model_dir, name, _one(name), replications)
+        run_sweep(store, data, model_dir, name, _one(name), replications,
+                  redo=[name] if name in stale else ())
         if progress:
             progress(k + 1, len(names))
     return stored_comparison(store, names, replications)

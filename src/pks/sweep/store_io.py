@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,15 +61,18 @@ def run_sweep(
     executor: Executor | None = None,
     progress: Progress | None = None,
     chunk: int = 4,
+    redo: Collection[str] = (),
 ) -> tuple[str, int]:
     """Run every scenario of the sweep not yet in ``store``; returns (sweep id, scenarios run).
 
     Scenarios are validated first (:func:`pks.sweep.spec.resolve`, every problem at once);
     results are stored ``chunk`` at a time, so an interrupted sweep loses at most one chunk.
+    Scenarios named in ``redo`` are run again even when stored (their new result supersedes
+    the old one).
     """
     cfgs = resolve(model_dir, base, scenarios)
     sweep_id = sweep_id_of(base, scenarios, replications)
-    done = done_scenarios(store, sweep_id)
+    done = done_scenarios(store, sweep_id) - set(redo)
     todo = [c for c in cfgs if c.name not in done]
     total = len(cfgs)
     if progress:
