@@ -114,6 +114,13 @@ def test_plan_cost_pushing_the_result_below_the_target_is_not_met(svc: _Svc) -> 
         ("self_financing", "2026–2028"), ("net_cost_growth", "2027")]
 
 
+def test_a_scenario_without_a_plan_has_no_verdicts(svc: _Svc) -> None:
+    failed = pd.DataFrame([{"scenario": "industrial_growth", "status": "infeasible"}])
+    rows = pd.concat([rows_of("base"), failed], ignore_index=True)  # its year is NaN
+    costs = {"base": plan_cost(svc), "industrial_growth": plan_cost(svc)}
+    assert set(scenario_verdicts(svc, rows, costs)) == {"base"}
+
+
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_verdict_rows_in_the_difference_table(svc: _Svc, lang: str) -> None:
     plain = scenario_verdicts(svc, rows_of("base"), {"base": plan_cost(svc)})["base"]

@@ -122,15 +122,17 @@ def _cell(measure: str, value: float, lang: Language, signed: bool = False) -> s
 
 def scenario_verdicts(svc: DataService, rows: pd.DataFrame,
                       plan_costs: Mapping[str, pd.DataFrame]) -> dict[str, tuple[Any, ...]]:
-    """Financial-target verdicts of each compared scenario with a stored plan cost.
+    """Financial-target verdicts of each compared scenario with a plan and its stored cost.
 
     The economy page's outcome of the scenario with its strategic plan's cost
     (:func:`pks.dashboard.pages.economy.economy_outcomes`), one verdict per target in the
     scenario's compared year (the ``year`` of its comparison row).
     """
-    if rows.empty:
+    planned = rows[rows["status"] == "optimal"] if "status" in rows else rows
+    if planned.empty or "year" not in planned:
         return {}
-    years = dict(zip(rows["scenario"].astype(str), rows["year"].astype(int), strict=True))
+    years = dict(zip(planned["scenario"].astype(str), planned["year"].astype(int),
+                     strict=True))
     names = [s for s in years if s in plan_costs]
     outs = economy_outcomes(svc, names, {s: plan_costs[s] for s in names})
     return {s: o.evaluation.in_year(years[s]) for s, o in outs.items()}
@@ -462,8 +464,9 @@ def register_callbacks(app: Dash, svc: DataService, principal_fn: Callable[[], P
 
                 logging.getLogger(__name__).exception("workbench financial targets failed")
                 note = t("workbench.verdict.failed", lg, error=str(exc)[:300])
-            missing = [scenario_label(str(s), labels, lg) for s in rows["scenario"]
-                       if str(s) not in costs]
+            missing = [scenario_label(str(r.scenario), labels, lg)
+                       for r in rows.itertuples() if r.status == "optimal"
+                       and str(r.scenario) not in costs]
             if missing and not note:
                 note = t("workbench.verdict.no_plan_cost", lg, scenarios=", ".join(missing))
         return (difference_view(rows, labels, names, lg, verdicts, note),
