@@ -11,9 +11,9 @@ from pks.data.io import read_csv_folder
 from pks.data.store import Store
 from pks.data.weeks import weeks_of_year
 from pks.simulate.executor import DaskExecutor, LocalExecutor
-from pks.sweep.run import weekly_plan
+from pks.sweep.run import PLAN_COST_KEY, PLAN_COST_TABLE, RESULT_TABLE, weekly_plan
 from pks.sweep.spec import SweepSpecError, grid_scenarios, resolve
-from pks.sweep.store_io import run_sweep, sweep_comparison
+from pks.sweep.store_io import SWEEP_RUN_KIND, run_sweep, sweep_comparison
 
 MODEL = "models/demo_region"
 GRID = ["frame_level=1.0,0.8"]
@@ -103,6 +103,14 @@ def test_sweep_local_equals_dask_and_resumes(tmp_path, data):
     assert any(c.startswith("fte_") for c in a.columns)
     # tighter frames never raise the planned net cost
     assert a.loc[0, "cost_mnkr"] <= a.loc[1, "cost_mnkr"] + 1e-6
+    # each scenario's strategic plan_cost is kept with its row: its units' cost is the row's
+    for r in local.runs(kind=SWEEP_RUN_KIND)["run_id"]:
+        t = local.load_run_tables(r, [RESULT_TABLE, PLAN_COST_TABLE])
+        row, pc = t[RESULT_TABLE].iloc[0], t[PLAN_COST_TABLE]
+        assert {"node_id", "kind", "year", "net_cost_sek"} <= set(pc.columns)
+        units = pc[(pc["kind"] == "unit") & (pc["year"].astype(int) == int(row["year"]))]
+        assert units["net_cost_sek"].sum() / 1e6 == pytest.approx(row["cost_mnkr"])
+        assert PLAN_COST_KEY not in t[RESULT_TABLE].columns
     remote = Store.open(f"sqlite:///{tmp_path / 'dask.db'}")
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                       host="127.0.0.1", dashboard_address=None) as cluster:
@@ -112,3 +120,22 @@ def test_sweep_local_equals_dask_and_resumes(tmp_path, data):
             ex.close()
     b = sweep_comparison(remote, sid)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_workbench_reruns_a_result_stored_without_its_plan_cost(tmp_path, data):
+    """A scenario stored before plan costs were kept is run again; a complete one is not."""
+    from pks.sweep.compare import run_scenarios, scenario_sweep_id, stored_plan_costs
+
+    store = Store.open(f"sqlite:///{tmp_path / 'wb.db'}")
+    old = pd.DataFrame([{"scenario": "base", "year": 2027, "cost_mnkr": 1.0,
+                         "status": "optimal"}])
+    store.save_run(SWEEP_RUN_KIND, {RESULT_TABLE: old}, level="strategic",
+                   scenario=f"sweep:{scenario_sweep_id('base', 2)}:base")
+    assert stored_plan_costs(store, ["base"], 2) == {}
+    rows = run_scenarios(store, data, MODEL, ["base"], 2)
+    assert rows.loc[0, "cost_mnkr"] > 1.0 and set(stored_plan_costs(store, ["base"], 2)) == {
+        "base"}
+    n = len(store.runs(kind=SWEEP_RUN_KIND))
+    run_scenarios(store, data, MODEL, ["base"], 2)
+    assert len(store.runs(kind=SWEEP_RUN_KIND)) == n  # complete now: nothing run again
+    store.close()

@@ -96,6 +96,12 @@ def test_strategist_builds_runs_and_compares_a_scenario(browser: Any, served: Se
     assert len(cells) == 3 and "–" not in cells[:2]  # both scenarios simulated
     for c in cells[:2]:
         assert 0 <= float(c.replace(",", ".").replace("\u00a0", "")) <= 100
+    # each scenario's financial-target verdicts from its own strategic plan's cost
+    row = pg.locator("#wb-diff tr", has_text="Finansiellt mål: Verksamhetens resultat")
+    cells = row.inner_text().split("\t")[1:]
+    assert len(cells) == 3 and all("uppfyllt" in c and "mål" in c for c in cells[:2])
+    assert "procentenheter" in cells[2]
+    assert pg.locator("#wb-verdict-note").count() == 0
     _shot(pg, "workbench_sv")
     assert errors == []
     ctx.close()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from pks.config.loader import load_scenario, scenario_names
 from pks.config.schema import ScenarioConfig
 from pks.data.planning_data import PlanningData
@@ -27,6 +29,8 @@ from pks.economy.inputs import (
     read_economy,
 )
 from pks.economy.outcome import EconomyOutcome, economy_outcome
+from pks.economy.required import plan_modelled_cost
+from pks.economy.results import modelled_nodes
 from pks.economy.settings import EconomySettings, EconomyVariant, load_settings
 from pks.types import Language
 
@@ -50,6 +54,16 @@ class EconomyScenario:
         """The scenario's economy (frames as the plans' cost unless a plan's cost is given)."""
         return economy_outcome(self.data, self.cfg, self.econ, self.settings, self.variant,
                                self.name, plan_cost_mnkr)
+
+    def plan_outcome(self, plan_cost: pd.DataFrame) -> EconomyOutcome:
+        """The scenario's economy with a strategic plan's cost as the plans' part of net cost.
+
+        ``plan_cost`` is the plan's ``plan_cost`` table; its modelled nodes' net cost per
+        year (:func:`pks.economy.required.plan_modelled_cost`) replaces the frames, as in
+        :func:`pks.economy.planning.plan_under_required_result`.
+        """
+        nodes = modelled_nodes(self.data, self.settings.modelled_level)
+        return self.outcome(plan_modelled_cost(plan_cost, nodes))
 
 
 def economy_scenario_names(model_dir: str | Path) -> list[str]:

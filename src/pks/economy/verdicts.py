@@ -93,6 +93,21 @@ class TargetEvaluation:
                 return v
         raise KeyError((target, year))
 
+    def in_year(self, year: int) -> tuple[TargetVerdict, ...]:
+        """One verdict per target for ``year``, in target order.
+
+        That year's verdict, or the averaging window's that covers it (a window's verdict
+        carries its last year).
+        """
+        out: dict[str, TargetVerdict] = {}
+        for v in self.verdicts:
+            first, _, last = v.period.partition("–")
+            covers = v.year == year or (bool(last) and first.isdigit() and last.isdigit()
+                                        and int(first) <= year <= int(last))
+            if covers and v.target not in out:
+                out[v.target] = v
+        return tuple(out.values())
+
 
 def select_targets(targets: pd.DataFrame, on: dt.date, target_set: str = ""
                    ) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pks.sweep.run import SWEEP_PREFIX
+from pks.sweep.run import PLAN_COST_TABLE, SWEEP_PREFIX
 from pks.sweep.spec import SweepScenario
 from pks.sweep.store_io import run_sweep, sweep_comparison, sweep_id_of
 
@@ -43,10 +43,15 @@ def run_scenarios(store: Store, data: PlanningData, model_dir: str | Path,
                   progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Forecast, strategic plan and simulation of every scenario not yet stored.
 
-    Returns :func:`stored_comparison` of ``names``.
+    A scenario stored without its plan's cost (before the cost was kept with the result)
+    is run again, so that the economy can judge its plan. Returns
+    :func:`stored_comparison` of ``names``.
     """
+    stored = _latest_runs(store, names, replications)
+    stale = {n for n, r in stored.items() if PLAN_COST_TABLE not in store.run(r).tables}
     for k, name in enumerate(names):
-        run_sweep(store, data, model_dir, name, _one(name), replications)
+        run_sweep(store, data, model_dir, name, _one(name), replications,
+                  redo=[name] if name in stale else ())
         if progress:
             progress(k + 1, len(names))
     return stored_comparison(store, names, replications)
@@ -78,15 +83,33 @@ def difference_table(rows: pd.DataFrame) -> pd.DataFrame:
     return wide.rename_axis(None, axis=1).rename_axis("measure").reset_index()
 
 
-def stored_run_ids(store: Store, names: Sequence[str], replications: int) -> list[str]:
-    """Run ids of the stored results of ``names`` (latest each; missing ones left out)."""
+def _latest_runs(store: Store, names: Sequence[str], replications: int) -> dict[str, str]:
+    """Scenario → run id of its latest stored result (missing ones left out), in order."""
     from pks.sweep.store_io import SWEEP_RUN_KIND
 
     runs = store.runs(kind=SWEEP_RUN_KIND).sort_values("created_at")
-    out = []
+    out = {}
     for n in names:
         key = f"{SWEEP_PREFIX}:{scenario_sweep_id(n, replications)}:{n}"
         mine = runs[runs["scenario"].astype(str) == key]
         if len(mine):
-            out.append(str(mine["run_id"].iloc[-1]))
+            out[n] = str(mine["run_id"].iloc[-1])
+    return out
+
+
+def stored_run_ids(store: Store, names: Sequence[str], replications: int) -> list[str]:
+    """Run ids of the stored results of ``names`` (latest each; missing ones left out)."""
+    return list(_latest_runs(store, names, replications).values())
+
+
+def stored_plan_costs(store: Store, names: Sequence[str], replications: int
+                      ) -> dict[str, pd.DataFrame]:
+    """Scenario → its stored strategic plan's ``plan_cost`` (latest result each).
+
+    Scenarios not run, or stored before the plan cost was kept, are left out.
+    """
+    out = {}
+    for n, run_id in _latest_runs(store, names, replications).items():
+        if PLAN_COST_TABLE in store.run(run_id).tables:
+            out[n] = store.load_run_tables(run_id, [PLAN_COST_TABLE])[PLAN_COST_TABLE]
     return out

@@ -2,7 +2,9 @@
 
 Each finished scenario is stored as a run of kind ``simulation`` whose scenario name is
 ``sweep:<sweep_id>:<scenario>`` and whose one table ``sweep_result`` holds its comparison
-row; a re-run of the same sweep id skips every scenario already stored.
+row and whose table ``sweep_plan_cost`` the strategic plan's ``plan_cost`` (net cost per
+node and year, which the economy turns into the scenario's results budget); a re-run of
+the same sweep id skips every scenario already stored.
 
 Per scenario:
 
@@ -41,6 +43,9 @@ ECONOMY_TABLES = frozenset({"budget_frames", "staffing", "unit_finance", "cost_i
 """Tables the forecast does not read: edits to them leave a forecast reusable."""
 SWEEP_PREFIX = "sweep"
 RESULT_TABLE = "sweep_result"
+PLAN_COST_TABLE = "sweep_plan_cost"
+PLAN_COST_KEY = "_plan_cost"
+"""Key of :func:`run_job`'s result holding the plan's ``plan_cost`` (not a comparison column)."""
 SEK_PER_MNKR = 1e6
 
 
@@ -163,4 +168,5 @@ def run_job(ctx: SweepContext, item: tuple[int, int]) -> dict[str, Any]:
     sim = simulate_plan(weekly, data, demand, cfg.simulate.model_copy(
         update={"patient_records": "none"}), target_set=cfg.data.target_set,
         replications=job.replications)
-    return {**comparison_row(cfg, tables, sim.verdicts, year), "status": "optimal"}
+    return {**comparison_row(cfg, tables, sim.verdicts, year), "status": "optimal",
+            PLAN_COST_KEY: tables["plan_cost"]}

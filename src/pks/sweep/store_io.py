@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,8 @@ import pandas as pd
 
 from pks.simulate.executor import Executor, LocalExecutor
 from pks.sweep.run import (
+    PLAN_COST_KEY,
+    PLAN_COST_TABLE,
     RESULT_TABLE,
     SWEEP_PREFIX,
     SweepContext,
@@ -59,15 +61,18 @@ def run_sweep(
     executor: Executor | None = None,
     progress: Progress | None = None,
     chunk: int = 4,
+    redo: Collection[str] = (),
 ) -> tuple[str, int]:
     """Run every scenario of the sweep not yet in ``store``; returns (sweep id, scenarios run).
 
     Scenarios are validated first (:func:`pks.sweep.spec.resolve`, every problem at once);
     results are stored ``chunk`` at a time, so an interrupted sweep loses at most one chunk.
+    Scenarios named in ``redo`` are run again even when stored (their new result supersedes
+    the old one).
     """
     cfgs = resolve(model_dir, base, scenarios)
     sweep_id = sweep_id_of(base, scenarios, replications)
-    done = done_scenarios(store, sweep_id)
+    done = done_scenarios(store, sweep_id) - set(redo)
     todo = [c for c in cfgs if c.name not in done]
     total = len(cfgs)
     if progress:
@@ -85,7 +90,12 @@ def run_sweep(
         rows = ex.run(run_job, [SweepContext(data, part)], items)
         for (_, k), row in zip(items, rows, strict=True):
             cfg = part[k].cfg
-            store.save_run(SWEEP_RUN_KIND, {RESULT_TABLE: pd.DataFrame([row])},
+            row = dict(row)
+            cost = row.pop(PLAN_COST_KEY, None)
+            tables = {RESULT_TABLE: pd.DataFrame([row])}
+            if cost is not None:
+                tables[PLAN_COST_TABLE] = cost
+            store.save_run(SWEEP_RUN_KIND, tables,
                            scenario=_run_scenario_name(sweep_id, cfg.name), level="strategic",
                            config=cfg, note=f"sweep {sweep_id}")
         finished += len(items)

@@ -8,7 +8,7 @@ type and the comparison of scenarios on all of these. Numbers come from
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -74,28 +74,43 @@ POP_COLS = [
 ]
 
 
-def economy_outcomes(svc: DataService, scenarios: list[str]) -> dict[str, Any]:
-    """Economy outcome per scenario (the store's planning inputs, the instance's economy)."""
+def economy_outcomes(svc: DataService, scenarios: list[str],
+                     plan_costs: Mapping[str, pd.DataFrame] | None = None) -> dict[str, Any]:
+    """Economy outcome per scenario (the store's planning inputs, the instance's economy).
+
+    A scenario with a strategic plan's ``plan_cost`` in ``plan_costs`` has that plan's cost
+    as the plans' part of net cost (:meth:`pks.economy.scenario.EconomyScenario.plan_outcome`);
+    the others have their frames.
+    """
     from pks.economy.scenario import load_economy_scenario
 
     data = svc.snapshot().data
-    return {s: load_economy_scenario(svc.settings.model_dir, s, data=data).outcome()
-            for s in scenarios}
+    costs = plan_costs or {}
+    out = {}
+    for s in scenarios:
+        sc = load_economy_scenario(svc.settings.model_dir, s, data=data)
+        out[s] = sc.plan_outcome(costs[s]) if s in costs else sc.outcome()
+    return out
 
 
-def _limit(v: Any, lang: Language) -> str:
+def limit_text(v: Any, lang: Language) -> str:
+    """A target's limits as text (``1,0 % – 3,0 %``)."""
     pct = fmt_pct(1)
     parts = [pct(v.min_pu, lang) if v.min_pu is not None else "",
              pct(v.max_pu, lang) if v.max_pu is not None else ""]
     return " – ".join(p for p in parts if p)
 
 
-def economy_view(svc: DataService, scenarios: list[str], lang: Language) -> dict[str, Any]:
-    """Everything the economy page shows (plain function)."""
+def economy_view(svc: DataService, scenarios: list[str], lang: Language,
+                 plan_costs: Mapping[str, pd.DataFrame] | None = None) -> dict[str, Any]:
+    """Everything the economy page shows (plain function).
+
+    ``plan_costs`` as in :func:`economy_outcomes` (the page itself shows the frames).
+    """
     from pks.economy.assessment import assessment_table, balanced_budget_assessment
 
     names = scenarios or ["base"]
-    outs = economy_outcomes(svc, names)
+    outs = economy_outcomes(svc, names, plan_costs)
     shown = {s: scenario_name(svc, s, lang) for s in outs}
     targets, required, pop, lines = [], [], [], []
     fig = go.Figure()
@@ -103,7 +118,7 @@ def economy_view(svc: DataService, scenarios: list[str], lang: Language) -> dict
         ev = o.evaluation
         targets.append(pd.DataFrame([{
             "scenario": shown[s], "target": v.target, "period": v.period, "value_pu": v.value_pu,
-            "limit": _limit(v, lang), "margin_mnkr": v.margin_mnkr, "verdict": v.verdict,
+            "limit": limit_text(v, lang), "margin_mnkr": v.margin_mnkr, "verdict": v.verdict,
             "light": LIGHT[v.verdict],
             "drivers": ", ".join(f"{t('economy.item.' + i, lang)} "
                                  f"{format_number(a, lang, 0)}" for i, a in v.drivers)}

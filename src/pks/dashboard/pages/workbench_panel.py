@@ -8,7 +8,10 @@
   one-scenario sweep (:mod:`pks.sweep.compare`), so only scenarios not yet run are computed.
 * **Compare** — two to four scenarios by their human names: a table of differences against
   the first (cost, FTE per category, agency share, care not given, simulated probability of
-  meeting the care guarantee) and bar charts of the same measures.
+  meeting the care guarantee), with each scenario's financial-target verdicts in its compared
+  year (value, target, met / not met: :mod:`pks.economy` evaluating the scenario's strategic
+  plan cost, as :func:`pks.dashboard.pages.economy.economy_outcomes` does for the economy
+  page), and bar charts of the same measures.
 * **Save** — the comparison with a written narrative as an in-depth analysis
   (:mod:`pks.governance.analyses`, R-21), reopened from a list.
 """
@@ -16,8 +19,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,12 +35,19 @@ from pks.config.user_scenarios import (
 )
 from pks.dashboard import figures, ids
 from pks.dashboard.access import Principal
-from pks.dashboard.components import section
+from pks.dashboard.components import fmt_pct, section
 from pks.dashboard.data import DataService
 from pks.dashboard.pages.common import lang_of, node_names
+from pks.dashboard.pages.economy import LIGHT, economy_outcomes, limit_text
 from pks.i18n import format_number, t
 from pks.sweep.compare import DIFF_PREFIX, difference_table
 from pks.types import Language
+
+if TYPE_CHECKING:
+    from pks.economy.verdicts import TargetVerdict
+
+Verdicts = Mapping[str, Sequence["TargetVerdict"]]
+"""Scenario → its financial-target verdicts in its compared year."""
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 PERCENT = 100.0
@@ -110,9 +120,66 @@ def _cell(measure: str, value: float, lang: Language, signed: bool = False) -> s
     return f"+{text}" if signed and value > 0 else text
 
 
+def scenario_verdicts(svc: DataService, rows: pd.DataFrame,
+                      plan_costs: Mapping[str, pd.DataFrame]) -> dict[str, tuple[Any, ...]]:
+    """Financial-target verdicts of each compared scenario with a plan and its stored cost.
+
+    The economy page's outcome of the scenario with its strategic plan's cost
+    (:func:`pks.dashboard.pages.economy.economy_outcomes`), one verdict per target in the
+    scenario's compared year (the ``year`` of its comparison row).
+    """
+    planned = rows[rows["status"] == "optimal"] if "status" in rows else rows
+    if planned.empty or "year" not in planned:
+        return {}
+    years = dict(zip(planned["scenario"].astype(str), planned["year"].astype(int),
+                     strict=True))
+    names = [s for s in years if s in plan_costs]
+    outs = economy_outcomes(svc, names, {s: plan_costs[s] for s in names})
+    return {s: o.evaluation.in_year(years[s]) for s, o in outs.items()}
+
+
+def _verdict_cell(v: TargetVerdict | None, lang: Language) -> html.Td:
+    if v is None:
+        return html.Td("–", className="num")
+    value = fmt_pct(1)(v.value_pu, lang) or "–"
+    text = " · ".join([value, t("workbench.verdict.limit", lang, limit=limit_text(v, lang)),
+                       t(f"economy.verdict.{v.verdict}", lang)])
+    return html.Td([html.Span(className=f"dot dot-{LIGHT[v.verdict]}"), " ", text],
+                   className=f"num verdict verdict-{v.verdict}")
+
+
+def _verdict_rows(scen: Sequence[str], verdicts: Verdicts, lang: Language) -> list[html.Tr]:
+    """One row per financial target: each scenario's verdict, Δ value in percentage points."""
+    by = {s: {v.target: v for v in verdicts.get(s, ())} for s in scen}
+    targets = list(dict.fromkeys(g for s in scen for g in by[s]))
+    out = []
+    for g in targets:
+        first = next(by[s][g] for s in scen if g in by[s])
+        label = t("workbench.verdict.row", lang, target=t(f"economy.target.{g}", lang),
+                  period=first.period)
+        cells = [html.Td(label), *[_verdict_cell(by[s].get(g), lang) for s in scen]]
+        base = by[scen[0]].get(g)
+        for s in scen[1:]:
+            v = by[s].get(g)
+            if base is None or v is None or base.value_pu is None or v.value_pu is None:
+                cells.append(html.Td("–", className="num"))
+                continue
+            d = PERCENT * (v.value_pu - base.value_pu)
+            text = format_number(d, lang, 1)
+            cells.append(html.Td(f"{'+' if d > 0 else ''}{text} "
+                                 f"{t('workbench.unit.pp', lang)}", className="num"))
+        out.append(html.Tr(cells, className="verdict-row"))
+    return out
+
+
 def difference_view(rows: pd.DataFrame, labels: dict[str, str], cat_names: dict[str, str],
-                    lang: Language) -> html.Div:
-    """The table of differences (measures × scenarios, Δ against the first) as HTML."""
+                    lang: Language, verdicts: Verdicts | None = None,
+                    verdict_note: str = "") -> html.Div:
+    """The table of differences (measures × scenarios, Δ against the first) as HTML.
+
+    ``verdicts`` (:func:`scenario_verdicts`) add one row per financial target;
+    ``verdict_note`` says why some or all are missing.
+    """
     if rows.empty:
         return html.Div(t("workbench.no_results", lang), className="note", id="wb-diff")
     diff = difference_table(rows)
@@ -131,8 +198,11 @@ def difference_view(rows: pd.DataFrame, labels: dict[str, str], cat_names: dict[
         cells += [html.Td(_cell(m, rec[f"{DIFF_PREFIX}{s}"], lang, signed=True),
                           className="num") for s in scen[1:]]
         body.append(html.Tr(cells))
-    return html.Div(html.Table([html.Thead(html.Tr(head)), html.Tbody(body)], className="tbl"),
-                    className="tbl-wrap", id="wb-diff")
+    body += _verdict_rows(scen, verdicts or {}, lang)
+    foot = [html.Tfoot(html.Tr(html.Td(verdict_note, colSpan=len(head), className="note",
+                                       id="wb-verdict-note")))] if verdict_note else []
+    return html.Div(html.Table([html.Thead(html.Tr(head)), html.Tbody(body), *foot],
+                               className="tbl"), className="tbl-wrap", id="wb-diff")
 
 
 def _bar_figure(rows: pd.DataFrame, measures: Sequence[str], names: Sequence[str],
@@ -376,14 +446,30 @@ def register_callbacks(app: Dash, svc: DataService, principal_fn: Callable[[], P
                   Input(_id("compare"), "value"), Input(_id("done"), "data"),
                   State(ids.LANG, "data"))
     def _show(chosen: list[str] | None, _done: Any, lang: str) -> tuple[Any, ...]:
-        from pks.sweep.compare import stored_comparison
+        from pks.sweep.compare import stored_comparison, stored_plan_costs
 
         lg = lang_of(lang)
         chosen = [s for s in (chosen or []) if s in svc.scenarios()][:COMPARE_MAX]
         rows = stored_comparison(svc.store, chosen, reps)
         labels = scenario_labels(settings.model_dir)
         names = cat_names(lg)
-        return (difference_view(rows, labels, names, lg),
+        verdicts: dict[str, tuple[Any, ...]] = {}
+        note = ""
+        if not rows.empty:
+            costs = stored_plan_costs(svc.store, chosen, reps)
+            try:
+                verdicts = scenario_verdicts(svc, rows, costs)
+            except Exception as exc:  # noqa: BLE001 - shown to the user, logged in full
+                import logging
+
+                logging.getLogger(__name__).exception("workbench financial targets failed")
+                note = t("workbench.verdict.failed", lg, error=str(exc)[:300])
+            missing = [scenario_label(str(r.scenario), labels, lg)
+                       for r in rows.itertuples() if r.status == "optimal"
+                       and str(r.scenario) not in costs]
+            if missing and not note:
+                note = t("workbench.verdict.no_plan_cost", lg, scenarios=", ".join(missing))
+        return (difference_view(rows, labels, names, lg, verdicts, note),
                 *comparison_figures(rows, labels, names, lg))
 
     @app.callback(Output(_id("a_msg"), "children"), Output(_id("a_list"), "options"),
