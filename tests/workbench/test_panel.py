@@ -6,12 +6,8 @@ import math
 
 import pandas as pd
 
-from pks.dashboard.pages.workbench_panel import (
-    comparison_figures,
-    difference_view,
-    read_form,
-    scenario_label,
-)
+from pks.dashboard.pages.common import scenario_label
+from pks.dashboard.pages.workbench_panel import comparison_figures, difference_view, read_form
 
 ROWS = pd.DataFrame({
     "scenario": ["base", "less"], "year": [2027, 2027], "cost_mnkr": [650.25, 637.0],

@@ -67,12 +67,19 @@ def level_options(svc: DataService, lang: Language) -> list[dict[str, str]]:
 def scenario_name(svc: DataService, name: str, lang: Language) -> str:
     """A scenario's human name (never its id).
 
-    The workbench label, else ``workbench.scenario.<name>``, else the name with spaces for
-    underscores (as ``workbench_panel.scenario_label``).
+    See :func:`scenario_label`; the labels are the workbench's for the model instance.
     """
     from pks.config.user_scenarios import scenario_labels
 
-    labels = scenario_labels(svc.settings.model_dir)
+    return scenario_label(name, scenario_labels(svc.settings.model_dir), lang)
+
+
+def scenario_label(name: str, labels: dict[str, str], lang: Language) -> str:
+    """The human name of a scenario.
+
+    The workbench label, else the translated YAML name (``workbench.scenario.<name>``),
+    else the name with spaces for underscores.
+    """
     if name in labels:
         return labels[name]
     return t_or(f"workbench.scenario.{name}", name.replace("_", " "), lang)

@@ -23,7 +23,7 @@ from pks.dashboard.components import (
 )
 from pks.dashboard.data import DataService
 from pks.dashboard.pages import workbench_panel
-from pks.dashboard.pages.common import controls, help_panel, lang_of, node_names
+from pks.dashboard.pages.common import controls, help_panel, lang_of, node_names, scenario_label
 from pks.i18n import t
 from pks.types import Language
 
@@ -68,7 +68,7 @@ def with_scenario_labels(svc: DataService, comp: dict[str, Any], lang: Language
 
     def relabel(v: Any) -> Any:
         if isinstance(v, pd.DataFrame) and "scenario" in v.columns:
-            return v.assign(scenario=[workbench_panel.scenario_label(str(s), labels, lang)
+            return v.assign(scenario=[scenario_label(str(s), labels, lang)
                                       for s in v["scenario"]])
         return v
     return {k: relabel(v) for k, v in comp.items()}

@@ -37,7 +37,7 @@ from pks.dashboard import figures, ids
 from pks.dashboard.access import Principal
 from pks.dashboard.components import fmt_pct, section
 from pks.dashboard.data import DataService
-from pks.dashboard.pages.common import lang_of, node_names
+from pks.dashboard.pages.common import lang_of, node_names, scenario_label
 from pks.dashboard.pages.economy import LIGHT, economy_outcomes, limit_text
 from pks.i18n import format_number, t
 from pks.sweep.compare import DIFF_PREFIX, difference_table
@@ -63,15 +63,6 @@ FIELDS = ("name", "label", "population", "agency_change_pct", "frame_change_pct"
 
 def _id(name: str) -> str:
     return f"{ID}{name.replace('_', '-')}"
-
-
-def scenario_label(name: str, labels: dict[str, str], lang: Language) -> str:
-    """The human name of a scenario: the workbench label, else the translated YAML name."""
-    if name in labels:
-        return labels[name]
-    key = f"workbench.scenario.{name}"
-    text = t(key, lang)
-    return name.replace("_", " ") if text == key else text
 
 
 def _num(value: Any) -> float | None:
@@ -259,7 +250,7 @@ def panel(svc: DataService, principal: Principal, lang: Language) -> html.Div:
     node_opts = [{"label": n, "value": k} for k, n in nodes.items()]
     form = html.Div([
         _field("workbench.f.name", dcc.Input(id=_id("name"), type="text",
-               placeholder="mindre_hyr"), lang, "name"),
+               placeholder=t("workbench.f.name_example", lang)), lang, "name"),
         _field("workbench.f.label", dcc.Input(id=_id("label"), type="text"), lang, "label"),
         _field("workbench.f.population", dcc.Dropdown(
             [{"label": scenario_label(f"pop_{p}", {}, lang), "value": p} for p in pops],
