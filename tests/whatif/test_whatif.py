@@ -67,3 +67,17 @@ def test_bad_whatif_lists_every_problem(kept):
     with pytest.raises(ValueError) as e:
         kept.ask(WhatIf("fte", "NOPE", -1.0, "ssk"))
     assert "NOPE" in str(e.value) and "≥ 0" in str(e.value)
+
+
+def test_every_stage_restarts_from_its_own_basis(kept):
+    """Asking the same what-if twice: each objective stage starts at its optimum (0 pivots).
+
+    Only the first stage's basis kept would leave the later stages to walk again from the
+    first stage's optimum.
+    """
+    w = WhatIf("demand", "U1", 15.0)
+    first = kept.ask(w)
+    again = kept.ask(w)
+    assert len(first.result.objectives) > 1 and first.result.iterations > 0
+    assert again.result.iterations == 0
+    assert again.result.objective_sek == pytest.approx(first.result.objective_sek, rel=1e-9)

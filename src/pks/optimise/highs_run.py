@@ -21,7 +21,7 @@ from pks.config.optimise import SolveConfig
 from pks.optimise.linear import STAGE_CARE, STAGE_COST, LinearModel
 
 if TYPE_CHECKING:
-    from highspy import Highs, HighsLp
+    from highspy import Highs, HighsBasis, HighsLp
 
 log = logging.getLogger(__name__)
 
@@ -226,8 +226,73 @@ def cost_scale(c: np.ndarray) -> float:
     return float(2.0 ** np.round(np.log2(big)))
 
 
+class StageRows:
+    """Objective-stage rows and each stage's optimal basis, kept in one ``Highs`` across solves.
+
+    A kept model (:class:`pks.optimise.solve.Resolver`) keeps the rows that hold the stages
+    at their optima (added after its own ``m0`` rows by the first solve, exactly as a cold
+    solve adds them) instead of deleting them. Later solves free the rows (bounds
+    ``(-∞, +∞)``) and set row ``k``'s upper bound again once stage ``k`` has run. Because
+    the rows stay, the optimal basis of every stage is a basis of the kept model, and the
+    next solve starts stage ``k`` from the previous solve's stage-``k`` basis (rows added
+    after it was taken enter as basic, which is what a free row is): after a small edit (a
+    what-if) each stage is a few pivots from its optimum instead of a walk from the previous
+    stage's optimum. If a stage's costs change, its rows are dropped and the bases
+    forgotten.
+    """
+
+    def __init__(self, m0: int) -> None:
+        self.m0 = m0
+        self.row_of: dict[int, int] = {}
+        self.coef: dict[int, np.ndarray] = {}
+        self.bases: dict[int, HighsBasis] = {}
+
+    def prepare(self, h: Highs, stages: list[tuple[str, np.ndarray]]) -> None:
+        """Free the kept rows, or drop them if their stage's costs changed (before a solve)."""
+        same = all(k < len(stages) and np.array_equal(
+            np.asarray(stages[k][1], float) / cost_scale(np.asarray(stages[k][1], float)), c)
+            for k, c in self.coef.items())
+        if not same:
+            h.deleteRows(len(self.row_of),
+                         np.array(sorted(self.row_of.values()), dtype=np.int32))
+            self.row_of, self.coef, self.bases = {}, {}, {}
+        for row in self.row_of.values():
+            h.changeRowBounds(row, -np.inf, np.inf)
+
+    def start(self, h: Highs, k: int) -> None:
+        """Start stage ``k`` from the last solve's optimal stage-``k`` basis, if any."""
+        import highspy
+
+        b = self.bases.get(k)
+        if b is None:
+            return
+        missing = int(h.getNumRow()) - len(b.row_status)
+        if missing > 0:
+            b.row_status = list(b.row_status) + [highspy.HighsBasisStatus.kBasic] * missing
+        if h.setBasis(b) != highspy.HighsStatus.kOk:
+            del self.bases[k]  # not a basis of this model: start from the current one
+
+    def record(self, h: Highs, k: int) -> None:
+        """Keep the optimal basis of stage ``k``."""
+        b = h.getBasis()
+        if b.valid:
+            self.bases[k] = b
+
+    def hold(self, h: Highs, k: int, coef: np.ndarray, rhs: float) -> None:
+        """Hold stage ``k`` (scaled costs ``coef``) at its optimum: ``coef·x ≤ rhs``."""
+        row = self.row_of.get(k)
+        if row is None:
+            nz = np.flatnonzero(coef)
+            self.row_of[k] = int(h.getNumRow())
+            self.coef[k] = coef
+            h.addRow(-np.inf, rhs, len(nz), nz.astype(np.int32), coef[nz])
+        else:
+            h.changeRowBounds(row, -np.inf, rhs)
+
+
 def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
-               cfg: SolveConfig, weights: Mapping[str, np.ndarray] | None = None) -> RawSolution:
+               cfg: SolveConfig, weights: Mapping[str, np.ndarray] | None = None,
+               kept: StageRows | None = None) -> RawSolution:
     """Solve ``stages`` in order in ``h`` (model already passed, offset zero).
 
     Stage ``k``: costs ``c_k / s_k`` (``s_k`` :func:`cost_scale`), run from the
@@ -235,10 +300,13 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
     ``(c_k/s_k)·x ≤ z_k + rel_tol·max(1, |z_k|)`` holding the stage at its
     optimum. Returns the last stage's solution; its duals are scaled back (SEK per unit of
     each original row); the added rows are removed again so ``h`` holds the model as
-    passed (for warm-started re-solves).
+    passed. With ``kept`` the rows stay in ``h`` instead, switched by their bounds, and each
+    stage starts from its own basis of the last solve (:class:`StageRows`).
     """
     n = int(h.getNumCol())
-    m0 = int(h.getNumRow())
+    m0 = kept.m0 if kept is not None else int(h.getNumRow())
+    if kept is not None:
+        kept.prepare(h, stages)
     idx = np.arange(n, dtype=np.int32)
     has_care = any(name == STAGE_CARE for name, _ in stages)
     values: dict[str, float] = {}
@@ -253,7 +321,11 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
         c = np.asarray(c, float)
         scale = cost_scale(c)
         h.changeColsCost(n, idx, c / scale)
+        if kept is not None:
+            kept.start(h, i)
         raw = _run_highs(h, cfg)
+        if kept is not None and raw.status is SolveStatus.OPTIMAL:
+            kept.record(h, i)
         total_s += raw.solve_s
         its += raw.iterations
         warn += [f"{name}: {w}" for w in raw.warnings]
@@ -272,9 +344,11 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
             nz = np.flatnonzero(c)
             z = max(z, float(c[nz] @ raw.x[nz]) / scale)  # the row as HiGHS will see it
             rhs = z + cfg.lexicographic_rel_tol * max(1.0, abs(z))
-            h.addRow(-np.inf, rhs, len(nz), nz.astype(np.int32),
-                     c[nz] / scale)
-            added += 1
+            if kept is not None:
+                kept.hold(h, i, c / scale, rhs)
+            else:
+                h.addRow(-np.inf, rhs, len(nz), nz.astype(np.int32), c[nz] / scale)
+                added += 1
     assert raw is not None
     if added:
         h.deleteRows(added, np.arange(m0, m0 + added, dtype=np.int32))

@@ -6,12 +6,12 @@ builds the same blocks as a named Pyomo model and hands it over through Pyomo's
 standard-form compiler (:mod:`pks.optimise.pyomo_route`). A :class:`Resolver` keeps
 the ``Highs`` object, so a re-solve after a parameter change (another scenario, the next
 rolling week) only pushes changed bounds, costs and coefficients and HiGHS warm-starts
-from its basis. Decomposition: the constraint matrix splits into connected components
-(units couple only through the frames of the nodes above them and, at the operative
-level, through transfers inside an area; a region's frame above its divisions' frames is
-relaxed and checked afterwards, :func:`solve_decomposed`); each block is solved alone — in
-a local process pool, or as Dask tasks when a scheduler address is given — and the
-solution is the union.
+each objective stage from its own basis of the last solve. Decomposition: the constraint
+matrix splits into connected components (units couple only through the frames of the
+nodes above them and, at the operative level, through transfers inside an area; a region's
+frame above its divisions' frames is relaxed and checked afterwards,
+:func:`solve_decomposed`); each block is solved alone — in a local process pool, or as Dask
+tasks when a scheduler address is given — and the solution is the union.
 
 Objective stages (:meth:`pks.optimise.linear.LinearModel.stages`): every route solves the
 same sequence in one ``Highs`` object — minimise a stage, add the row
@@ -36,7 +36,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ from pks.config.optimise import SolveConfig
 from pks.optimise.highs_run import (
     RawSolution,
     SolveStatus,
+    StageRows,
     coefficient_warnings,
     part_weights,
     run_stages,
@@ -56,7 +57,7 @@ from pks.optimise.highs_run import (
 from pks.optimise.linear import STAGE_COST, LinearModel
 
 if TYPE_CHECKING:
-    from highspy import Highs
+    from highspy import HighsBasis
 
 log = logging.getLogger(__name__)
 
@@ -208,28 +209,10 @@ class Basis:
         return Basis(out[0], out[1])
 
 
-def _read_basis(h: Highs) -> Basis | None:
-    b = h.getBasis()
-    if not b.valid:
-        return None
-    return Basis(np.fromiter((int(s) for s in b.col_status), np.int8),
-                 np.fromiter((int(s) for s in b.row_status), np.int8))
-
-
-class _BasisRecorder:
-    """Passes every call to a ``Highs`` object; keeps its basis before the first ``addRow``."""
-
-    def __init__(self, h: Highs) -> None:
-        self._h = h
-        self.first: Basis | None = None
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._h, name)
-
-    def addRow(self, *args: Any) -> object:  # noqa: N802 (HiGHS's name)
-        if self.first is None:
-            self.first = _read_basis(self._h)
-        return self._h.addRow(*args)
+def _basis_of(hb: HighsBasis, n_rows: int) -> Basis:
+    """Our :class:`Basis` of a HiGHS basis, its first ``n_rows`` rows (the model's own)."""
+    return Basis(np.fromiter((int(s) for s in hb.col_status), np.int8),
+                 np.fromiter((int(s) for s in hb.row_status), np.int8, count=n_rows))
 
 
 class Resolver:
@@ -237,8 +220,9 @@ class Resolver:
 
     ``update(new_model)`` accepts a model of the same structure (same blocks and sizes;
     a level rebuilt from changed inputs) and pushes only what differs: column bounds,
-    costs, row bounds and changed matrix coefficients. HiGHS then starts from the
-    previous basis.
+    costs, row bounds and changed matrix coefficients. The objective stages' rows stay in
+    HiGHS (:class:`pks.optimise.highs_run.StageRows`), so every stage of the next solve
+    starts from its own optimal basis of the last one.
     """
 
     def __init__(self, model: LinearModel, cfg: SolveConfig | None = None,
@@ -253,12 +237,13 @@ class Resolver:
         lp.offset_ = 0.0
         self.h.passModel(lp)  # type: ignore[call-overload]
         self._arrays = self._snapshot(model)
-        self._basis: Basis | None = None
-        self.warm_from_basis = basis is not None and basis.fits(model) and self.set_basis(basis)
+        self._stages = StageRows(model.n_cons)
+        self.warm_from_basis = basis is not None and self.set_basis(basis)
 
     def basis(self) -> Basis | None:
-        """The optimal basis of the last solve's first stage, or None (no solve yet)."""
-        return self._basis
+        """The optimal basis of the last solve's first stage (the model's own rows), or None."""
+        hb = self._stages.bases.get(0)
+        return _basis_of(hb, self.model.n_cons) if hb is not None else None
 
     def set_basis(self, basis: Basis) -> bool:
         """Start the next solve from ``basis`` (e.g. a previous process's); True if accepted."""
@@ -270,7 +255,8 @@ class Resolver:
         hb.col_status = [highspy.HighsBasisStatus(int(s)) for s in basis.col_status]
         hb.row_status = [highspy.HighsBasisStatus(int(s)) for s in basis.row_status]
         hb.valid = True
-        return bool(self.h.setBasis(hb) == highspy.HighsStatus.kOk)
+        self._stages.bases = {0: hb}
+        return True
 
     @staticmethod
     def _snapshot(m: LinearModel) -> dict[str, np.ndarray]:
@@ -280,20 +266,9 @@ class Resolver:
                 "a_indptr": a.indptr.copy()}
 
     def solve(self) -> SolveResult:
-        """Solve (warm-started after the first call).
-
-        The basis for :meth:`basis` is the optimal basis of the first objective stage (taken
-        before the first stage-holding row is added; the final basis of a lexicographic solve
-        belongs to a model with those extra rows, which is not the model kept here).
-        """
-        if self._basis is not None and not self.h.getBasis().valid:
-            # a lexicographic solve removes its stage rows at the end, which leaves HiGHS
-            # without a valid basis: restart from the last first-stage optimal basis
-            self.set_basis(self._basis)
-        rec = _BasisRecorder(self.h)
-        raw = run_stages(cast("Highs", rec), self.model.stages(), self.model.offset, self.cfg,
-                         part_weights(self.model, self.cfg))
-        self._basis = rec.first if rec.first is not None else _read_basis(self.h)
+        """Solve, each objective stage warm from its basis of the last solve."""
+        raw = run_stages(self.h, self.model.stages(), self.model.offset, self.cfg,
+                         part_weights(self.model, self.cfg), self._stages)
         return _finish(self.model, raw, self.cfg, {"solve": raw.solve_s})
 
     def update(self, new: LinearModel) -> int:
