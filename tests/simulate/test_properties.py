@@ -62,6 +62,20 @@ def test_sequential_equals_local_processes(region):
     assert all(a.equals(b) for a, b in zip(seq, par, strict=True))
 
 
+def _square(shared, item):
+    return shared * item[1] ** 2
+
+
+@pytest.mark.parametrize("make", [LocalExecutor, lambda: ProcessExecutor(2)],
+                         ids=["local", "processes"])
+def test_each_result_is_handed_over_once_as_it_finishes(make):
+    seen: dict[int, int] = {}
+    out = make().run(_square, [3], [(0, r) for r in range(6)],
+                     on_result=lambda k, v: seen.setdefault(k, v))
+    assert out == [3 * r * r for r in range(6)]
+    assert seen == dict(enumerate(out))
+
+
 def test_dask_local_cluster_equals_local_run(region):
     from dask.distributed import Client, LocalCluster
 

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 Progress = Callable[[int, int], None]
 """Callback ``progress(done, total)``."""
+OnResult = Callable[[int, Any], None]
+"""Callback ``on_result(k, result)`` for item ``k`` as soon as it finishes (e.g. to store it)."""
 Task = Callable[[Any, Any], Any]
 
 
@@ -21,8 +23,8 @@ class Executor(Protocol):
     """Runs ``fn(shared[i], (i, rep))`` for every item and returns the results in item order."""
 
     def run(self, fn: Task, shared: Sequence[Any], items: Sequence[tuple[int, int]],
-            progress: Progress | None = None) -> list[Any]:
-        """Run all items; call ``progress`` as they finish."""
+            progress: Progress | None = None, on_result: OnResult | None = None) -> list[Any]:
+        """Run all items; call ``on_result`` and ``progress`` as they finish."""
         ...
 
     def close(self) -> None:
@@ -34,11 +36,13 @@ class LocalExecutor:
     """Sequential, in this process (the default)."""
 
     def run(self, fn: Task, shared: Sequence[Any], items: Sequence[tuple[int, int]],
-            progress: Progress | None = None) -> list[Any]:
+            progress: Progress | None = None, on_result: OnResult | None = None) -> list[Any]:
         """Run all items in order."""
         out = []
         for n, it in enumerate(items, 1):
             out.append(fn(shared[it[0]], it))
+            if on_result:
+                on_result(n - 1, out[-1])
             if progress:
                 progress(n, len(items))
         return out
@@ -66,7 +70,7 @@ class ProcessExecutor:
         self.workers = workers
 
     def run(self, fn: Task, shared: Sequence[Any], items: Sequence[tuple[int, int]],
-            progress: Progress | None = None) -> list[Any]:
+            progress: Progress | None = None, on_result: OnResult | None = None) -> list[Any]:
         """Run all items on the pool."""
         out: list[Any] = [None] * len(items)
         with ProcessPoolExecutor(self.workers, initializer=_init_worker,
@@ -74,6 +78,8 @@ class ProcessExecutor:
             futs = {pool.submit(_call_in_worker, fn, it): i for i, it in enumerate(items)}
             for n, f in enumerate(as_completed(futs), 1):
                 out[futs[f]] = f.result()
+                if on_result:
+                    on_result(futs[f], out[futs[f]])
                 if progress:
                     progress(n, len(items))
         return out
@@ -96,7 +102,7 @@ class DaskExecutor:
         self.client = client if client is not None else Client(address)
 
     def run(self, fn: Task, shared: Sequence[Any], items: Sequence[tuple[int, int]],
-            progress: Progress | None = None) -> list[Any]:
+            progress: Progress | None = None, on_result: OnResult | None = None) -> list[Any]:
         """Scatter ``shared`` once, submit every item, gather in item order."""
         from dask.distributed import as_completed as dask_completed
 
@@ -106,6 +112,8 @@ class DaskExecutor:
         out: list[Any] = [None] * len(items)
         for n, f in enumerate(dask_completed(futs), 1):
             out[index[f.key]] = f.result()
+            if on_result:
+                on_result(index[f.key], out[index[f.key]])
             if progress:
                 progress(n, len(items))
         return out

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -60,13 +60,13 @@ def run_sweep(
     replications: int = 10,
     executor: Executor | None = None,
     progress: Progress | None = None,
-    chunk: int = 4,
     redo: Collection[str] = (),
 ) -> tuple[str, int]:
     """Run every scenario of the sweep not yet in ``store``; returns (sweep id, scenarios run).
 
     Scenarios are validated first (:func:`pks.sweep.spec.resolve`, every problem at once);
-    results are stored ``chunk`` at a time, so an interrupted sweep loses at most one chunk.
+    each result is stored as soon as it finishes, so an interrupted sweep loses only the
+    scenarios that were running.
     Scenarios named in ``redo`` are run again even when stored (their new result supersedes
     the old one).
     """
@@ -81,26 +81,26 @@ def run_sweep(
         return sweep_id, 0
     demand = forecasts(data, todo)
     jobs = tuple(SweepJob(c, demand[forecast_key(c)], replications) for c in todo)
-    ex = executor or LocalExecutor()
     finished = len(done)
-    for start in range(0, len(todo), chunk):
-        # each chunk ships only its own jobs' forecasts to the workers, not the whole sweep's
-        part = jobs[start:start + chunk]
-        items = [(0, k) for k in range(len(part))]
-        rows = ex.run(run_job, [SweepContext(data, part)], items)
-        for (_, k), row in zip(items, rows, strict=True):
-            cfg = part[k].cfg
-            row = dict(row)
-            cost = row.pop(PLAN_COST_KEY, None)
-            tables = {RESULT_TABLE: pd.DataFrame([row])}
-            if cost is not None:
-                tables[PLAN_COST_TABLE] = cost
-            store.save_run(SWEEP_RUN_KIND, tables,
-                           scenario=_run_scenario_name(sweep_id, cfg.name), level="strategic",
-                           config=cfg, note=f"sweep {sweep_id}")
-        finished += len(items)
+
+    def keep(k: int, row: dict[str, Any]) -> None:
+        nonlocal finished
+        row = dict(row)
+        cost = row.pop(PLAN_COST_KEY, None)
+        tables = {RESULT_TABLE: pd.DataFrame([row])}
+        if cost is not None:
+            tables[PLAN_COST_TABLE] = cost
+        store.save_run(SWEEP_RUN_KIND, tables,
+                       scenario=_run_scenario_name(sweep_id, jobs[k].cfg.name),
+                       level="strategic", config=jobs[k].cfg, note=f"sweep {sweep_id}")
+        finished += 1
         if progress:
             progress(finished, total)
+
+    # one context for the whole sweep: a worker receives it (and the few distinct forecasts
+    # the jobs share) once, and each result is stored as soon as it arrives
+    (executor or LocalExecutor()).run(run_job, [SweepContext(data, jobs)],
+                                      [(0, k) for k in range(len(jobs))], on_result=keep)
     return sweep_id, len(todo)
 
 
