@@ -32,3 +32,23 @@ def test_list_target_read_from_the_plan_is_the_simulators(scenario) -> None:  # 
     got = plan_list_targets(scenario.plan["plan_production"], beds_last, "REGION")
     assert got["REGION"] == pytest.approx(float(np.nansum(p.list_target)), rel=1e-12)
     assert got["REGION"] > 0
+
+
+def test_board_report_names_the_same_failing_targets(scenario) -> None:  # type: ignore[no-untyped-def]
+    import html
+
+    from pks.dashboard.access import LOCAL_USER
+    from pks.dashboard.data import board_report
+
+    from .test_one_scenario import _month
+
+    year, month, _ = _month(scenario)
+    v = scenario.sim["sim_verdicts"]
+    failing = list(v[(v["node_type"] == "region") & ~v["met"].astype(bool)]["target"])
+    for lang in ("sv", "en"):
+        page = html.unescape(board_report(scenario.svc, LOCAL_USER, "base", year, month, lang))
+        part = page[page.index(t("report.simulation.title", lang)):]
+        for target in failing:
+            assert t(f"simulate.target.{target}", lang) in part
+        if not failing:
+            assert t("gaps.causes.none", lang) in part

@@ -149,22 +149,14 @@ def demo_cmd(
 def _print_failing_targets(db: str, plan_run_id: str, lg: Language) -> None:
     """Name each region target the adopted plan misses in simulation, with its cause."""
     from pks.data.store import Store
-    from pks.followup.target_causes import cause_lines, failing_causes, plan_list_targets
+    from pks.report.sections import failing_target_lines
 
     store = Store.open(db)
-    info = store.latest_run("simulation", scenario="base")
-    tables = {} if info is None else store.load_run_tables(
-        info.run_id, [n for n in ("sim_verdicts", "sim_beds") if n in info.tables])
-    plan = store.load_run_tables(plan_run_id, ["plan_production"])["plan_production"]
+    lines = failing_target_lines(store, "base", lg, plan_run_id)
     store.close()
-    if "sim_verdicts" not in tables:
-        return
-    v, beds = tables["sim_verdicts"], tables.get("sim_beds")
-    region = v.loc[v["node_type"] == "region", "node_id"]
-    targets = {} if beds is None or region.empty else plan_list_targets(
-        plan, str(beds["week"].max()), str(region.iloc[0]))
-    typer.echo("")
-    for line in cause_lines(failing_causes(v, beds, targets), lg):
+    if lines:
+        typer.echo("")
+    for line in lines:
         typer.echo(line)
 
 

@@ -1,11 +1,12 @@
 """Sections the monthly board report gains from governance and the economy.
 
 Follow-up computes the report's content; these sections come from the layers above it:
-the managers' analysis per node for the month (:mod:`pks.governance.comments`, R-18/R-21)
-and the balanced-budget assessment (*balanskravsutredning*, :mod:`pks.economy.assessment`,
-R-49/R-50), and the follow-up by legal sex and the KPP benchmark
-(:mod:`pks.report.scorecard`, R-23/R-32). Each returns an HTML fragment for
-:func:`pks.report.html.board_report_html`.
+the managers' analysis per node for the month (:mod:`pks.governance.comments`, R-18/R-21),
+the region targets the followed plan misses in its latest simulation, with their cause
+(:mod:`pks.followup.target_causes`), the balanced-budget assessment
+(*balanskravsutredning*, :mod:`pks.economy.assessment`, R-49/R-50), and the follow-up by
+legal sex and the KPP benchmark (:mod:`pks.report.scorecard`, R-23/R-32). Each returns an
+HTML fragment for :func:`pks.report.html.board_report_html`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pks.data.checks import ValidationFailed
 from pks.data.store import Store
 from pks.economy.assessment import assessment_html, balanced_budget_assessment
 from pks.economy.scenario import load_economy_scenario
-from pks.followup.plans import as_of_week
+from pks.followup.plans import as_of_week, plan_run_to_follow
+from pks.followup.target_causes import cause_lines, failing_causes, plan_list_targets
 from pks.governance.comments import comments_for_month
 from pks.i18n import t
 from pks.report.scorecard import dimension_sections
@@ -43,6 +45,47 @@ def comments_section(store: Store, year: int, month: int, names: dict[str, str],
             f"<th>{html.escape(t('report.comments.text', lang))}</th>"
             f"<th>{html.escape(t('report.comments.by', lang))}</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>")
+
+
+def failing_target_lines(store: Store, scenario: str, lang: Language,
+                         plan_run_id: str | None = None) -> list[str]:
+    """Each region target the plan misses in ``scenario``'s latest simulation, with its cause.
+
+    The plan is ``plan_run_id`` or the scenario's followed tactical plan (for the waiting
+    list's target in cases). Empty when the scenario has no simulation.
+    """
+    info = store.latest_run("simulation", scenario=scenario)
+    if info is None or "sim_verdicts" not in info.tables:
+        return []
+    tables = store.load_run_tables(
+        info.run_id, [n for n in ("sim_verdicts", "sim_beds") if n in info.tables])
+    v, beds = tables["sim_verdicts"], tables.get("sim_beds")
+    if plan_run_id is None:
+        run = plan_run_to_follow(store.runs(), scenario, "tactical")
+        plan_run_id = None if run is None else str(run["run_id"])
+    region = v.loc[v["node_type"] == "region", "node_id"]
+    targets: dict[str, float] = {}
+    if plan_run_id is not None and beds is not None and not region.empty:
+        plan = store.load_run_tables(plan_run_id, ["plan_production"])["plan_production"]
+        targets = plan_list_targets(plan, str(beds["week"].max()), str(region.iloc[0]))
+    return cause_lines(failing_causes(v, beds, targets), lang)
+
+
+def simulation_section(store: Store, scenario: str, lang: Language) -> str:
+    """The region targets the plan misses in simulation (empty without a simulation)."""
+    lines = failing_target_lines(store, scenario, lang)
+    if not lines:
+        return ""
+    items: list[str] = []
+    for line in lines[1:]:
+        text = html.escape(line.strip().lstrip("–").strip())
+        if line.startswith("  – ") or not items:
+            items.append(text)
+        else:  # a remedy line belongs to the target above it
+            items[-1] += f"<br>{text}"
+    body = "".join(f"<li>{i}</li>" for i in items)
+    return (f"<h2>{html.escape(t('report.simulation.title', lang))}</h2>"
+            f"<p>{html.escape(lines[0])}</p>" + (f"<ul>{body}</ul>" if body else ""))
 
 
 def balanced_budget_section(store: Store, model_dir: str | Path, scenario: str,
@@ -69,5 +112,6 @@ def board_sections(store: Store, model_dir: str | Path, scenario: str, year: int
                    month: int, names: dict[str, str], lang: Language) -> list[str]:
     """Every section the board report gains beyond follow-up's content, in report order."""
     return [s for s in (comments_section(store, year, month, names, lang),
+                        simulation_section(store, scenario, lang),
                         *dimensions_section(store, model_dir, scenario, year, month, lang),
                         balanced_budget_section(store, model_dir, scenario, lang)) if s]
