@@ -82,25 +82,29 @@ def build_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
 
 def plan_level(data: PlanningData, cfg: ScenarioConfig, level: Level,
                upper: Mapping[str, pd.DataFrame] | None = None,
-               demand: pd.DataFrame | None = None) -> LevelRun:
+               demand: pd.DataFrame | None = None, *, details: bool = True) -> LevelRun:
     """Build, solve and explain one level; ``upper`` = result tables of the level above.
 
     With ``build.strategic_by`` area or division the strategic level plans pooled units
     (:mod:`pks.optimise.aggregate`): the explanation and reallocation speak of the pooled
-    nodes, and the plan tables are split back to units.
+    nodes, and the plan tables are split back to units. ``details=False`` (a scenario
+    sweep, which compares plans by their own tables) skips the shadow prices, the frame
+    need, the reallocation proposal and the explanation.
     """
     m, built = build_level(data, cfg, level, upper, demand)
+    solve_cfg = cfg.solve if details else cfg.solve.model_copy(update={"duals": False})
     return finish_level(data, cfg, level, upper, demand, built,
-                        solve(m, cfg.solve, timings=built.timings))
+                        solve(m, solve_cfg, timings=built.timings), details=details)
 
 
 def finish_level(raw_data: PlanningData, cfg: ScenarioConfig, level: Level,
                  upper: Mapping[str, pd.DataFrame] | None, demand: pd.DataFrame | None,
-                 built: BuiltLevel, r: SolveResult) -> LevelRun:
+                 built: BuiltLevel, r: SolveResult, *, details: bool = True) -> LevelRun:
     """The stored tables of a solved level.
 
     Whole cases (operative), gaps to the level above, frame need, reallocation proposal
-    and explanation; split back to units when pooled.
+    and explanation (the last three only with ``details``); split back to units when
+    pooled.
 
     Shared by :func:`plan_level` and the warm re-plan (:mod:`pks.optimise.rolling`), so a
     warm and a cold plan are finished the same way.
@@ -118,7 +122,7 @@ def finish_level(raw_data: PlanningData, cfg: ScenarioConfig, level: Level,
                                              ["unit_id", "care_type", "week"]))
     if built.handoff is not None:
         tables["plan_gaps"] = tactical_gaps(built.handoff, tables["plan_production"])
-    if "plan_cost" in tables:
+    if details and "plan_cost" in tables:
         need = _frame_need(raw_data, data, cfg, level, upper, demand, tables, r)
         cost = tables["plan_cost"]
         if need is not None and not need.empty:
@@ -126,9 +130,10 @@ def finish_level(raw_data: PlanningData, cfg: ScenarioConfig, level: Level,
             cost = need_as_gaps(cost, need)
         tables["plan_reallocation"] = reallocation_proposal(
             cost, data.org_nodes, tables["plan_production"], data.care_types)
-    tables["plan_explanation"] = explanation_table(tables, level, data.org_nodes,
-                                                   data.care_types, status=r.status.value,
-                                                   warnings=r.warnings)
+    if details:
+        tables["plan_explanation"] = explanation_table(
+            tables, level, data.org_nodes, data.care_types, status=r.status.value,
+            warnings=r.warnings)
     if built.pooled is not None:
         from pks.optimise.aggregate import split_tables
 

@@ -12,7 +12,9 @@ Per scenario:
    what ``pks plan`` uses). Forecasts are shared between scenarios whose forecast inputs are
    equal: the data section, the forecast section and the data edits of tables other than
    the economy tables (:data:`ECONOMY_TABLES`, which no forecast reads).
-2. **Strategic plan** — :func:`pks.optimise.run.plan_level` at level ``strategic``.
+2. **Strategic plan** — :func:`pks.optimise.run.plan_level` at level ``strategic``, without
+   the details a comparison does not read (shadow prices, frame need, reallocation,
+   explanation).
 3. **Simulation** — the strategic plan's first plan year spread evenly over its weeks
    (yearly cases and hours ÷ weeks of the year, beds as planned), simulated with the
    scenario's simulator settings and ``replications`` replications
@@ -157,7 +159,7 @@ def run_job(ctx: SweepContext, item: tuple[int, int]) -> dict[str, Any]:
     job = ctx.jobs[item[1]]
     cfg = job.cfg
     data = scenario_data(ctx.data, cfg)
-    plan = plan_level(data, cfg, "strategic", None, job.demand)
+    plan = plan_level(data, cfg, "strategic", None, job.demand, details=False)
     if not plan.result.ok:
         return {"scenario": cfg.name, "status": plan.result.status.value}
     tables = dict(plan.tables)
