@@ -76,10 +76,17 @@ def plan_tables(d: PlanningData, weeks: list[str], level: str = "tactical",
     return out
 
 
+GUARANTEE_TARGET_PU = 0.8
+
+
 def sim_verdicts(d: PlanningData, p: float) -> pd.DataFrame:
-    nodes = d.org_nodes["node_id"]
-    return pd.DataFrame({"node_id": nodes, "target": "guarantee", "probability": p,
-                         "ci_low": p - 0.05, "ci_high": min(p + 0.05, 1.0), "met": p >= 0.8})
+    """The simulator's verdict columns, one guarantee verdict per node (share ``p``)."""
+    o = d.org_nodes
+    return pd.DataFrame({"node_id": o["node_id"], "node_name": o["name"],
+                         "node_type": o["node_type"], "target": "guarantee",
+                         "target_min": GUARANTEE_TARGET_PU, "target_max": float("nan"),
+                         "kpi_mean": p, "probability": p, "ci_low": p - 0.05,
+                         "ci_high": min(p + 0.05, 1.0), "met": p >= GUARANTEE_TARGET_PU})
 
 
 def seed_store(url: str, n_units: int | None = 6, *, with_plans: bool = True,
