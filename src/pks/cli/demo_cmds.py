@@ -149,14 +149,16 @@ def demo_cmd(
 def _print_failing_targets(db: str, plan_run_id: str, lg: Language) -> None:
     """Name each region target the adopted plan misses in simulation, with its cause."""
     from pks.data.store import Store
-    from pks.report.sections import failing_target_lines
+    from pks.followup.target_causes import cause_lines
+    from pks.report.sections import failing_targets
 
     store = Store.open(db)
-    lines = failing_target_lines(store, "base", lg, plan_run_id)
+    causes = failing_targets(store, "base", plan_run_id)
     store.close()
-    if lines:
-        typer.echo("")
-    for line in lines:
+    if causes is None:
+        return
+    typer.echo("")
+    for line in cause_lines(causes, lg):
         typer.echo(line)
 
 

@@ -39,7 +39,7 @@ from pks.followup.deviations import (
 )
 from pks.followup.kpis import FollowupInputs, cost_lights, node_kpis, staffed_beds
 from pks.followup.plans import as_of_week as followup_as_of_week
-from pks.followup.plans import plan_run_to_follow
+from pks.followup.plans import plan_run_to_follow, simulation_run_to_follow
 from pks.rules.completeness import (
     Completeness,
     completeness_of,
@@ -242,20 +242,8 @@ class DataService:
 
     def latest_simulation(self, scenario: str, plan_run_id: str | None) -> str | None:
         """Newest simulation of ``plan_run_id``, else the newest of the scenario's plans."""
-        sims = self.simulations_of(plan_run_id)
-        if sims.empty:
-            runs = self.snapshot().runs
-            if runs.empty:
-                return None
-            sims = runs[(runs["kind"] == "simulation") & (runs["scenario"] == scenario)]
-        return None if sims.empty else str(sims.iloc[0]["run_id"])
-
-    def simulations_of(self, run_id: str | None) -> pd.DataFrame:
-        """Simulation runs whose parent is ``run_id``."""
-        runs = self.snapshot().runs
-        if run_id is None or runs.empty or "parent_run_id" not in runs:
-            return runs.iloc[0:0]
-        return runs[(runs["kind"] == "simulation") & (runs["parent_run_id"] == run_id)]
+        sim = simulation_run_to_follow(self.snapshot().runs, scenario, plan_run_id)
+        return None if sim is None else str(sim["run_id"])
 
     # ------------------------------------------------------------------ scope
     def tree(self) -> OrgTree:

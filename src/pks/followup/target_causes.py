@@ -137,24 +137,41 @@ def _kpi(target: str, v: float, lang: Language) -> str:
     return f"{format_number(v, lang, 0)} {unit}".rstrip()
 
 
-def cause_lines(causes: list[TargetCause], lang: Language = "sv") -> list[str]:
-    """Planner-language lines: each failing region target with its cause and remedy."""
-    if not causes:
-        return [t("gaps.causes.none", lang)]
-    lines = [t("gaps.causes.title", lang, n=len(causes))]
+def cause_items(causes: list[TargetCause], lang: Language = "sv"
+                ) -> list[tuple[str, list[str]]]:
+    """Each failing region target in planner language: its cause and what would remedy it."""
+    out = []
     for c in causes:
         worst = ", ".join(f"{n} {_kpi(c.target, v, lang)}" for n, v in c.worst_units)
-        lines.append(t("gaps.causes.line", lang, target=t(f"simulate.target.{c.target}", lang),
-                       kpi=_kpi(c.target, c.kpi_mean, lang),
-                       p=format_number(100 * c.probability, lang, 0),
-                       n=c.units_failing, m=c.units_applicable,
-                       worst=worst or t("gaps.causes.no_unit", lang)))
+        line = t("gaps.causes.line", lang, target=t(f"simulate.target.{c.target}", lang),
+                 kpi=_kpi(c.target, c.kpi_mean, lang),
+                 p=format_number(100 * c.probability, lang, 0),
+                 n=c.units_failing, m=c.units_applicable,
+                 worst=worst or t("gaps.causes.no_unit", lang))
+        remedies = []
         if c.target in BED_TARGETS and c.extra_beds > 0:
-            lines.append(t("gaps.causes.beds", lang, beds=format_number(c.extra_beds, lang),
-                           bed_days=format_number(c.fewer_bed_days_per_week, lang)))
+            remedies.append(t("gaps.causes.beds", lang, beds=format_number(c.extra_beds, lang),
+                              bed_days=format_number(c.fewer_bed_days_per_week, lang)))
         if c.target == "waiting_list" and c.excess_list_cases > 0:
-            lines.append(t("gaps.causes.list", lang,
-                           cases=format_number(c.excess_list_cases, lang)))
+            remedies.append(t("gaps.causes.list", lang,
+                              cases=format_number(c.excess_list_cases, lang)))
+        out.append((line, remedies))
+    return out
+
+
+def causes_title(causes: list[TargetCause], lang: Language = "sv") -> str:
+    """The heading sentence: how many region targets fail (or that none does)."""
+    if not causes:
+        return t("gaps.causes.none", lang)
+    return t("gaps.causes.title", lang, n=len(causes))
+
+
+def cause_lines(causes: list[TargetCause], lang: Language = "sv") -> list[str]:
+    """Planner-language lines: each failing region target with its cause and remedy."""
+    lines = [causes_title(causes, lang)]
+    for line, remedies in cause_items(causes, lang):
+        lines.append(f"  – {line}")
+        lines += [f"    {r}" for r in remedies]
     return lines
 
 

@@ -256,7 +256,8 @@ class Resolver:
         hb.row_status = [highspy.HighsBasisStatus(int(s)) for s in basis.row_status]
         hb.valid = True
         self._stages.bases = {0: hb}
-        return True
+        self._stages.start(self.h, 0)  # drops the basis if HiGHS refuses it
+        return 0 in self._stages.bases
 
     @staticmethod
     def _snapshot(m: LinearModel) -> dict[str, np.ndarray]:

@@ -20,8 +20,14 @@ from pks.data.checks import ValidationFailed
 from pks.data.store import Store
 from pks.economy.assessment import assessment_html, balanced_budget_assessment
 from pks.economy.scenario import load_economy_scenario
-from pks.followup.plans import as_of_week, plan_run_to_follow
-from pks.followup.target_causes import cause_lines, failing_causes, plan_list_targets
+from pks.followup.plans import as_of_week, plan_run_to_follow, simulation_run_to_follow
+from pks.followup.target_causes import (
+    TargetCause,
+    cause_items,
+    causes_title,
+    failing_causes,
+    plan_list_targets,
+)
 from pks.governance.comments import comments_for_month
 from pks.i18n import t
 from pks.report.scorecard import dimension_sections
@@ -47,45 +53,47 @@ def comments_section(store: Store, year: int, month: int, names: dict[str, str],
             f"<tbody>{rows}</tbody></table>")
 
 
-def failing_target_lines(store: Store, scenario: str, lang: Language,
-                         plan_run_id: str | None = None) -> list[str]:
-    """Each region target the plan misses in ``scenario``'s latest simulation, with its cause.
+def failing_targets(store: Store, scenario: str, plan_run_id: str | None = None
+                    ) -> list[TargetCause] | None:
+    """The region targets the plan misses in simulation, with their cause (None: no simulation).
 
-    The plan is ``plan_run_id`` or the scenario's followed tactical plan (for the waiting
-    list's target in cases). Empty when the scenario has no simulation.
+    The simulation is the newest of ``plan_run_id`` (default: the scenario's followed
+    tactical plan), else the scenario's newest; the waiting list's target in cases is read
+    from the plan that simulation simulated.
     """
-    info = store.latest_run("simulation", scenario=scenario)
-    if info is None or "sim_verdicts" not in info.tables:
-        return []
+    runs = store.runs()
+    if plan_run_id is None:
+        plan = plan_run_to_follow(runs, scenario, "tactical")
+        plan_run_id = None if plan is None else str(plan["run_id"])
+    sim = simulation_run_to_follow(runs, scenario, plan_run_id)
+    if sim is None:
+        return None
+    info = store.run(str(sim["run_id"]))
+    if "sim_verdicts" not in info.tables:
+        return None
     tables = store.load_run_tables(
         info.run_id, [n for n in ("sim_verdicts", "sim_beds") if n in info.tables])
     v, beds = tables["sim_verdicts"], tables.get("sim_beds")
-    if plan_run_id is None:
-        run = plan_run_to_follow(store.runs(), scenario, "tactical")
-        plan_run_id = None if run is None else str(run["run_id"])
     region = v.loc[v["node_type"] == "region", "node_id"]
     targets: dict[str, float] = {}
-    if plan_run_id is not None and beds is not None and not region.empty:
-        plan = store.load_run_tables(plan_run_id, ["plan_production"])["plan_production"]
-        targets = plan_list_targets(plan, str(beds["week"].max()), str(region.iloc[0]))
-    return cause_lines(failing_causes(v, beds, targets), lang)
+    if info.parent_run_id and beds is not None and not region.empty:
+        plan_production = store.load_run_tables(info.parent_run_id,
+                                                ["plan_production"])["plan_production"]
+        targets = plan_list_targets(plan_production, str(beds["week"].max()),
+                                    str(region.iloc[0]))
+    return failing_causes(v, beds, targets)
 
 
 def simulation_section(store: Store, scenario: str, lang: Language) -> str:
     """The region targets the plan misses in simulation (empty without a simulation)."""
-    lines = failing_target_lines(store, scenario, lang)
-    if not lines:
+    causes = failing_targets(store, scenario)
+    if causes is None:
         return ""
-    items: list[str] = []
-    for line in lines[1:]:
-        text = html.escape(line.strip().lstrip("–").strip())
-        if line.startswith("  – ") or not items:
-            items.append(text)
-        else:  # a remedy line belongs to the target above it
-            items[-1] += f"<br>{text}"
-    body = "".join(f"<li>{i}</li>" for i in items)
+    items = "".join(f"<li>{'<br>'.join(html.escape(x) for x in [line, *remedies])}</li>"
+                    for line, remedies in cause_items(causes, lang))
     return (f"<h2>{html.escape(t('report.simulation.title', lang))}</h2>"
-            f"<p>{html.escape(lines[0])}</p>" + (f"<ul>{body}</ul>" if body else ""))
+            f"<p>{html.escape(causes_title(causes, lang))}</p>"
+            + (f"<ul>{items}</ul>" if items else ""))
 
 
 def balanced_budget_section(store: Store, model_dir: str | Path, scenario: str,
