@@ -41,10 +41,10 @@ import numpy as np
 from scipy import stats
 
 from pks.calendar import DAYS_PER_WEEK
+from pks.simulate import draw_kernels
 from pks.simulate.constants import N_CLASSES
-from pks.simulate.matching import ranges
 from pks.simulate.params import SimParams
-from pks.simulate.streams import counter_hash, hash_to_uniform, stream
+from pks.simulate.streams import stream
 
 ROUND_TOL = 1e-9
 """Planned slot counts within this of an integer are that integer (solver round-off)."""
@@ -54,12 +54,6 @@ The Poisson count exceeds that bound with probability below 1e-12 for every ``λ
 candidates always cover the drawn count."""
 POISSON_SLOT_PAD = 10.0
 """Additive pad of the Poisson candidate bound (covers small ``λ``; see POISSON_SLOT_SD)."""
-SLOT_TIME_PURPOSE = 0
-"""Purpose number of a slot's time-in-week uniform (:func:`hash_to_uniform`)."""
-SLOT_KEEP_PURPOSE = 1
-"""Purpose number of a slot's cancellation/no-show uniform."""
-
-
 def lost_slot_share(p: SimParams) -> float:
     """Share of planned slots lost: ``1 − (1 − cancellation)(1 − no-show)``."""
     return 1.0 - (1.0 - p.cfg.cancellation_rate) * (1.0 - p.cfg.no_show_rate)
@@ -122,41 +116,17 @@ def _fixed_counts(mean: np.ndarray) -> np.ndarray:
     return np.diff(cumulative, axis=1, prepend=0.0).astype(np.int64)
 
 
-def _arrival_days(counts: np.ndarray, exponentials: np.ndarray | None) -> np.ndarray:
-    """Arrival days of the new patients, line-major and in time order within each line.
+def _even_arrival_days(counts: np.ndarray) -> np.ndarray:
+    """Evenly spaced arrivals ``7 (w + (k + ½)/N)``, line-major.
 
-    ``exponentials`` holds ``N_{l,w} + 1`` standard exponentials per (line, week) group
-    (line-major, week order); ``None`` gives evenly spaced arrivals at
-    ``7 (k + ½) / N`` into the week.
+    The same expression as evenly spaced slots, so that an arrival and a slot at the same
+    time compare equal.
     """
     n_weeks = counts.shape[1]
     flat = counts.ravel()
-    week_start = np.repeat(np.tile(np.arange(n_weeks) * DAYS_PER_WEEK, counts.shape[0]), flat)
-    if exponentials is None:
-        rank = np.arange(int(flat.sum())) - np.repeat(np.cumsum(flat) - flat, flat)
-        return week_start + DAYS_PER_WEEK * (rank + 0.5) / np.repeat(np.maximum(flat, 1), flat)
-    size = flat + 1
-    last = np.cumsum(size) - 1  # each group's extra exponential (the normaliser's tail)
-    partial = np.cumsum(exponentials)
-    before = np.concatenate([[0.0], partial[last[:-1]]])  # sum of earlier groups
-    scale = DAYS_PER_WEEK / (partial[last] - before)
-    is_arrival = np.ones(len(partial), dtype=bool)
-    is_arrival[last] = False
-    frac_days = (partial[is_arrival] - np.repeat(before, flat)) * np.repeat(scale, flat)
-    return week_start + frac_days
-
-
-def _class_of(uniform: np.ndarray, n_per_line: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """Priority class index: ``#{c < 3 : F_{line,c} ≤ u}`` (``F`` cumulative shares).
-
-    ``uniform`` is line-major with ``n_per_line`` patients per line.
-    """
-    cumulative = np.cumsum(shares, axis=1)
-    cumulative /= cumulative[:, -1:]
-    cls = np.zeros(len(uniform), dtype=np.int64)
-    for c in range(N_CLASSES - 1):
-        cls += uniform >= np.repeat(cumulative[:, c], n_per_line)
-    return cls
+    week = np.repeat(np.tile(np.arange(n_weeks), counts.shape[0]), flat)
+    rank = np.arange(int(flat.sum())) - np.repeat(np.cumsum(flat) - flat, flat)
+    return DAYS_PER_WEEK * (week + (rank + 0.5) / np.repeat(np.maximum(flat, 1), flat))
 
 
 def _category_of(uniform: np.ndarray, line: np.ndarray, shares: np.ndarray) -> np.ndarray:
@@ -204,7 +174,7 @@ def draw_patients(p: SimParams, rep: int, keep_demography: bool
     n_initial = np.array([len(a) for a in p.initial_ages], dtype=np.int64)
     n_new = counts.sum(axis=1)
     n_line = n_initial + n_new
-    line_start = np.cumsum(n_line) - n_line
+    line_start = np.cumsum(n_line) - n_line  # each line's first patient, line-major
     total = int(n_line.sum())
     uniform_times = cfg.arrival_times == "uniform"
     exps = np.empty(int(n_new.sum()) + n_lines * n_weeks) if uniform_times else None
@@ -227,30 +197,20 @@ def draw_patients(p: SimParams, rep: int, keep_demography: bool
                                                           b - a)
         if demo_u is not None:
             g.random(out=demo_u[a:b])
-    line = np.repeat(np.arange(n_lines), n_line)
-    initial = np.zeros(total, dtype=bool)
-    initial[ranges(line_start, n_initial)] = True
-    arrival = np.empty(total)
-    if n_initial.sum():
-        # the initial list is held oldest first (ages are stored in descending order)
-        arrival[initial] = -np.concatenate(p.initial_ages)
-    arrival[~initial] = _arrival_days(counts, exps)
-    cls = _class_of(class_u, n_line, p.class_shares)
-    # class-major order from the counts: the rows of each class, already in line and time
-    # order; the line and class columns of that order follow from the block sizes
-    order = np.concatenate([np.flatnonzero(cls == c) for c in range(N_CLASSES)])
-    per_class_line = np.bincount(cls * n_lines + line, minlength=N_CLASSES * n_lines)
-    initial_per_class_line = np.bincount(cls[initial] * n_lines + line[initial],
-                                         minlength=N_CLASSES * n_lines)
-    block_start = np.cumsum(per_class_line) - per_class_line
-    initial_sorted = np.zeros(total, dtype=bool)
-    initial_sorted[ranges(block_start, initial_per_class_line)] = True  # listed first
-    demo = None if demo_u is None else _category_of(demo_u, line, p.demo_shares)[order]
+    new_days = (_even_arrival_days(counts) if exps is None
+                else draw_kernels.new_arrival_days(counts, exps))
+    initial_days = (-np.concatenate(p.initial_ages) if n_initial.sum()
+                    else np.zeros(0))  # held oldest first (ages stored descending)
+    cumulative = np.cumsum(p.class_shares, axis=1)
+    cumulative /= cumulative[:, -1:]
+    order, per_class, arrival, line, los_sorted, initial = draw_kernels.class_major(
+        n_initial, initial_days, n_new, new_days, class_u, cumulative, los)
+    demo = (None if demo_u is None
+            else _category_of(demo_u, np.repeat(np.arange(n_lines), n_line),
+                              p.demo_shares)[order])
     patients = Patients(
-        arrival_day=arrival[order],
-        class_idx=np.repeat(np.arange(N_CLASSES), per_class_line.reshape(N_CLASSES, -1).sum(1)),
-        line=np.repeat(np.tile(np.arange(n_lines), N_CLASSES), per_class_line),
-        los_days=los[order], initial=initial_sorted, demo=demo, arrivals_per_week=counts)
+        arrival_day=arrival, class_idx=np.repeat(np.arange(N_CLASSES), per_class), line=line,
+        los_days=los_sorted, initial=initial, demo=demo, arrivals_per_week=counts)
     return patients, LineDraws(week_uniform=week_uniform, slot_key=slot_key)
 
 
@@ -260,7 +220,6 @@ def draw_slots(p: SimParams, draws: LineDraws, staff_factor: np.ndarray) -> Slot
     ``staff_factor`` is ``[unit, week]`` (:func:`pks.simulate.model.capacity_factor`).
     """
     cfg = p.cfg
-    n_lines, n_weeks = p.n_lines, p.n_weeks
     planned = p.capacity_plan
     realised = planned * staff_factor[p.line_unit_idx]
     lost = lost_slot_share(p)
@@ -271,36 +230,15 @@ def draw_slots(p: SimParams, draws: LineDraws, staff_factor: np.ndarray) -> Slot
         n_candidates = np.ceil(planned + POISSON_SLOT_SD * np.sqrt(planned)
                                + POISSON_SLOT_PAD).astype(np.int64)
     n_candidates[p.acute] = 0
-    # candidates week-major: group g = week · L + line
-    flat = n_candidates.T.ravel()
-    slot_group = np.repeat(np.arange(n_lines * n_weeks), flat)
-    slot_rank = np.arange(len(slot_group)) - np.repeat(np.cumsum(flat) - flat, flat)
-    slot_week, slot_line = np.divmod(slot_group, n_lines)
-    # one counter from (week, rank): bijective while a week has fewer than 2**32 slots
-    slot_hash = counter_hash(draws.slot_key[slot_line],
-                             (slot_week.astype(np.uint64) << np.uint64(32))
-                             | slot_rank.astype(np.uint64))
     if binomial:
         # candidates kept before losses: the first ⌊c⌋, and one more with probability c − ⌊c⌋
         whole = np.floor(realised + ROUND_TOL)
-        n_planned = (whole + (draws.week_uniform < realised - whole)).T.ravel()
-        kept = slot_rank < np.repeat(n_planned, flat)
-        kept &= hash_to_uniform(slot_hash, SLOT_KEEP_PURPOSE) >= lost
+        n_kept_max = whole + (draws.week_uniform < realised - whole)
     else:
-        poisson_count = stats.poisson.ppf(draws.week_uniform, realised * (1 - lost))
-        poisson_count = np.nan_to_num(poisson_count, nan=0.0).T.ravel()
-        kept = slot_rank < np.repeat(poisson_count, flat)
-    slot_group, slot_week, slot_hash = slot_group[kept], slot_week[kept], slot_hash[kept]
-    n_kept = np.bincount(slot_group, minlength=n_lines * n_weeks)
-    if cfg.slot_times == "uniform":
-        time_in_week = DAYS_PER_WEEK * hash_to_uniform(slot_hash, SLOT_TIME_PURPOSE)
-        # groups are contiguous and in order: sorting keys (group, time) only reorders
-        # times within a group, so the sorted keys minus the group offset are the times
-        group_offset = slot_group * (2 * DAYS_PER_WEEK)
-        day = (np.sort(group_offset + time_in_week, kind="stable") - group_offset
-               + DAYS_PER_WEEK * slot_week)
-    else:
-        kept_rank = np.arange(len(slot_group)) - np.repeat(np.cumsum(n_kept) - n_kept, n_kept)
-        day = DAYS_PER_WEEK * (slot_week + (kept_rank + 0.5) / n_kept[slot_group])
-    return Slots(day=day, line=slot_group % n_lines,
-                 start=np.concatenate([[0], np.cumsum(n_kept)]))
+        n_kept_max = np.nan_to_num(
+            stats.poisson.ppf(draws.week_uniform, realised * (1 - lost)), nan=0.0)
+    # groups week-major: group g = week · L + line
+    day, line, start = draw_kernels.slot_days(
+        n_candidates.T.ravel(), n_kept_max.T.ravel(), binomial, lost, draws.slot_key,
+        cfg.slot_times == "uniform")
+    return Slots(day=day, line=line, start=start)

@@ -9,7 +9,7 @@ Design (see ``benchmarks/simulate/README.md`` for the measurements behind it)
   numpy arrays ordered by (priority class, line, arrival time).
 * A **weekly waiting-list process** (SimPy) serves, at the start of each week, the week's
   slots of its lines: each slot serves the most urgent patient present at the slot time,
-  first come first served within a class (:func:`pks.simulate.matching.match_counts`, exact in
+  first come first served within a class (:func:`pks.simulate.week_kernels.serve_week`, exact in
   continuous time, no weekly batching error). ``process_grouping`` chooses whether one
   process serves one unit × care type, one unit, or the whole region: the results are
   identical, the region-wide process is fastest.
@@ -45,10 +45,10 @@ import simpy
 from scipy import stats
 
 from pks.calendar import DAYS_PER_WEEK
+from pks.simulate import week_kernels
 from pks.simulate.beds import Wards
-from pks.simulate.constants import BED_TOLERANCE, N_CLASSES, WAIT_TOL
+from pks.simulate.constants import BED_TOLERANCE, N_CLASSES
 from pks.simulate.generation import draw_patients, draw_slots, lost_slot_share
-from pks.simulate.matching import match_counts, ranges, segment_scale
 from pks.simulate.params import SimParams
 from pks.simulate.streams import stream
 
@@ -160,9 +160,7 @@ class _Replication:
         self.listed_by_week = self.arrived_by_week.copy()  # what the waiting lists hold
         self.listed_by_week[:, p.acute, :] = 0
         self.n_served = np.zeros((N_CLASSES, n_lines), dtype=np.int64)
-        self._time_scale = segment_scale(max(
-            DAYS_PER_WEEK * n_weeks, float(-pt.arrival_day.min(initial=0.0))))
-        # weekly counts [line, week], added to as the lists are served (see _tally)
+        # weekly counts [line, week], added to as the lists are served (week_kernels.serve_week)
         self.served = np.where(p.acute[:, None], pt.arrivals_per_week, 0).astype(float)
         self.served_within = np.zeros((n_lines, n_weeks))
         self.wait_sum_days = np.zeros((n_lines, n_weeks))
@@ -176,72 +174,22 @@ class _Replication:
                            initial)
 
     def serve_week(self, l0: int, l1: int, w: int) -> None:
-        """Serve week ``w`` of lines ``[l0, l1)`` (non-pre-emptive priority, FIFO in class)."""
-        p, pt = self.p, self.patients
-        n_seg = l1 - l0
-        lo = self.slots.start[w * p.n_lines + l0]
-        hi = self.slots.start[w * p.n_lines + l1]
-        slot_seg = self.slots.line[lo:hi] - l0
-        slot_day = self.slots.day[lo:hi]
-        slots_left = np.diff(self.slots.start[w * p.n_lines + l0:w * p.n_lines + l1 + 1])
-        done_rows: list[np.ndarray] = []
-        done_seg: list[np.ndarray] = []
-        done_service: list[np.ndarray] = []
-        for c in range(N_CLASSES):
-            if len(slot_day) == 0:
-                break
-            served_so_far = self.n_served[c, l0:l1]
-            # only the first n_slots patients of a list can be served this week: the rest
-            # cannot change the match (S_j <= j + 1), so they are left out of it
-            waiting = np.minimum(self.listed_by_week[c, l0:l1, w] - served_so_far, slots_left)
-            if waiting.sum() == 0:
-                continue
-            used, n_served = match_counts(
-                pt.arrival_day[ranges(self.first_row[c, l0:l1] + served_so_far, waiting)],
-                waiting, slot_seg, slot_day, slots_left, self._time_scale)
-            if n_served.any():
-                # the served are the first n_served of each list, in slot order
-                served_rows = ranges(self.first_row[c, l0:l1] + served_so_far, n_served)
-                served_seg = np.repeat(np.arange(n_seg), n_served)
-                service = slot_day[used]
-                self.service_day[served_rows] = service
-                self.n_served[c, l0:l1] += n_served
-                done_rows.append(served_rows)
-                done_seg.append(served_seg)
-                done_service.append(service)
-                unused = ~used
-                slot_seg, slot_day = slot_seg[unused], slot_day[unused]
-                slots_left = slots_left - n_served
-        if done_rows:
-            rows, seg = np.concatenate(done_rows), np.concatenate(done_seg)
-            self._tally(w, l0, seg, n_seg, pt.arrival_day[rows], np.concatenate(done_service))
-            inpatients = rows[p.inpatient[seg + l0]]
-            if len(inpatients):
-                self._served_inpatients[w] = [*self._served_inpatients.get(w, []), inpatients]
+        """Serve week ``w`` of lines ``[l0, l1)`` (non-pre-emptive priority, FIFO in class).
 
-    def _tally(self, w: int, l0: int, seg: np.ndarray, n_seg: int,
-               arrival: np.ndarray, service: np.ndarray) -> None:
-        """Add week ``w``'s treated patients of lines ``l0 + seg`` to the weekly counts.
-
-        A patient is overdue from week ``⌊(arrival + G)/7⌋`` (``G`` the guarantee in days)
-        and leaves the overdue count in the week it is treated, ``max(that week, w)``
-        (the two cancel when it is treated before it is overdue).
+        The loop over the week's slots is :func:`pks.simulate.week_kernels.serve_week`; it adds
+        the treated patients to the weekly counts. A patient is overdue from week
+        ``⌊(arrival + G)/7⌋`` (``G`` the guarantee in days) and leaves the overdue count in
+        the week it is treated, ``max(that week, w)`` (the two cancel when it is treated
+        before it is overdue).
         """
-        n_weeks = self.p.n_weeks
-        rows = slice(l0, l0 + n_seg)
-        wait = service - arrival
-        self.served[rows, w] += np.bincount(seg, minlength=n_seg)
-        self.wait_sum_days[rows, w] += np.bincount(seg, weights=wait, minlength=n_seg)
-        guarantee = self.p.guarantee_days[seg + l0]
-        within = wait <= guarantee + WAIT_TOL  # False without a guarantee (NaN)
-        self.served_within[rows, w] += np.bincount(seg[within], minlength=n_seg)
-        has_guarantee = ~np.isnan(guarantee)
-        overdue_week = np.floor((arrival + np.where(has_guarantee, guarantee, 0.0))
-                                / DAYS_PER_WEEK)
-        leave = np.minimum(np.maximum(overdue_week, w), n_weeks).astype(np.int64)
-        key = seg[has_guarantee] * (n_weeks + 1) + leave[has_guarantee]
-        self.overdue_left[rows] += np.bincount(
-            key, minlength=n_seg * (n_weeks + 1)).reshape(n_seg, n_weeks + 1)
+        p = self.p
+        inpatients = week_kernels.serve_week(
+            w, l0, l1, self.slots.day, self.slots.start, self.patients.arrival_day,
+            self.first_row, self.n_served, self.listed_by_week[:, :, w],
+            self.service_day, p.guarantee_days, p.inpatient, self.served,
+            self.served_within, self.wait_sum_days, self.overdue_left)
+        if len(inpatients):
+            self._served_inpatients[w] = [*self._served_inpatients.get(w, []), inpatients]
 
     def week_admissions(self, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Unit, admission day and discharge day of week ``w``'s admissions.
@@ -251,18 +199,10 @@ class _Replication:
         """
         p, pt = self.p, self.patients
         parts = self._served_inpatients.pop(w, [])
-        acute = self._acute_inpatient_lines
-        for c in range(N_CLASSES):
-            lo = (self.arrived_by_week[c, acute, w - 1] if w > 0
-                  else np.zeros(len(acute), dtype=np.int64))
-            hi = self.arrived_by_week[c, acute, w]
-            parts.append(ranges(self.first_row[c, acute] + lo, hi - lo))
-        rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        admit = self.service_day[rows]
-        unit = p.line_unit_idx[pt.line[rows]]
-        order = np.lexsort((admit, unit))
-        rows, admit, unit = rows[order], admit[order], unit[order]
-        return unit, admit, admit + pt.los_days[rows]
+        elective_rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return week_kernels.week_admissions(
+            w, elective_rows, self._acute_inpatient_lines, self.arrived_by_week,
+            self.first_row, self.service_day, pt.line, p.line_unit_idx, len(p.units), pt.los_days)
 
 
 def _keeps_patients(p: SimParams, rep: int) -> bool:
@@ -362,34 +302,18 @@ def run_replication(p: SimParams, rep: int) -> ReplicationOutput:
 def _collect(state: _Replication) -> ReplicationOutput:
     """Weekly arrays of a finished replication (see :class:`ReplicationOutput`)."""
     p, pt = state.p, state.patients
-    n_lines, n_weeks = p.n_lines, p.n_weeks
+    n_weeks = p.n_weeks
     service = state.service_day
     served = state.served
-    size = n_lines * (n_weeks + 1)
-
-    def by_line_through_week(week: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Patients per line with ``week <= w``, for every week ``w`` (weeks clipped)."""
-        key = pt.line[mask] * (n_weeks + 1) + np.clip(week[mask], 0, n_weeks)
-        counts = np.bincount(key, minlength=size).reshape(n_lines, n_weeks + 1)
-        return np.cumsum(counts, axis=1)
-
     elective_line = ~p.acute
-    elective = elective_line[pt.line]
-    arrival_week = np.floor(pt.arrival_day / DAYS_PER_WEEK).astype(np.int64)
+    listed, overdue, list_start, over_start = week_kernels.year_counts(
+        pt.line, pt.arrival_day, pt.initial, elective_line, p.guarantee_days, n_weeks)
     # on an elective list at the end of week w = arrived by then − treated by then
-    list_end = ((by_line_through_week(arrival_week, elective)[:, :n_weeks]
-                 - np.cumsum(served, axis=1)) * elective_line[:, None])
-    guarantee = p.guarantee_days[pt.line]
-    has_guarantee = ~np.isnan(guarantee)
-    guarantee_days = np.where(has_guarantee, guarantee, 0.0)
-    overdue_week = np.floor((pt.arrival_day + guarantee_days) / DAYS_PER_WEEK).astype(np.int64)
+    list_end = ((np.cumsum(listed, axis=1)[:, :n_weeks] - np.cumsum(served, axis=1))
+                * elective_line[:, None])
     # overdue at the end of week w = became overdue by then − left the list overdue by then
-    over_end = (by_line_through_week(overdue_week, elective & has_guarantee)
+    over_end = (np.cumsum(overdue, axis=1)
                 - np.cumsum(state.overdue_left, axis=1))[:, :n_weeks].astype(float)
-    initial = pt.initial & elective
-    list_start = np.bincount(pt.line[initial], minlength=n_lines).astype(float)
-    over_start = np.bincount(pt.line[initial & has_guarantee & (-pt.arrival_day > guarantee_days)],
-                             minlength=n_lines).astype(float)
     # staff workload: hours required = treated cases × hours per case, summed per unit
     required_by_line = served[:, None, :] * p.h_per_case[:, :, None]
     n_units, n_cats = len(p.units), len(p.staff_categories)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from numba import njit
 
 KINDS: dict[str, int] = {
     "line": 1,
@@ -51,40 +52,48 @@ def stream(seed: int, replication: int, *ids: str, kind: str) -> np.random.Gener
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT_1, _SHIFT_2, _SHIFT_3 = np.uint64(30), np.uint64(27), np.uint64(31)
+_DROP_BITS = np.uint64(11)
+"""A double has a 53-bit mantissa: the top 53 of the 64 hash bits make the uniform."""
+_TWO_POW_MINUS_53 = 1.0 / 9007199254740992.0
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+@njit(cache=True)
+def _mix(x: np.uint64) -> np.uint64:
     """SplitMix64 finaliser (a bijective 64-bit mixer)."""
-    x = x ^ (x >> np.uint64(30))
+    x = x ^ (x >> _SHIFT_1)
     x = x * _M1
-    x = x ^ (x >> np.uint64(27))
+    x = x ^ (x >> _SHIFT_2)
     x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    return x ^ (x >> _SHIFT_3)
 
 
-def counter_hash(key: int | np.ndarray, *counters: np.ndarray) -> np.ndarray:
-    """64-bit hash of ``key`` and the counters (SplitMix64 chained over the counters).
+@njit(cache=True)
+def counter_hash(key: np.uint64, counter: np.uint64) -> np.uint64:
+    """64-bit hash of ``key`` and a counter: ``mix(key ⊕ (counter · φ + φ))`` (SplitMix64).
 
-    ``key`` may be an array (one key per element, e.g. the line's stream key per slot).
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bool(counter_hash(np.uint64(1), np.uint64(2)) != counter_hash(np.uint64(1), np.uint64(3)))
+    True
     """
-    shape = np.broadcast(np.asarray(key), *counters).shape
-    x = np.broadcast_to(np.asarray(key, dtype=np.uint64), shape).copy()
-    for c in counters:
-        x = _mix(x ^ (np.asarray(c).astype(np.uint64) * _GOLD + _GOLD))
-    return x
+    return _mix(key ^ (counter * _GOLD + _GOLD))
 
 
-def hash_to_uniform(h: np.ndarray, purpose: int) -> np.ndarray:
+@njit(cache=True)
+def hash_to_uniform(h: np.uint64, purpose: int) -> float:
     """Uniform on [0, 1) from a :func:`counter_hash` and a purpose number.
 
     One hash serves several independent uniforms (one per purpose), so the counters are
     mixed once, not once per purpose.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> 0.0 <= hash_to_uniform(counter_hash(np.uint64(7), np.uint64(0)), 1) < 1.0
+    True
     """
-    salt = np.uint64((purpose * int(_GOLD) + int(_GOLD)) % 2**64)  # as the counters
+    salt = np.uint64(purpose) * _GOLD + _GOLD  # as the counters
     x = _mix(h ^ salt)
-    return (x >> np.uint64(_DROP_BITS)).astype(np.float64) * _TWO_POW_MINUS_53
-
-
-_DROP_BITS = 11
-"""A double has a 53-bit mantissa: the top 53 of the 64 hash bits make the uniform."""
-_TWO_POW_MINUS_53 = 1.0 / 9007199254740992.0
+    return float(x >> _DROP_BITS) * _TWO_POW_MINUS_53
