@@ -40,8 +40,24 @@ def test_beds_and_list_causes_by_hand() -> None:
     # or 7 × (19 − 17) = 14 fewer bed-days a week
     assert (occ.units_failing, occ.units_applicable, occ.extra_beds) == (1, 2, 3)
     assert abs(occ.fewer_bed_days_per_week - 14.0) < 1e-9
-    assert occ.worst_units == (("Nod U1", 0.95),)
+    assert occ.worst_units == (("Nod U1", 0.95, 0.85),)
     assert causes["waiting_list"].excess_list_cases == 200.0
+    assert causes["waiting_list"].worst_units == (("Nod U1", 700.0, 500.0),)
+
+
+def test_units_are_named_beside_the_target_they_miss_largest_excess_first() -> None:
+    # U2 has the longer list but U1 the larger excess over its own target: U1 comes first,
+    # and each shows its target so that the order can be read
+    v = pd.DataFrame([
+        _v("R", "region", "waiting_list", 2000.0, False),
+        _v("U1", "unit", "waiting_list", 900.0, False),
+        _v("U2", "unit", "waiting_list", 1000.0, False),
+    ])
+    (c,) = failing_causes(v, None, {"U1": 400.0, "U2": 900.0})
+    assert [n for n, _, _ in c.worst_units] == ["Nod U1", "Nod U2"]
+    text = "\n".join(cause_lines([c], "sv"))
+    assert ("Nod U1 900 fall (mål 400 fall), Nod U2 1\N{NO-BREAK SPACE}000 fall (mål 900 fall)"
+            in text)
 
 
 def test_every_failing_region_target_is_named_in_both_languages() -> None:

@@ -43,20 +43,27 @@ class TargetCause:
     probability: float
     units_failing: int
     units_applicable: int
-    worst_units: tuple[tuple[str, float], ...]
+    worst_units: tuple[tuple[str, float, float], ...]
+    """Up to :data:`SHOWN_UNITS` failing units, largest deviation first: name, KPI and the
+    target bound it misses (NaN when the unit has none)."""
     extra_beds: int = 0
     fewer_bed_days_per_week: float = 0.0
     excess_list_cases: float = 0.0
 
 
-def _shortfall(r: pd.Series, list_targets: Mapping[str, float]) -> float:
-    """How far a unit's KPI lies outside its target (the list: cases above its target)."""
+def _deviation(r: pd.Series, list_targets: Mapping[str, float]) -> tuple[float, float]:
+    """How far a unit's KPI lies outside its target, and the target bound it misses.
+
+    A maximum exceeded gives ``KPI − max``, a minimum missed ``min − KPI``; otherwise (the
+    waiting list) the cases above the plan's list target, NaN bound when there is none.
+    """
     lo, hi, v = r["target_min"], r["target_max"], float(r["kpi_mean"])
     if pd.notna(hi) and v > hi:
-        return float(v - hi)
+        return float(v - hi), float(hi)
     if pd.notna(lo) and v < lo:
-        return float(lo - v)
-    return v - float(list_targets.get(str(r["node_id"]), 0.0))
+        return float(lo - v), float(lo)
+    bound = list_targets.get(str(r["node_id"]))
+    return (v - float(bound), float(bound)) if bound is not None else (v, float("nan"))
 
 
 def _staffed(sim_beds: pd.DataFrame | None) -> pd.Series:
@@ -82,9 +89,11 @@ def failing_causes(verdicts: pd.DataFrame, sim_beds: pd.DataFrame | None = None,
     for r in region.itertuples(index=False):
         u = units[units["target"] == r.target]
         bad = u[~u["met"].astype(bool)].copy()
-        bad["_s"] = [_shortfall(x, lt) for _, x in bad.iterrows()]
-        bad = bad.sort_values("_s", ascending=False, kind="stable")
-        worst = tuple((str(x.node_name), float(x.kpi_mean))
+        deviation = [_deviation(x, lt) for _, x in bad.iterrows()]
+        bad["miss_by"] = [d for d, _ in deviation]
+        bad["missed_bound"] = [b for _, b in deviation]
+        bad = bad.sort_values("miss_by", ascending=False, kind="stable")
+        worst = tuple((str(x.node_name), float(x.kpi_mean), float(x.missed_bound))
                       for x in bad.head(SHOWN_UNITS).itertuples(index=False))
         beds, fewer, excess = 0, 0.0, 0.0
         if r.target == "occupancy":
@@ -137,12 +146,20 @@ def _kpi(target: str, v: float, lang: Language) -> str:
     return f"{format_number(v, lang, 0)} {unit}".rstrip()
 
 
+def _unit_deviation(target: str, name: str, kpi: float, bound: float, lang: Language) -> str:
+    """``Name KPI (target bound)``: the unit's value beside what it misses."""
+    text = f"{name} {_kpi(target, kpi, lang)}"
+    if math.isfinite(bound):
+        text += " " + t("gaps.causes.against", lang, target=_kpi(target, bound, lang))
+    return text
+
+
 def cause_items(causes: list[TargetCause], lang: Language = "sv"
                 ) -> list[tuple[str, list[str]]]:
     """Each failing region target in planner language: its cause and what would remedy it."""
     out = []
     for c in causes:
-        worst = ", ".join(f"{n} {_kpi(c.target, v, lang)}" for n, v in c.worst_units)
+        worst = ", ".join(_unit_deviation(c.target, n, v, b, lang) for n, v, b in c.worst_units)
         line = t("gaps.causes.line", lang, target=t(f"simulate.target.{c.target}", lang),
                  kpi=_kpi(c.target, c.kpi_mean, lang),
                  p=format_number(100 * c.probability, lang, 0),
