@@ -4,6 +4,10 @@ The random numbers themselves come from numpy generators, one stream per line
 (:mod:`pks.simulate.generation`); these kernels do in one pass what a chain of region-wide
 numpy passes did, with the same floating-point operations in the same order, so results
 are bit-identical to that formulation. The maths is in :mod:`pks.simulate.generation`.
+
+numba caches each compiled kernel under ``__pycache__`` keyed by this file only: after
+changing a constant or a function it uses from another module (``constants``,
+``calendar``, ``streams``), touch this file so that the kernels are compiled again.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
-"""Draw one replication's patients and treatment slots, region-wide and vectorised.
+"""Draw one replication's patients and treatment slots, region-wide.
 
 Random numbers come from one stream per line (unit × care type, keyed by their names:
 :func:`pks.simulate.streams.stream`), so a change to one line leaves every other line's
 patients untouched (common random numbers). Per line only a handful of bulk draws are made
-(into preallocated region-wide buffers); everything else is region-wide numpy.
+(into preallocated region-wide buffers); everything else is one region-wide pass.
 
 Patients
 --------
@@ -19,8 +19,8 @@ sum over the whole region gives every week of every line at once.
 
 The priority class of a patient is ``#{c < 3 : F_c ≤ u}`` for a uniform ``u`` and the
 line's cumulative class shares ``F``. Patients are held in class-major order (class, line,
-arrival time), built from four ``flatnonzero`` passes over the line-major arrays (which are
-already in line and time order) instead of a sort.
+arrival time), built by a counting sort on the class from the line-major arrays (which are
+already in line and time order).
 
 Slots
 -----
@@ -30,7 +30,11 @@ adds slots and never moves the existing ones (what makes "more capacity never le
 wait" hold patient by patient). ``binomial`` capacity keeps the first ``⌊c⌋`` candidates,
 the next with probability ``c − ⌊c⌋`` (``c`` = planned × staff factor), then thins each by
 cancellation and no-show. ``poisson`` capacity keeps the first ``F⁻¹(u_w)`` candidates
-(``F`` the Poisson CDF with the thinned rate).
+(``F`` the Poisson CDF with the thinned rate). A kept slot's time in the week is
+``7 u`` for its time uniform ``u``, sorted within the (week, line).
+
+The loops are compiled (:mod:`pks.simulate.draw_kernels`); the random numbers come from
+the numpy streams.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ The Poisson count exceeds that bound with probability below 1e-12 for every ``λ
 candidates always cover the drawn count."""
 POISSON_SLOT_PAD = 10.0
 """Additive pad of the Poisson candidate bound (covers small ``λ``; see POISSON_SLOT_SD)."""
+
+
 def lost_slot_share(p: SimParams) -> float:
     """Share of planned slots lost: ``1 − (1 − cancellation)(1 − no-show)``."""
     return 1.0 - (1.0 - p.cfg.cancellation_rate) * (1.0 - p.cfg.no_show_rate)

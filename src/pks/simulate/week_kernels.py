@@ -6,6 +6,10 @@ exactly what the numpy formulation it replaced computed (same comparisons, same 
 floating-point sums), so results are bit-identical; ``tests/simulate`` holds the theory
 and reference checks.
 
+numba caches each compiled kernel under ``__pycache__`` keyed by this file only: after
+changing a constant or a function it uses from another module (``constants``,
+``calendar``, ``streams``), touch this file so that the kernels are compiled again.
+
 Waiting lists (:func:`serve_week`)
 ----------------------------------
 Each line has one first-come-first-served list per priority class: the rows
