@@ -2,8 +2,9 @@
 
 The random numbers themselves come from numpy generators, one stream per line
 (:mod:`pks.simulate.generation`); these kernels do in one pass what a chain of region-wide
-numpy passes did, with the same floating-point operations in the same order, so results
-are bit-identical to that formulation. The maths is in :mod:`pks.simulate.generation`.
+numpy passes did, with the same floating-point operations in the same order (slot times
+are now ``t + 7w`` directly instead of through sort keys, a difference below 1e-9 days).
+The maths is in :mod:`pks.simulate.generation`.
 
 numba caches each compiled kernel under ``__pycache__`` keyed by this file only: after
 changing a constant or a function it uses from another module (``constants``,
