@@ -226,36 +226,127 @@ def cost_scale(c: np.ndarray) -> float:
     return float(2.0 ** np.round(np.log2(big)))
 
 
+TOTAL_GROUP = -1
+"""Key of the row that holds a stage on all its columns together (no :class:`Partition`, or
+a partition whose groups are not independent at the stage's optimum)."""
+
+COUPLING_SLACK_TOL = 1e-7
+"""Relative margin by which a coupling row of a :class:`Partition` must be slack at a stage's
+optimum before the stage is held group by group (HiGHS's primal feasibility tolerance)."""
+
+
+@dataclass(frozen=True)
+class Partition:
+    r"""Groups of columns that are independent once some coupling rows are slack.
+
+    ``labels[j]`` is the group of column :math:`j`: the connected components of the
+    constraint matrix without the ``coupling`` rows (a region's frame above its divisions'
+    frames), so every other row lies inside one group. ``coupling`` holds those rows with
+    the columns that appear only in them (their frame gaps :math:`\gamma`) zeroed, and
+    ``coupling_hi`` their upper bounds. :func:`run_stages` holds an objective stage group
+    by group, :math:`c_{k,g}\cdot x \le z_{k,g} + \tau\max(1, |z_{k,g}|)`, instead of once
+    on the total, while :meth:`separable` holds; then a monolithic solve and a solve of the
+    groups one by one (:func:`pks.optimise.solve.solve_decomposed`) hold the same rows.
+    """
+
+    labels: np.ndarray
+    coupling: sp.csr_matrix
+    coupling_hi: np.ndarray
+
+    @staticmethod
+    def of(a: sp.spmatrix, row_hi: np.ndarray, labels: np.ndarray, coupling_rows: np.ndarray,
+           only: np.ndarray) -> Partition:
+        """The partition of matrix ``a`` into ``labels`` with ``coupling_rows`` relaxed.
+
+        ``only`` marks the columns that appear in the coupling rows alone (zeroed in
+        :attr:`coupling`).
+        """
+        rows = np.asarray(coupling_rows, np.int64)
+        c = sp.csr_matrix(a)[rows] @ sp.diags((~np.asarray(only, bool)).astype(float))
+        return Partition(np.asarray(labels, np.int64), sp.csr_matrix(c),
+                         np.asarray(row_hi, float)[rows])
+
+    def take(self, cols: np.ndarray) -> Partition:
+        """The partition of the columns ``cols`` (a model handed over without some columns)."""
+        return Partition(self.labels[cols], sp.csr_matrix(self.coupling[:, cols]),
+                         self.coupling_hi)
+
+    def separable(self, x: np.ndarray) -> bool:
+        r"""Whether every coupling row is slack at ``x``: :math:`a_r x < h_r - \epsilon`.
+
+        With :math:`\epsilon` = :data:`COUPLING_SLACK_TOL` :math:`\max(1, |h_r|)` and the
+        frame gaps left out of :math:`a_r`.
+        """
+        if not len(self.coupling_hi):
+            return True
+        act = self.coupling @ x
+        hi = self.coupling_hi
+        return bool(np.all(act < hi - COUPLING_SLACK_TOL * np.maximum(1.0, np.abs(hi))))
+
+
+def hold_rows(c: np.ndarray, x: np.ndarray, z: float, rel_tol: float,
+              labels: np.ndarray | None) -> list[tuple[int, np.ndarray, float]]:
+    r"""The rows ``(group, columns, rhs)`` that hold a stage (scaled costs ``c``) at ``x``.
+
+    Without ``labels`` (or with one group among the stage's columns) one row on the total,
+    :math:`c\cdot x \le \max(z, c\cdot x) + \tau\max(1, |\cdot|)` (``z`` HiGHS's optimal
+    value); else one row per group, :math:`c_g\cdot x_g \le z_g + \tau\max(1, |z_g|)` with
+    :math:`z_g = c_g\cdot x_g`. The groups' tolerances sum to at least the total's, but
+    one group cannot spend another's: each group is held as it would be solved alone.
+    """
+    nz = np.flatnonzero(c)
+    g = labels[nz] if labels is not None else np.zeros(len(nz), np.int64)
+    keys, start = np.unique(g, return_index=True) if len(nz) else (np.zeros(0, np.int64), None)
+    if len(keys) <= 1:
+        zt = max(z, float(c[nz] @ x[nz]))
+        return [(TOTAL_GROUP, nz, zt + rel_tol * max(1.0, abs(zt)))]
+    order = np.argsort(g, kind="stable")
+    bounds = np.searchsorted(g[order], keys)
+    out = []
+    for key, lo, hi in zip(keys, bounds, np.r_[bounds[1:], len(nz)], strict=True):
+        cols = np.sort(nz[order[lo:hi]])
+        zg = float(c[cols] @ x[cols])
+        out.append((int(key), cols, zg + rel_tol * max(1.0, abs(zg))))
+    return out
+
+
 class StageRows:
     """Objective-stage rows and each stage's optimal basis, kept in one ``Highs`` across solves.
 
     A kept model (:class:`pks.optimise.solve.Resolver`) keeps the rows that hold the stages
     at their optima (added after its own ``m0`` rows by the first solve, exactly as a cold
     solve adds them) instead of deleting them. Later solves free the rows (bounds
-    ``(-∞, +∞)``) and set row ``k``'s upper bound again once stage ``k`` has run. Because
-    the rows stay, the optimal basis of every stage is a basis of the kept model, and the
-    next solve starts stage ``k`` from the previous solve's stage-``k`` basis (rows added
-    after it was taken enter as basic, which is what a free row is): after a small edit (a
-    what-if) each stage is a few pivots from its optimum instead of a walk from the previous
-    stage's optimum. If a stage's costs change, its rows are dropped and the bases
-    forgotten.
+    ``(-∞, +∞)``) and set a stage's rows' upper bounds again once the stage has run. A
+    stage held group by group (:func:`hold_rows`) in one solve and on its total in another
+    keeps both kinds of row, the unused ones free. Because the rows stay, the optimal basis
+    of every stage is a basis of the kept model, and the next solve starts stage ``k`` from
+    the previous solve's stage-``k`` basis (rows added after it was taken enter as basic,
+    which is what a free row is): after a small edit (a what-if) each stage is a few pivots
+    from its optimum instead of a walk from the previous stage's optimum. If a stage's costs
+    or the groups change, the rows are dropped and the bases forgotten.
     """
 
     def __init__(self, m0: int) -> None:
         self.m0 = m0
-        self.row_of: dict[int, int] = {}
+        self.row_of: dict[tuple[int, int], int] = {}
         self.coef: dict[int, np.ndarray] = {}
+        self.labels: np.ndarray | None = None
         self.bases: dict[int, HighsBasis] = {}
 
-    def prepare(self, h: Highs, stages: list[tuple[str, np.ndarray]]) -> None:
-        """Free the kept rows, or drop them if their stage's costs changed (before a solve)."""
+    def prepare(self, h: Highs, stages: list[tuple[str, np.ndarray]],
+                labels: np.ndarray | None = None) -> None:
+        """Free the kept rows, or drop them if their stage's costs or the groups changed."""
         same = all(k < len(stages) and np.array_equal(
             np.asarray(stages[k][1], float) / cost_scale(np.asarray(stages[k][1], float)), c)
             for k, c in self.coef.items())
+        kept = self.labels
+        same = same and (kept is None if labels is None
+                         else kept is not None and np.array_equal(kept, labels))
         if not same:
             h.deleteRows(len(self.row_of),
                          np.array(sorted(self.row_of.values()), dtype=np.int32))
             self.row_of, self.coef, self.bases = {}, {}, {}
+        self.labels = labels
         for row in self.row_of.values():
             h.changeRowBounds(row, -np.inf, np.inf)
 
@@ -278,27 +369,48 @@ class StageRows:
         if b.valid:
             self.bases[k] = b
 
-    def hold(self, h: Highs, k: int, coef: np.ndarray, rhs: float) -> None:
-        """Hold stage ``k`` (scaled costs ``coef``) at its optimum: ``coef·x ≤ rhs``."""
-        row = self.row_of.get(k)
-        if row is None:
-            nz = np.flatnonzero(coef)
-            self.row_of[k] = int(h.getNumRow())
-            self.coef[k] = coef
-            h.addRow(-np.inf, rhs, len(nz), nz.astype(np.int32), coef[nz])
-        else:
-            h.changeRowBounds(row, -np.inf, rhs)
+    def hold(self, h: Highs, k: int, coef: np.ndarray,
+             rows: list[tuple[int, np.ndarray, float]]) -> None:
+        """Hold stage ``k`` (scaled costs ``coef``) by the rows of :func:`hold_rows`."""
+        self.coef[k] = coef
+        for group, cols, rhs in rows:
+            row = self.row_of.get((k, group))
+            if row is None:
+                self.row_of[(k, group)] = int(h.getNumRow())
+                h.addRow(-np.inf, rhs, len(cols), cols.astype(np.int32), coef[cols])
+            else:
+                h.changeRowBounds(row, -np.inf, rhs)
 
 
 def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
                cfg: SolveConfig, weights: Mapping[str, np.ndarray] | None = None,
-               kept: StageRows | None = None) -> RawSolution:
-    """Solve ``stages`` in order in ``h`` (model already passed, offset zero).
+               kept: StageRows | None = None, partition: Partition | None = None
+               ) -> RawSolution:
+    r"""Solve ``stages`` in order in ``h`` (model already passed, offset zero).
 
     Stage ``k``: costs ``c_k / s_k`` (``s_k`` :func:`cost_scale`), run from the
     current basis, then (except for the last stage) add the row
     ``(c_k/s_k)·x ≤ z_k + rel_tol·max(1, |z_k|)`` holding the stage at its
-    optimum. Returns the last stage's solution; its duals are scaled back (SEK per unit of
+    optimum — one row per group of ``partition`` (:func:`hold_rows`) while its coupling
+    rows are slack at this and every earlier stage's optimum, else one on the total.
+
+    Why per group: the tolerance :math:`\tau\max(1,|z|)` of a row on the total of
+    independent groups may be spent in any group, and the next stage spends it where it buys
+    the most (care held within :math:`\tau z` lets the cost stage give up care where care
+    costs most: :math:`\Delta\text{cost} \approx \lambda_g \tau z`, with
+    :math:`\lambda_g` the group's marginal cost of care, up to several million SEK per
+    weighted case-week). Solved alone, each group may spend only its own
+    :math:`\tau\max(1,|z_g|)`, so a monolithic and a decomposed solve end at different
+    points of the band (1e-8 to 6e-6 of the objective). Exactness: let :math:`P` be the
+    model (with the rows held so far) and :math:`R` it without the coupling rows and with
+    their frame gaps at 0, separable over the groups. If the coupling rows are slack at
+    :math:`P`'s stage optimum :math:`x^*` (gaps left out), :math:`P` and :math:`R` agree
+    near :math:`x^*`, so :math:`x^*` is a local, hence global, optimum of :math:`R`:
+    :math:`z_k = \sum_g z_{k,g}^R`. Every optimum :math:`x` of :math:`P` has
+    :math:`c_{k,g}\cdot x \ge z_{k,g}^R` in each group and the sum is :math:`z_k`, so
+    each holds with equality: the group rows cut off no optimum of the stage. Once a
+    stage's coupling rows bind, this and the later stages are held on the total.
+    Returns the last stage's solution; its duals are scaled back (SEK per unit of
     each original row); the added rows are removed again so ``h`` holds the model as
     passed. With ``kept`` the rows stay in ``h`` instead, switched by their bounds, and each
     stage starts from its own basis of the last solve (:class:`StageRows`).
@@ -306,7 +418,8 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
     n = int(h.getNumCol())
     m0 = kept.m0 if kept is not None else int(h.getNumRow())
     if kept is not None:
-        kept.prepare(h, stages)
+        kept.prepare(h, stages, partition.labels if partition is not None else None)
+    separable = partition is not None
     idx = np.arange(n, dtype=np.int32)
     has_care = any(name == STAGE_CARE for name, _ in stages)
     values: dict[str, float] = {}
@@ -341,14 +454,15 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
             parts.update({k: v[:m0] for k, v in dual_parts(h, want).items()})
             parts_s += time.perf_counter() - t0
         if not last and np.any(c != 0):
-            nz = np.flatnonzero(c)
-            z = max(z, float(c[nz] @ raw.x[nz]) / scale)  # the row as HiGHS will see it
-            rhs = z + cfg.lexicographic_rel_tol * max(1.0, abs(z))
+            separable = separable and partition is not None and partition.separable(raw.x)
+            rows = hold_rows(c / scale, raw.x, z, cfg.lexicographic_rel_tol,
+                             partition.labels if separable and partition is not None else None)
             if kept is not None:
-                kept.hold(h, i, c / scale, rhs)
+                kept.hold(h, i, c / scale, rows)
             else:
-                h.addRow(-np.inf, rhs, len(nz), nz.astype(np.int32), c[nz] / scale)
-                added += 1
+                for _, cols, rhs in rows:
+                    h.addRow(-np.inf, rhs, len(cols), cols.astype(np.int32), c[cols] / scale)
+                added += len(rows)
     assert raw is not None
     if added:
         h.deleteRows(added, np.arange(m0, m0 + added, dtype=np.int32))
@@ -363,8 +477,12 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
 
 def solve_arrays(lp: HighsLp, cfg: SolveConfig, n_cols: int,
                   weights: Mapping[str, np.ndarray] | None = None,
-                  stages: list[tuple[str, np.ndarray]] | None = None) -> RawSolution:
-    """Solve ``lp`` through its objective ``stages`` (default: its own costs, one stage)."""
+                  stages: list[tuple[str, np.ndarray]] | None = None,
+                  partition: Partition | None = None) -> RawSolution:
+    """Solve ``lp`` through its objective ``stages`` (default: its own costs, one stage).
+
+    ``partition``: hold the stages group by group where exact (:func:`run_stages`).
+    """
     import highspy
 
     offset = float(lp.offset_)
@@ -374,7 +492,7 @@ def solve_arrays(lp: HighsLp, cfg: SolveConfig, n_cols: int,
     h = highspy.Highs()
     set_options(h, cfg, n_cols)
     h.passModel(lp)
-    return run_stages(h, stages, offset, cfg, weights)
+    return run_stages(h, stages, offset, cfg, weights, partition=partition)
 
 
 def part_weights(model: LinearModel, cfg: SolveConfig) -> dict[str, np.ndarray] | None:

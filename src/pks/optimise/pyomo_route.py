@@ -140,6 +140,7 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     nearest zero.
     """
     from pks.optimise.highs_run import RawSolution, part_weights, solve_arrays
+    from pks.optimise.solve import partition
 
     t0 = time.perf_counter()
     build = to_pyomo(m)
@@ -149,7 +150,8 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     weights = part_weights(m, cfg)
     raw = solve_arrays(lp, cfg, m.n_vars,
                         {k: w[cols] for k, w in weights.items()} if weights else None,
-                        [(name, c[cols]) for name, c in m.stages()])
+                        [(name, c[cols]) for name, c in m.stages()],
+                        partition(m).take(cols))
     timings.update(build_pyomo=t1 - t0, to_solver=t2 - t1, solve=raw.solve_s)
     x = np.clip(np.zeros(m.n_vars), m.col_lo, m.col_hi)
     if len(raw.x) == len(cols):
