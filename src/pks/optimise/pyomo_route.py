@@ -33,7 +33,7 @@ from pks.optimise.linear import LinearModel
 
 if TYPE_CHECKING:
     from pks.config.optimise import SolveConfig
-    from pks.optimise.highs_run import RawSolution
+    from pks.optimise.highs_run import Partition, RawSolution
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,11 @@ def to_highs_lp(build: PyomoBuild) -> tuple[Any, np.ndarray, np.ndarray]:
     return lp, cols, rows
 
 
-def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> RawSolution:
+def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float],
+                groups: Partition) -> RawSolution:
     """Build ``m`` in Pyomo, hand it to HiGHS and map the solution back to ``m``'s ids.
+
+    ``groups`` are the model's stage-holding groups (:func:`pks.optimise.solve.partition`).
 
     ``timings`` gains ``build_pyomo`` (Pyomo components), ``to_solver`` (standard-form
     compile) and ``solve`` (HiGHS's run). HiGHS runs exactly as on the direct route
@@ -140,7 +143,6 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     nearest zero.
     """
     from pks.optimise.highs_run import RawSolution, part_weights, solve_arrays
-    from pks.optimise.solve import partition
 
     t0 = time.perf_counter()
     build = to_pyomo(m)
@@ -151,7 +153,7 @@ def solve_pyomo(m: LinearModel, cfg: SolveConfig, timings: dict[str, float]) -> 
     raw = solve_arrays(lp, cfg, m.n_vars,
                         {k: w[cols] for k, w in weights.items()} if weights else None,
                         [(name, c[cols]) for name, c in m.stages()],
-                        partition(m).take(cols))
+                        groups.take(cols))
     timings.update(build_pyomo=t1 - t0, to_solver=t2 - t1, solve=raw.solve_s)
     x = np.clip(np.zeros(m.n_vars), m.col_lo, m.col_hi)
     if len(raw.x) == len(cols):

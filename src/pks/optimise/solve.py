@@ -152,7 +152,7 @@ def solve(model: LinearModel, cfg: SolveConfig | None = None,
     if cfg.route == "pyomo":
         from pks.optimise.pyomo_route import solve_pyomo
 
-        raw = solve_pyomo(model, cfg, tm)
+        raw = solve_pyomo(model, cfg, tm, partition(model))
     else:
         t0 = time.perf_counter()
         lp = model.to_highs_lp()
