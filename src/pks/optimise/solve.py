@@ -356,14 +356,17 @@ def components(model: LinearModel, relax: np.ndarray | None = None
 
 
 def blocks(model: LinearModel, max_block_nnz: int = 200_000,
-           relax: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+           relax: np.ndarray | None = None,
+           comps: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+           ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Independent blocks ``(cols, rows)`` of the model (connected components of A).
 
     Rows in ``relax`` are left out (they belong to no block). Small components are merged
     into blocks of up to ``max_block_nnz`` non-zeros (merging independent components keeps
-    the solution exact and saves solver calls).
+    the solution exact and saves solver calls). ``comps``: :func:`components` of ``model``
+    with ``relax`` left out, if already computed.
     """
-    col_lab, row_lab, row_ids, comp_nnz = components(model, relax)
+    col_lab, row_lab, row_ids, comp_nnz = comps if comps is not None else components(model, relax)
     n_comp = len(comp_nnz)
     order = np.argsort(col_lab, kind="stable")
     bounds = np.searchsorted(col_lab[order], np.arange(n_comp + 1))
@@ -417,13 +420,18 @@ def coupling(model: LinearModel) -> tuple[np.ndarray, np.ndarray]:
     return rows, only
 
 
-def partition(model: LinearModel) -> Partition:
+def partition(model: LinearModel, cut: tuple[np.ndarray, np.ndarray] | None = None,
+              labels: np.ndarray | None = None) -> Partition:
     """The model's columns grouped by the components left when the :func:`coupling` rows go.
 
     How every solve holds its objective stages (:func:`pks.optimise.highs_run.run_stages`).
+    ``cut`` (:func:`coupling`'s result) and ``labels`` (the columns' components without
+    its rows), if already computed.
     """
-    relax, only = coupling(model)
-    return Partition.of(model.matrix(), model.row_hi, components(model, relax)[0], relax, only)
+    relax, only = cut if cut is not None else coupling(model)
+    if labels is None:
+        labels = components(model, relax)[0]
+    return Partition.of(model.matrix(), model.row_hi, labels, relax, only)
 
 
 def _block_lp(model: LinearModel, cols: np.ndarray, rows: np.ndarray,
@@ -531,8 +539,9 @@ def solve_decomposed(model: LinearModel, cfg: SolveConfig,
     tm = dict(timings or {})
     t0 = time.perf_counter()
     relax, only = coupling(model)
-    groups = partition(model)
-    parts = blocks(model, cfg.max_block_nnz, relax)
+    comps = components(model, relax)
+    groups = partition(model, (relax, only), comps[0])
+    parts = blocks(model, cfg.max_block_nnz, relax, comps)
     if len(parts) <= 1 and len(relax):
         parts = blocks(model, cfg.max_block_nnz)
     arrays = [_block_lp(model, c, r, groups, relax, only) for c, r in parts]
