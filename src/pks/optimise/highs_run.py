@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from pks.config.optimise import SolveConfig
-from pks.optimise.linear import STAGE_CARE, STAGE_COST, LinearModel
+from pks.optimise.linear import STAGE_CARE, STAGE_COST, STAGE_FRAME, LinearModel
 
 if TYPE_CHECKING:
     from highspy import Highs, HighsBasis, HighsLp
@@ -412,10 +412,42 @@ def _choose_stage_method(h: Highs, cfg: SolveConfig, n_cols: int,
         h.setOptionValue("simplex_strategy", SIMPLEX_STRATEGY_DUAL)
 
 
+def zero_bound_columns(h: Highs, c: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    r"""The columns of a stage that can be held by fixing them at 0, and their upper bounds.
+
+    A stage whose costs are positive on its columns :math:`S` and whose columns are
+    bounded below by 0 has value :math:`c\cdot x \ge 0`. If the model with
+    :math:`x_S = 0` is feasible, the stage's value is 0 and its optima are exactly the
+    feasible points with :math:`x_S = 0`, so the stage needs no solve: the next stage runs
+    with :math:`x_S` fixed at 0. The tactical model's first stage (frame overrun: the
+    frame gaps) is such a stage; skipping it saves the simplex walk to a feasible point
+    that the next stage's dual simplex makes anyway. ``None`` when the stage is not of
+    this kind.
+    """
+    nz = np.flatnonzero(c)
+    if not len(nz) or np.any(c[nz] < 0):
+        return None
+    _, _, _, lo, hi, _ = h.getCols(len(nz), nz.astype(np.int32))
+    if np.any(np.asarray(lo) != 0.0):
+        return None
+    return nz.astype(np.int32), np.asarray(hi, float)
+
+
+def _fix_at_zero(h: Highs, cols: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fix columns ``cols`` (lower bounds 0, upper bounds ``hi``) at 0; returns what to restore."""
+    cols = np.asarray(cols, np.int32)
+    h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
+    return cols, hi
+
+
+INFEASIBLE_STATUSES = frozenset({"infeasible", "infeasible_or_unbounded"})
+"""Statuses after which a solve that fixed a stage's columns at 0 is redone without."""
+
+
 def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
                cfg: SolveConfig, weights: Mapping[str, np.ndarray] | None = None,
-               kept: StageRows | None = None, partition: Partition | None = None
-               ) -> RawSolution:
+               kept: StageRows | None = None, partition: Partition | None = None,
+               skip_zero_stages: bool = True) -> RawSolution:
     r"""Solve ``stages`` in order in ``h`` (model already passed, offset zero).
 
     Stage ``k``: costs ``c_k / s_k`` (``s_k`` :func:`cost_scale`), run from the
@@ -444,6 +476,16 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
     each original row); the added rows are removed again so ``h`` holds the model as
     passed. With ``kept`` the rows stay in ``h`` instead, switched by their bounds, and each
     stage starts from its own basis of the last solve (:class:`StageRows`).
+
+    With ``skip_zero_stages`` the frame-overrun stage (:data:`STAGE_FRAME`, of the kind of
+    :func:`zero_bound_columns`; frames are meant to be kept, so its value is 0 unless they
+    cannot be) is held by fixing the frame gaps at 0 instead of solved, its columns'
+    bounds restored afterwards. The stage after it starts by ``cfg``'s method, since the
+    fixed columns may leave the previous basis primal infeasible. If a later stage finds
+    the model infeasible, the stages are run again without skipping; the overrun stage,
+    once solved, is held by bounds in the groups whose gaps are all 0 and by rows in the
+    others, so a division is held the same way whether the stage was skipped (in a block
+    solved alone) or solved (beside a division that overruns its frame).
     """
     n = int(h.getNumCol())
     m0 = kept.m0 if kept is not None else int(h.getNumRow())
@@ -459,14 +501,24 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
     added = 0
     raw: RawSolution | None = None
     scale = 1.0
+    fixed: list[tuple[np.ndarray, np.ndarray]] = []
+    solved_previous = False
     for i, (name, c) in enumerate(stages):
         last = i == len(stages) - 1
         c = np.asarray(c, float)
+        want = _stage_parts(weights, name, last, has_care)
+        zero = zero_bound_columns(h, c) if name == STAGE_FRAME and not last else None
+        if zero is not None and skip_zero_stages:
+            fixed.append(_fix_at_zero(h, *zero))
+            values[name] = 0.0
+            solved_previous = False
+            continue
         scale = cost_scale(c)
         h.changeColsCost(n, idx, c / scale)
         own_basis = kept is not None and kept.start(h, i)
-        _choose_stage_method(h, cfg, n, from_previous_stage=i > 0 and not own_basis)
+        _choose_stage_method(h, cfg, n, from_previous_stage=solved_previous and not own_basis)
         raw = _run_highs(h, cfg)
+        solved_previous = True
         if kept is not None and raw.status is SolveStatus.OPTIMAL:
             kept.record(h, i)
         total_s += raw.solve_s
@@ -478,7 +530,6 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
             break
         z = raw.objective
         values[name] = z * scale + (offset if last else 0.0)
-        want = _stage_parts(weights, name, last, has_care)
         if want and len(raw.row_dual):
             t0 = time.perf_counter()
             parts.update({k: v[:m0] for k, v in dual_parts(h, want).items()})
@@ -487,6 +538,11 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
             separable = separable and partition is not None and partition.separable(raw.x)
             rows = hold_rows(c / scale, raw.x, z, cfg.lexicographic_rel_tol,
                              partition.labels if separable and partition is not None else None)
+            if zero is not None:  # groups at 0: held by bounds, as when the stage is skipped
+                at_zero = [r for r in rows if np.all(raw.x[r[1]] <= 0.0)]
+                for _, cols, _ in at_zero:
+                    fixed.append(_fix_at_zero(h, cols, zero[1][np.searchsorted(zero[0], cols)]))
+                rows = [r for r in rows if not np.all(raw.x[r[1]] <= 0.0)]
             if kept is not None:
                 kept.hold(h, i, c / scale, rows)
             else:
@@ -495,8 +551,13 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
                 added += len(rows)
     assert raw is not None
     _choose_stage_method(h, cfg, n, from_previous_stage=False)
+    for cols, hi in fixed:
+        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), hi)
     if added:
         h.deleteRows(added, np.arange(m0, m0 + added, dtype=np.int32))
+    if fixed and raw.status.value in INFEASIBLE_STATUSES:
+        return run_stages(h, stages, offset, cfg, weights, kept, partition,
+                          skip_zero_stages=False)
     ok = raw.status is SolveStatus.OPTIMAL
     y = raw.row_dual[:m0] * scale if len(raw.row_dual) else raw.row_dual
     for w in warn:
