@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pks.cli import app
+from tests.optimise.tiny import sized_model_dir
 
 pytestmark = pytest.mark.solver
 
@@ -17,17 +18,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory) -> Path:
-    from pks.data.io import write_csv_folder
-    from pks.demo import generate_region, sized_spec
-
-    root = tmp_path_factory.mktemp("inst")
-    write_csv_folder(generate_region(sized_spec(4, 2), 1), root / "data")
-    m = root / "model"
-    m.mkdir()
-    (m / "model.yaml").write_text(
-        f"data:\n  instance_dir: {root / 'data'}\n  budget_year: 2026\n"
-        "  as_of_week: 2026-W20\nbuild:\n  operative_weeks: 4\n", encoding="utf-8")
-    return m
+    return sized_model_dir(tmp_path_factory.mktemp("inst"))
 
 
 def invoke(*args: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -124,3 +125,20 @@ def tiny_inputs(data: PlanningData, cfg: ScenarioConfig, weeks: int = 3,
     """Prepared inputs on a grid of ``weeks`` weeks from 2026-W01."""
     return prepare(data, tiny_demand(data), weekly_grid(FIRST, weeks), level=level,
                    budget_year=2026, target_set="t", build=cfg.build, **kw)
+
+
+def sized_model_dir(root: Path, solve_yaml: str = "") -> Path:
+    """A model folder over a generated 4-unit, 2-care-type region written under ``root``
+    (as-of week 2026-W20, 4 operative weeks; ``solve_yaml``: extra lines of the file)."""
+    from pks.data.io import write_csv_folder
+    from pks.demo import generate_region, sized_spec
+
+    write_csv_folder(generate_region(sized_spec(4, 2), 1), root / "data")
+    m = root / "model"
+    m.mkdir()
+    (m / "model.yaml").write_text(
+        f"data:\n  instance_dir: {root / 'data'}\n  budget_year: 2026\n"
+        "  as_of_week: 2026-W20\nbuild:\n  operative_weeks: 4\n" + solve_yaml,
+        encoding="utf-8")
+    return m
+

@@ -5,28 +5,13 @@ from __future__ import annotations
 import pytest
 
 from pks.config.optimise import SolveConfig
-from pks.config.schema import ScenarioConfig
 from pks.optimise.inputs import demand_from_history
 from pks.optimise.run import horizon_weeks, plan_levels
 from pks.optimise.solve import solve
 from pks.optimise.whatif import KeptTactical, WhatIf, plan_difference
-from tests.optimise.tiny import tiny_data
+from tests.optimise.test_levels import cfg, data
 
 pytestmark = pytest.mark.solver
-
-
-def cfg() -> ScenarioConfig:
-    return ScenarioConfig.model_validate({
-        "data": {"target_set": "t", "budget_year": 2026, "as_of_week": "2026-W10"},
-        "build": {"operative_weeks": 4}})
-
-
-def data():
-    return tiny_data(units=(("U1", "D1"), ("U2", "D1"), ("U3", "D2")), weeks=20, fte=9,
-                     demand=10.0, cost_per_fte=5200.0, ot_limit=50.0, var_cost=100.0,
-                     guarantee_stage="treatment", initial_list=40.0,
-                     frames=(("D1", 2026, 200_000.0), ("D2", 2026, 90_000.0),
-                             ("D1", 2027, 200_000.0), ("D2", 2027, 90_000.0)))
 
 
 @pytest.fixture(scope="module")
