@@ -11,7 +11,7 @@ import enum
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
@@ -556,8 +556,10 @@ def run_stages(h: Highs, stages: list[tuple[str, np.ndarray]], offset: float,
     if added:
         h.deleteRows(added, np.arange(m0, m0 + added, dtype=np.int32))
     if fixed and raw.status.value in INFEASIBLE_STATUSES:
-        return run_stages(h, stages, offset, cfg, weights, kept, partition,
-                          skip_zero_stages=False)
+        log.info("frames cannot be kept: solving the frame-overrun stage")
+        again = run_stages(h, stages, offset, cfg, weights, kept, partition,
+                           skip_zero_stages=False)
+        return replace(again, solve_s=again.solve_s + total_s, iterations=again.iterations + its)
     ok = raw.status is SolveStatus.OPTIMAL
     y = raw.row_dual[:m0] * scale if len(raw.row_dual) else raw.row_dual
     for w in warn:
