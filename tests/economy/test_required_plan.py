@@ -83,4 +83,4 @@ def test_shortfall_is_priced_and_explained(region) -> None:
         assert row["shortfall_mnkr"] == pytest.approx(0.1 - planned, abs=1e-9)
         assert row["frame_gap_mnkr"] == pytest.approx(row["shortfall_mnkr"], abs=1e-6)
         assert not run.check.gaps.empty and run.check.gaps["node_id"].tolist() == ["D1"]
-    assert row["frame_gap_mnkr"] > 0 or row["unmet_cases"] > 0
+        assert row["frame_gap_mnkr"] > 0 or row["unmet_cases"] > 0
